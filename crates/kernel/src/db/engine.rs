@@ -1,0 +1,91 @@
+//! Everything that differs between SQLite and PostgreSQL lives here, named.
+//! All other SQL in Hanse is one text for both engines.
+
+use sqlx::AnyConnection;
+
+use crate::error::StorageError;
+
+/// Which database engine a `Db` talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// An arbitrary constant key for the PostgreSQL advisory lock that orders outbox
+/// appends ("hanse-ob" in ASCII).
+const OUTBOX_LOCK_KEY: i64 = 0x68_61_6e_73_65_2d_6f_62;
+/// The advisory lock that keeps two nodes from migrating at once.
+const MIGRATION_LOCK_KEY: i64 = 0x68_61_6e_73_65_2d_6d_67;
+
+impl Engine {
+    pub fn from_url(url: &str) -> Result<Engine, StorageError> {
+        if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Engine::Postgres)
+        } else {
+            let shown: String = url.split('@').next_back().unwrap_or("").chars().take(60).collect();
+            Err(StorageError::UnsupportedUrl(shown))
+        }
+    }
+
+    /// The engine behind an open connection.
+    pub fn of(connection: &AnyConnection) -> Engine {
+        if connection.backend_name().eq_ignore_ascii_case("postgresql") {
+            Engine::Postgres
+        } else {
+            Engine::Sqlite
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+
+    /// Run on every new connection.
+    ///
+    /// SQLite: WAL so readers never block the writer; `synchronous=FULL` so an
+    /// acknowledged commit survives a power cut; foreign keys on; and a busy
+    /// timeout for the rare moment a checkpoint holds the file.
+    pub(crate) fn session_setup_sql(self, postgres_schema: Option<&str>) -> String {
+        match self {
+            Engine::Sqlite => "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+                .to_owned(),
+            Engine::Postgres => match postgres_schema {
+                Some(schema) => format!("SET search_path TO \"{}\"", schema.replace('"', "")),
+                None => "SELECT 1".to_owned(),
+            },
+        }
+    }
+
+    /// Orders outbox appends by commit. On PostgreSQL, concurrent transactions
+    /// could otherwise commit positions out of order, and a dispatcher that has
+    /// read past a gap would never see the late event. The lock is taken just
+    /// before the append and released at commit. SQLite's single writer already
+    /// serialises commits, so there it is nothing.
+    pub(crate) async fn lock_outbox(self, connection: &mut AnyConnection) -> Result<(), StorageError> {
+        if self == Engine::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(OUTBOX_LOCK_KEY)
+                .execute(connection)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Keeps two processes from migrating the same PostgreSQL database at once.
+    pub(crate) async fn lock_migrations(self, connection: &mut AnyConnection) -> Result<(), StorageError> {
+        if self == Engine::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(MIGRATION_LOCK_KEY)
+                .execute(connection)
+                .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,147 @@
+//! The database handle for both engines: one SQL text per operation through
+//! sqlx's `Any` driver, a reader pool, and the writer that every transaction uses.
+
+mod engine;
+mod tx;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use tokio::sync::Notify;
+
+pub use engine::Engine;
+pub use tx::Tx;
+
+use crate::error::StorageError;
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// `sqlite://PATH` or `postgres://...`.
+    pub url: String,
+    /// Connections for reads (and, on PostgreSQL, writes).
+    pub max_connections: u32,
+    /// On PostgreSQL, the schema every connection uses; tests get one each.
+    pub postgres_schema: Option<String>,
+}
+
+impl DbOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        DbOptions { url: url.into(), max_connections: 8, postgres_schema: None }
+    }
+
+    /// The embedded default: one SQLite file under the data directory.
+    pub fn sqlite_in(data_dir: &std::path::Path) -> Result<Self, StorageError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StorageError::DataDir {
+            path: data_dir.display().to_string(),
+            source,
+        })?;
+        let path = data_dir.join("hanse.db");
+        Ok(DbOptions::new(format!("sqlite://{}", path.display())))
+    }
+}
+
+/// The shared database handle. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    inner: Arc<DbInner>,
+}
+
+#[derive(Debug)]
+struct DbInner {
+    engine: Engine,
+    reader: AnyPool,
+    writer: AnyPool,
+    /// Woken after a transaction that appended outbox events commits, so the
+    /// dispatcher need not wait for its next poll.
+    outbox_committed: Notify,
+}
+
+impl Db {
+    /// Connects, creating the SQLite file if it does not exist yet.
+    pub async fn connect(options: &DbOptions) -> Result<Db, StorageError> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::from_url(&options.url)?;
+        let (reader, writer) = match engine {
+            Engine::Sqlite => {
+                // SQLite admits one writer at a time. Giving all writes a single
+                // connection queues them in the process instead of failing them
+                // with SQLITE_BUSY when a read transaction upgrades to a write.
+                let writer = pool(engine, options, 1, &with_sqlite_mode(&options.url, "rwc")).await?;
+                let reader = pool(
+                    engine,
+                    options,
+                    options.max_connections,
+                    &with_sqlite_mode(&options.url, "ro"),
+                )
+                .await?;
+                (reader, writer)
+            }
+            Engine::Postgres => {
+                let shared = pool(engine, options, options.max_connections, &options.url).await?;
+                (shared.clone(), shared)
+            }
+        };
+        Ok(Db { inner: Arc::new(DbInner { engine, reader, writer, outbox_committed: Notify::new() }) })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.inner.engine
+    }
+
+    /// The pool for reads outside a transaction. On SQLite it is read-only.
+    pub fn reader(&self) -> &AnyPool {
+        &self.inner.reader
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<Tx, StorageError> {
+        let transaction = self.inner.writer.begin().await?;
+        Ok(Tx::new(transaction, self.clone()))
+    }
+
+    /// True when a trivial query answers.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(self.reader()).await.is_ok()
+    }
+
+    pub(crate) fn outbox_committed(&self) -> &Notify {
+        &self.inner.outbox_committed
+    }
+
+    /// Closes both pools, waiting for connections to be returned.
+    pub async fn close(&self) {
+        self.inner.reader.close().await;
+        self.inner.writer.close().await;
+    }
+}
+
+fn with_sqlite_mode(url: &str, mode: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}mode={mode}")
+}
+
+async fn pool(
+    engine: Engine,
+    options: &DbOptions,
+    max_connections: u32,
+    url: &str,
+) -> Result<AnyPool, StorageError> {
+    // Leaked so the after-connect future can borrow it for any connection
+    // lifetime; a pool is made a handful of times per process.
+    let session_sql: &'static str = engine.session_setup_sql(options.postgres_schema.as_deref()).leak();
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(move |connection, _meta| {
+            Box::pin(async move {
+                sqlx::Executor::execute(&mut *connection, session_sql).await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?;
+    Ok(pool)
+}

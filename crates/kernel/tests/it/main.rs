@@ -1,0 +1,6 @@
+//! Kernel storage tests, each run on SQLite and (when configured) PostgreSQL.
+
+mod crash;
+mod migrate;
+mod outbox;
+mod support;
