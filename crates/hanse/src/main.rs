@@ -1,1 +1,133 @@
-fn main() {}
+//! The `hanse` command: serve, migrate, load the demo, show the configuration,
+//! create the first operator.
+
+mod config;
+mod demo;
+mod logging;
+mod operator;
+mod serve;
+mod services;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, FlagOverrides};
+
+/// Hanse: where small and medium businesses meet, trade and run their business.
+#[derive(Debug, Parser)]
+#[command(name = "hanse", version, about)]
+struct Cli {
+    /// A TOML configuration file (default: ./hanse.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Flags every command that opens the database understands.
+#[derive(Debug, clap::Args)]
+struct StorageFlags {
+    /// Where the SQLite file and the mailbox live [default: ./hanse-data].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Use PostgreSQL instead of SQLite, e.g. postgres://user@host/hanse.
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web pages and the API.
+    Serve {
+        /// Load the demo network first (idempotent).
+        #[arg(long)]
+        demo: bool,
+        /// The address to listen on [default: 127.0.0.1:8080]; port 0 picks one.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
+        #[command(flatten)]
+        storage: StorageFlags,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate {
+        #[command(flatten)]
+        storage: StorageFlags,
+    },
+    /// Load the demo network (idempotent: running it twice gives the same data).
+    Demo {
+        #[command(flatten)]
+        storage: StorageFlags,
+    },
+    /// Print the effective configuration, secrets hidden.
+    Config {
+        #[command(flatten)]
+        storage: StorageFlags,
+    },
+    /// Manage platform operator accounts.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OperatorCommand {
+    /// Create an operator account; the password is asked on the terminal, or read
+    /// from standard input when it is not a terminal.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The name shown in the pages.
+        #[arg(long, default_value = "Operator")]
+        name: String,
+        #[command(flatten)]
+        storage: StorageFlags,
+    },
+}
+
+fn load_config(cli_config: Option<&std::path::Path>, storage: StorageFlags, listen: Option<SocketAddr>) -> anyhow::Result<Config> {
+    Config::load(cli_config, FlagOverrides { listen, data_dir: storage.data_dir, database_url: storage.database_url })
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config_file = cli.config.as_deref();
+    match cli.command {
+        Command::Serve { demo, listen, storage } => {
+            let config = load_config(config_file, storage, listen)?;
+            logging::init(&config)?;
+            serve::run(config, demo).await
+        }
+        Command::Migrate { storage } => {
+            let config = load_config(config_file, storage, None)?;
+            logging::init(&config)?;
+            let db = services::open_database(&config).await?;
+            println!("database is current ({})", db.engine().name());
+            db.close().await;
+            Ok(())
+        }
+        Command::Demo { storage } => {
+            let config = load_config(config_file, storage, None)?;
+            logging::init(&config)?;
+            let db = services::open_database(&config).await?;
+            let services = services::build(&config, db.clone())?;
+            let summary = demo::load(&services.identity).await?;
+            println!("demo network: {} companies, {} people ({} new)", summary.companies, summary.people, summary.created);
+            db.close().await;
+            Ok(())
+        }
+        Command::Config { storage } => {
+            let config = load_config(config_file, storage, None)?;
+            print!("{config}");
+            Ok(())
+        }
+        Command::Operator { command: OperatorCommand::Create { email, name, storage } } => {
+            let config = load_config(config_file, storage, None)?;
+            logging::init(&config)?;
+            operator::create(&config, &email, &name).await
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! `hanse serve`: migrate, optionally load the demo, serve until SIGINT/SIGTERM.
+
+use std::io::Write as _;
+
+use crate::config::Config;
+use crate::{demo, services};
+
+pub async fn run(config: Config, load_demo: bool) -> anyhow::Result<()> {
+    let db = services::open_database(&config).await?;
+    let services = services::build(&config, db.clone())?;
+    if load_demo {
+        let summary = demo::load(&services.identity).await?;
+        tracing::info!(companies = summary.companies, people = summary.people, created = summary.created, "demo network loaded");
+    }
+    let settings = web::WebSettings::new(config.public_url());
+    let app = web::App::build(settings, config.listen, services).await?;
+    let address = app.address();
+    // The one line scripts wait for; with port 0 it carries the real port.
+    println!("listening on http://{address}");
+    if load_demo {
+        println!("demo supplier: {} / {}", demo::DEMO_SUPPLIER_EMAIL, demo::DEMO_PASSWORD);
+        println!("demo buyer:    {} / {}", demo::DEMO_BUYER_EMAIL, demo::DEMO_PASSWORD);
+        println!("operator:      {} / {}", demo::DEMO_OPERATOR_EMAIL, demo::DEMO_PASSWORD);
+    }
+    std::io::stdout().flush()?;
+    app.run(shutdown_signal()).await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+}

@@ -1,0 +1,39 @@
+//! Opening the database and building the domain services from the configuration,
+//! shared by every command.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use identity::mail::{MailboxMailer, Mailer, SmtpMailer};
+use identity::{HashCost, Identity};
+use kernel::{Clock, Db, SystemClock};
+use secrecy::ExposeSecret;
+
+use crate::config::Config;
+
+/// Connects and brings the schema up to date.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    kernel::id::set_node(config.node_id);
+    let options = config.database_options()?;
+    let db = Db::connect(&options).await.context("cannot open the database")?;
+    let applied = kernel::migrate::run(&db, &web::migrations(), SystemClock.now())
+        .await
+        .context("cannot migrate the database")?;
+    if applied > 0 {
+        tracing::info!(applied, engine = db.engine().name(), "database migrated");
+    }
+    Ok(db)
+}
+
+pub fn build(config: &Config, db: Db) -> anyhow::Result<web::Services> {
+    let from = config.mail_from.parse().context("mail_from")?;
+    let mailer: Arc<dyn Mailer> = match &config.smtp_url {
+        Some(url) => Arc::new(SmtpMailer::new(url.expose_secret(), from).context("smtp_url")?),
+        None => Arc::new(
+            MailboxMailer::new(config.data_dir.join("mailbox"), from).context("cannot create the mailbox folder")?,
+        ),
+    };
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let identity = Identity::new(db.clone(), clock.clone(), mailer, HashCost::PRODUCTION, config.public_url());
+    Ok(web::Services { db, clock, identity })
+}

@@ -1,0 +1,42 @@
+//! `POST /api/v1/auth/signin`: sign in with email and password, rate-limited per
+//! account and per address.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
+use axum_extra::extract::CookieJar;
+use identity::User;
+use serde::Deserialize;
+
+use super::{client_of, session_cookie};
+use crate::error::{ApiResult, Problem};
+use crate::extract::ApiJson;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/signin", tag = "auth", request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = User),
+        (status = 401, description = "`wrong_credentials`", body = Problem),
+        (status = 429, description = "`rate_limited`", body = Problem),
+    ))]
+pub async fn handler(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    ApiJson(credentials): ApiJson<Credentials>,
+) -> ApiResult<(CookieJar, ApiJson<User>)> {
+    state.sign_in_limits.check(&credentials.email, address.ip())?;
+    let user = state.identity.authenticate(&credentials.email, &credentials.password).await?;
+    let (user_agent, ip) = client_of(&headers, address);
+    let (_, secret) = state.identity.start_session(user.id, &user_agent, &ip).await?;
+    Ok((jar.add(session_cookie(secret, state.settings.secure_cookies)), ApiJson(user)))
+}

@@ -1,0 +1,33 @@
+//! `POST /api/v1/auth/signup`: create an account and sign in.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum_extra::extract::CookieJar;
+use identity::{NewUser, User};
+
+use super::{client_of, session_cookie};
+use crate::error::{ApiResult, Problem};
+use crate::extract::ApiJson;
+use crate::state::AppState;
+
+#[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = NewUser,
+    responses(
+        (status = 201, description = "Signed up and signed in; the session cookie is set", body = User),
+        (status = 409, description = "`email_taken`", body = Problem),
+        (status = 422, description = "`invalid_field`", body = Problem),
+    ))]
+pub async fn handler(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    ApiJson(new_user): ApiJson<NewUser>,
+) -> ApiResult<(StatusCode, CookieJar, ApiJson<User>)> {
+    let user = state.identity.sign_up(&new_user).await?;
+    let (user_agent, ip) = client_of(&headers, address);
+    let (_, secret) = state.identity.start_session(user.id, &user_agent, &ip).await?;
+    let jar = jar.add(session_cookie(secret, state.settings.secure_cookies));
+    Ok((StatusCode::CREATED, jar, ApiJson(user)))
+}

@@ -1,0 +1,3 @@
+//! Routes for the network's operator; members get 404 here.
+
+pub mod companies;

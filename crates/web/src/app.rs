@@ -1,0 +1,131 @@
+//! Building the application: the services, the router with its layers, the
+//! outbox dispatcher, and a listener whose real port is known before serving.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::routing::get;
+use identity::Identity;
+use kernel::migrate::Migration;
+use kernel::outbox::{Dispatcher, Subscriber};
+use kernel::{Clock, Db};
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::i18n::I18n;
+use crate::observability::{self, Metrics};
+use crate::rate_limit::SignInLimits;
+use crate::state::{AppState, AppStateInner, WebSettings};
+use crate::{api, csrf, idempotency, pages};
+
+const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Every module's migrations, in dependency order.
+pub fn migrations() -> Vec<Migration> {
+    let mut all = kernel::migrate::kernel_migrations();
+    all.extend(identity::migrations());
+    all.push(Migration {
+        module: "web",
+        version: 1,
+        name: "idempotency",
+        sql: include_str!("../migrations/0001_idempotency.sql"),
+    });
+    all
+}
+
+/// The domain services the web layer serves.
+#[derive(Clone)]
+pub struct Services {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub identity: Identity,
+}
+
+impl Services {
+    /// The outbox subscribers of every module. None yet: identity's events wait
+    /// for the modules that will react to them (trust, crm).
+    fn subscribers(&self) -> Vec<Arc<dyn Subscriber>> {
+        Vec::new()
+    }
+}
+
+/// A bound, not yet serving, application.
+pub struct App {
+    listener: TcpListener,
+    router: Router,
+    address: SocketAddr,
+    dispatcher: Dispatcher,
+}
+
+impl App {
+    /// Binds `listen` (port 0 picks a free port) and assembles everything.
+    pub async fn build(settings: WebSettings, listen: SocketAddr, services: Services) -> std::io::Result<App> {
+        let listener = TcpListener::bind(listen).await?;
+        let address = listener.local_addr()?;
+        let dispatcher =
+            Dispatcher::new(services.db.clone(), services.clock.clone(), services.subscribers());
+        let state = AppState::new(AppStateInner {
+            db: services.db,
+            clock: services.clock,
+            identity: services.identity,
+            i18n: I18n::default(),
+            metrics: Metrics::default(),
+            sign_in_limits: SignInLimits::default(),
+            settings,
+            migrations: migrations(),
+        });
+        Ok(App { listener, router: router(state), address, dispatcher })
+    }
+
+    /// The address actually bound.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let (stop_dispatcher, dispatcher_stopped) = tokio::sync::watch::channel(false);
+        let dispatcher = tokio::spawn(self.dispatcher.run(dispatcher_stopped));
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        let _ = stop_dispatcher.send(true);
+        let _ = dispatcher.await;
+        served
+    }
+}
+
+/// The whole router: API, pages, health and metrics, with the layers every
+/// request passes through.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.settings.body_limit_bytes;
+    let (api_router, _) = api::router();
+    let api_router = api_router
+        .route("/api", axum::routing::any(api::not_found))
+        .route("/api/{*rest}", axum::routing::any(api::not_found))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer));
+    let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
+    Router::new()
+        .merge(api_router)
+        .merge(pages::router().layer(axum::middleware::from_fn_with_state(state.clone(), csrf::protect)))
+        .route("/healthz", get(observability::healthz))
+        .route("/readyz", get(observability::readyz))
+        .route("/metrics", get(observability::metrics))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), observability::record))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request
+                .headers()
+                .get(REQUEST_ID_HEADER)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", request.id = %id, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}

@@ -1,0 +1,211 @@
+//! The one error type of the HTTP layer: every failure has a stable code, an
+//! HTTP status and a message, and renders as RFC 9457 problem JSON under `/api`.
+//! Internal errors are logged once here and their text never reaches the client.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use identity::IdentityError;
+use serde::Serialize;
+
+/// The stable error codes of the API. A client may match on these; they never
+/// change meaning. The status that goes with each is fixed here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A field's value is unacceptable; `field` names it.
+    InvalidField,
+    /// The body is not JSON, or not the JSON this endpoint takes.
+    MalformedBody,
+    /// The body is larger than the limit.
+    BodyTooLarge,
+    /// A query parameter is unacceptable; `field` names it.
+    InvalidQuery,
+    /// A path segment is not a valid id of the expected kind.
+    InvalidId,
+    /// Not signed in, or the credential is unknown, expired or revoked.
+    Unauthenticated,
+    /// Signed in, but the role or API key scope does not allow this.
+    Forbidden,
+    /// Signed in without a company to act for: create or choose one first.
+    NoActiveCompany,
+    /// Nothing here, or nothing this caller may see.
+    NotFound,
+    EmailTaken,
+    CreditCodeTaken,
+    WrongCredentials,
+    InvitationExpired,
+    InvitationClosed,
+    InvitationForAnotherEmail,
+    AlreadyMember,
+    LastOwner,
+    /// Too many attempts; retry after the `Retry-After` seconds.
+    RateLimited,
+    /// The form's CSRF token is missing or wrong; reload the page.
+    CsrfFailed,
+    IdempotencyKeyRequired,
+    InvalidIdempotencyKey,
+    /// The key was used before with a different request.
+    IdempotencyKeyReused,
+    /// The first request with this key is still running.
+    IdempotencyKeyInProgress,
+    /// The request needs `Content-Type: application/json`.
+    UnsupportedMediaType,
+    Internal,
+    Unavailable,
+}
+
+impl ErrorCode {
+    pub fn status(self) -> StatusCode {
+        use ErrorCode::*;
+        match self {
+            InvalidField | InvitationForAnotherEmail => StatusCode::UNPROCESSABLE_ENTITY,
+            MalformedBody | InvalidQuery | InvalidId | IdempotencyKeyRequired | InvalidIdempotencyKey => {
+                StatusCode::BAD_REQUEST
+            }
+            BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Unauthenticated | WrongCredentials => StatusCode::UNAUTHORIZED,
+            Forbidden | CsrfFailed => StatusCode::FORBIDDEN,
+            NoActiveCompany => StatusCode::CONFLICT,
+            NotFound => StatusCode::NOT_FOUND,
+            EmailTaken | CreditCodeTaken | AlreadyMember | LastOwner | IdempotencyKeyInProgress => {
+                StatusCode::CONFLICT
+            }
+            InvitationExpired | InvitationClosed => StatusCode::GONE,
+            IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+}
+
+/// A failure to answer a request.
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    /// For people; never contains internal detail.
+    pub detail: String,
+    /// The field at fault, as a JSON path (`credit_code`, `scopes[1]`).
+    pub field: Option<String>,
+    /// A narrower, stable reason for `invalid_field`, e.g. `weak_password`.
+    pub reason: Option<String>,
+    pub retry_after_seconds: Option<u64>,
+}
+
+/// RFC 9457 problem details, with Hanse's stable `code`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem: `/problems/{code}`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub code: ErrorCode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        ApiError { code, detail: detail.into(), field: None, reason: None, retry_after_seconds: None }
+    }
+
+    pub fn field(code: ErrorCode, field: impl Into<String>, detail: impl Into<String>) -> Self {
+        ApiError { field: Some(field.into()), ..ApiError::new(code, detail) }
+    }
+
+    pub fn not_found() -> Self {
+        ApiError::new(ErrorCode::NotFound, "nothing found here")
+    }
+
+    pub fn unauthenticated() -> Self {
+        ApiError::new(ErrorCode::Unauthenticated, "sign in, or send a valid API key as a Bearer token")
+    }
+
+    pub fn forbidden() -> Self {
+        ApiError::new(ErrorCode::Forbidden, "your role or key scope does not allow this")
+    }
+
+    /// Logs the cause once, with the request's span, and hides it from the client.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        ApiError::new(ErrorCode::Internal, "something went wrong on our side; it has been logged")
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        Problem {
+            problem_type: format!("/problems/{}", self.code.as_str()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code,
+            field: self.field.clone(),
+            reason: self.reason.clone(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        let mut response = (self.status(), body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Some(seconds) = self.retry_after_seconds {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+impl From<IdentityError> for ApiError {
+    fn from(error: IdentityError) -> Self {
+        let message = error.to_string();
+        let code = match error {
+            IdentityError::Invalid { field, code, message } => {
+                return ApiError {
+                    reason: Some(code.to_owned()),
+                    ..ApiError::field(ErrorCode::InvalidField, field, message)
+                };
+            }
+            IdentityError::Storage(cause) => return ApiError::internal(cause),
+            IdentityError::NotFound(_) => ErrorCode::NotFound,
+            IdentityError::EmailTaken => ErrorCode::EmailTaken,
+            IdentityError::CreditCodeTaken => ErrorCode::CreditCodeTaken,
+            IdentityError::Forbidden => ErrorCode::Forbidden,
+            IdentityError::WrongCredentials => ErrorCode::WrongCredentials,
+            IdentityError::InvitationExpired => ErrorCode::InvitationExpired,
+            IdentityError::InvitationClosed => ErrorCode::InvitationClosed,
+            IdentityError::InvitationForAnotherEmail => ErrorCode::InvitationForAnotherEmail,
+            IdentityError::AlreadyMember => ErrorCode::AlreadyMember,
+            IdentityError::LastOwner => ErrorCode::LastOwner,
+        };
+        let field = match code {
+            ErrorCode::EmailTaken => Some("email"),
+            ErrorCode::CreditCodeTaken => Some("credit_code"),
+            _ => None,
+        };
+        ApiError { field: field.map(str::to_owned), ..ApiError::new(code, message) }
+    }
+}
+
+impl From<kernel::StorageError> for ApiError {
+    fn from(error: kernel::StorageError) -> Self {
+        ApiError::internal(error)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,142 @@
+//! Sign-up, sign-in and sign-out pages.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use identity::{Language, NewUser};
+use serde::Deserialize;
+
+use super::{Shell, error_response, render};
+use crate::api::auth::{cleared_session_cookie, client_of, session_cookie};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SignupForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    mobile: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    time_zone: String,
+}
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignupPage<'a> {
+    shell: &'a Shell,
+    form: SignupForm,
+    error: Option<String>,
+}
+
+pub async fn signup_form(shell: Shell) -> Response {
+    let form = SignupForm {
+        language: shell.language.as_str().to_owned(),
+        time_zone: if shell.language == Language::ZhCn { "Asia/Shanghai" } else { "Europe/Berlin" }.to_owned(),
+        ..SignupForm::default()
+    };
+    render(&SignupPage { shell: &shell, form, error: None })
+}
+
+pub async fn signup(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    shell: Shell,
+    Form(form): Form<SignupForm>,
+) -> Response {
+    let new_user = NewUser {
+        email: form.email.clone(),
+        password: form.password.clone(),
+        display_name: form.display_name.clone(),
+        mobile: Some(form.mobile.clone()),
+        language: Language::parse(&form.language).unwrap_or(shell.language),
+        time_zone: form.time_zone.clone(),
+    };
+    let result = async {
+        let user = state.identity.sign_up(&new_user).await?;
+        let (user_agent, ip) = client_of(&headers, address);
+        let (_, secret) = state.identity.start_session(user.id, &user_agent, &ip).await?;
+        Ok::<_, ApiError>(secret)
+    }
+    .await;
+    match result {
+        Ok(secret) => {
+            (jar.add(session_cookie(secret, state.settings.secure_cookies)), Redirect::to("/companies/new")).into_response()
+        }
+        Err(error) => {
+            let message = shell.error_message(&error);
+            let mut response = render(&SignupPage { shell: &shell, form: SignupForm { password: String::new(), ..form }, error: Some(message) });
+            *response.status_mut() = error.status();
+            response
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SigninPage<'a> {
+    shell: &'a Shell,
+    email: String,
+    error: Option<String>,
+}
+
+pub async fn signin_form(shell: Shell) -> Response {
+    render(&SigninPage { shell: &shell, email: String::new(), error: None })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SigninForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn signin(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    shell: Shell,
+    Form(form): Form<SigninForm>,
+) -> Response {
+    let result = async {
+        state.sign_in_limits.check(&form.email, address.ip())?;
+        let user = state.identity.authenticate(&form.email, &form.password).await?;
+        let (user_agent, ip) = client_of(&headers, address);
+        let (_, secret) = state.identity.start_session(user.id, &user_agent, &ip).await?;
+        Ok::<_, ApiError>(secret)
+    }
+    .await;
+    match result {
+        Ok(secret) => (jar.add(session_cookie(secret, state.settings.secure_cookies)), Redirect::to("/")).into_response(),
+        Err(error) => {
+            let message = shell.error_message(&error);
+            let mut response = render(&SigninPage { shell: &shell, email: form.email, error: Some(message) });
+            *response.status_mut() = error.status();
+            response
+        }
+    }
+}
+
+pub async fn signout(State(state): State<AppState>, jar: CookieJar, shell: Shell) -> Response {
+    if let Ok(signed_in) = shell.signed_in()
+        && let Err(error) = state.identity.revoke_session(signed_in.user.id, signed_in.session_id).await
+    {
+        return error_response(&shell, error.into());
+    }
+    (jar.add(cleared_session_cookie()), Redirect::to("/")).into_response()
+}

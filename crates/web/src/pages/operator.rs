@@ -1,0 +1,36 @@
+//! The operator's overview of member companies.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use identity::Company;
+
+use super::{Shell, error_response, render};
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::pagination::{PageBody, PageQuery};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "operator.html")]
+struct OperatorPage<'a> {
+    shell: &'a Shell,
+    companies: Vec<Company>,
+    next_cursor: Option<String>,
+}
+
+pub async fn show(State(state): State<AppState>, shell: Shell, ApiQuery(query): ApiQuery<PageQuery>) -> Response {
+    let result = async {
+        let user = shell.signed_in()?.user;
+        if !user.is_operator {
+            return Err(ApiError::not_found());
+        }
+        let page: PageBody<Company> = state.identity.all_companies(query.to_request()?).await?.into();
+        Ok(page)
+    }
+    .await;
+    match result {
+        Ok(page) => render(&OperatorPage { shell: &shell, companies: page.items, next_cursor: page.next_cursor }),
+        Err(error) => error_response(&shell, error),
+    }
+}

@@ -1,0 +1,222 @@
+//! `TestApp`: the real application started in-process on port 0 against a fresh
+//! database of either engine, with helpers to sign up companies and act as their
+//! staff. Every module's HTTP tests use it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use identity::mail::MailboxMailer;
+use identity::{HashCost, Identity};
+use kernel::testing::TestDb;
+use kernel::{Clock, CompanyId, Engine, ManualClock, Timestamp, UserId};
+use serde_json::{Value, json};
+
+use crate::{App, Services, WebSettings, migrations};
+
+/// A running Hanse for one test.
+pub struct TestApp {
+    pub address: String,
+    pub engine: Engine,
+    pub identity: Identity,
+    /// Starts at the real time; tests move it forward to expire things.
+    pub clock: Arc<ManualClock>,
+    pub mailbox: PathBuf,
+    _test_db: TestDb,
+    _data_dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// A person signed in to a company, with a client that carries their cookie.
+pub struct Actor {
+    pub client: reqwest::Client,
+    pub email: String,
+    pub user_id: UserId,
+    pub company_id: CompanyId,
+}
+
+static NEXT_CREDIT_CODE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+
+/// A valid credit code, different on each call.
+pub fn fresh_credit_code() -> String {
+    let serial = NEXT_CREDIT_CODE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let body = format!("91330782MA{:07}", serial % 10_000_000);
+    let check = identity::credit_code::check_character(&body).expect("valid body");
+    format!("{body}{check}")
+}
+
+impl TestApp {
+    /// Starts the application, or `None` for PostgreSQL when no server is set.
+    pub async fn spawn(engine: Engine) -> Option<TestApp> {
+        let test_db = TestDb::migrated(engine, &migrations()).await?;
+        let data_dir = tempfile::tempdir().expect("temporary data dir");
+        let mailbox = data_dir.path().join("mailbox");
+        let clock = Arc::new(ManualClock::new(kernel::SystemClock.now()));
+        let mailer = MailboxMailer::new(mailbox.clone(), "Hanse <noreply@hanse.test>".parse().expect("address"))
+            .expect("mailbox folder");
+        let dyn_clock: Arc<dyn Clock> = clock.clone();
+        let identity = Identity::new(
+            test_db.db.clone(),
+            dyn_clock.clone(),
+            Arc::new(mailer),
+            HashCost::FAST_INSECURE,
+            "http://127.0.0.1".to_owned(),
+        );
+        let services = Services { db: test_db.db.clone(), clock: dyn_clock, identity: identity.clone() };
+        let listen: SocketAddr = "127.0.0.1:0".parse().expect("address");
+        let app = App::build(WebSettings::new("http://127.0.0.1".to_owned()), listen, services)
+            .await
+            .expect("bind");
+        let address = format!("http://{}", app.address());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run(async {
+            let _ = stopped.await;
+        }));
+        Some(TestApp {
+            address,
+            engine,
+            identity,
+            clock,
+            mailbox,
+            _test_db: test_db,
+            _data_dir: data_dir,
+            stop: Some(stop),
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A client with its own cookie jar and no redirects followed.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Signs up a new person (not in any company) and returns their client.
+    pub async fn sign_up(&self, email: &str) -> (reqwest::Client, UserId) {
+        let client = self.client();
+        let response = client
+            .post(self.url("/api/v1/auth/signup"))
+            .json(&json!({
+                "email": email,
+                "password": "a long enough password",
+                "display_name": format!("Person {email}"),
+                "language": "en",
+                "time_zone": "Europe/Berlin",
+            }))
+            .send()
+            .await
+            .expect("signup request");
+        assert_eq!(response.status(), 201, "sign up {email}: {}", response.text().await.unwrap_or_default());
+        let body: Value = response.json().await.expect("json");
+        let user_id = body["id"].as_str().expect("id").parse().expect("user id");
+        (client, user_id)
+    }
+
+    /// Signs up an owner and registers a company; returns the owner.
+    pub async fn sign_up_company(&self, name: &str) -> Actor {
+        let email = format!("owner@{}.test", name.to_lowercase().replace(' ', "-"));
+        let (client, user_id) = self.sign_up(&email).await;
+        let response = client
+            .post(self.url("/api/v1/companies"))
+            .json(&json!({
+                "legal_name": name,
+                "credit_code": fresh_credit_code(),
+                "country": "CN",
+                "region": "浙江省",
+                "city": "义乌市",
+                "address": "稠城街道工人北路1088号",
+                "industry": "small_commodities",
+                "size": "10-49",
+            }))
+            .send()
+            .await
+            .expect("company request");
+        assert_eq!(response.status(), 201, "register {name}: {}", response.text().await.unwrap_or_default());
+        let body: Value = response.json().await.expect("json");
+        let company_id = body["id"].as_str().expect("id").parse().expect("company id");
+        Actor { client, email, user_id, company_id }
+    }
+
+    /// Invites a new person into `role` of the owner's company and has them accept.
+    pub async fn add_staff(&self, owner: &Actor, email: &str, role: &str) -> Actor {
+        let response = owner
+            .client
+            .post(self.url("/api/v1/company/invitations"))
+            .json(&json!({ "email": email, "role": role }))
+            .send()
+            .await
+            .expect("invite");
+        assert_eq!(response.status(), 201, "invite: {}", response.text().await.unwrap_or_default());
+        let token = self.last_invitation_token(email);
+        let (client, user_id) = self.sign_up(email).await;
+        let response = client
+            .post(self.url("/api/v1/invitations/accept"))
+            .json(&json!({ "token": token }))
+            .send()
+            .await
+            .expect("accept");
+        assert_eq!(response.status(), 200, "accept: {}", response.text().await.unwrap_or_default());
+        Actor { client, email: email.to_owned(), user_id, company_id: owner.company_id }
+    }
+
+    /// The invitation secret from the newest mail to `email` in the mailbox.
+    pub fn last_invitation_token(&self, email: &str) -> String {
+        let mut mails: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&self.mailbox)
+            .expect("mailbox")
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| {
+                let modified = entry.metadata().ok()?.modified().ok()?;
+                let text = std::fs::read_to_string(entry.path()).ok()?;
+                Some((modified, text))
+            })
+            .filter(|(_, text)| text.contains(&format!("To: {email}")))
+            .collect();
+        mails.sort_by_key(|(modified, _)| *modified);
+        let text = &mails.last().expect("an invitation mail").1;
+        let start = text.find("/invitations/").expect("a link") + "/invitations/".len();
+        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect()
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Runs an HTTP test once per engine: `app_test!(name, |app: TestApp| async move { ... })`.
+#[macro_export]
+macro_rules! app_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::testing::TestApp::spawn(kernel::Engine::Sqlite).await.expect("sqlite");
+                ($body)(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match $crate::testing::TestApp::spawn(kernel::Engine::Postgres).await {
+                    Some(app) => ($body)(app).await,
+                    None => eprintln!("{} not set: PostgreSQL run not possible here", kernel::testing::POSTGRES_URL_VAR),
+                }
+            }
+        }
+    };
+}
