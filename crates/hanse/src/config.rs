@@ -13,8 +13,17 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 /// The keys a file or the environment may set, e.g. `HANSE_LISTEN`.
-const KEYS: &[&str] =
-    &["listen", "data_dir", "database_url", "public_url", "log_format", "log_level", "smtp_url", "mail_from", "node_id"];
+const KEYS: &[&str] = &[
+    "listen",
+    "data_dir",
+    "database_url",
+    "public_url",
+    "log_format",
+    "log_level",
+    "smtp_url",
+    "mail_from",
+    "node_id",
+];
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +103,11 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Layered::default()));
         match file {
             Some(path) => {
-                anyhow::ensure!(path.exists(), "the configuration file {} does not exist", path.display());
+                anyhow::ensure!(
+                    path.exists(),
+                    "the configuration file {} does not exist",
+                    path.display()
+                );
                 figment = figment.merge(Toml::file(path));
             }
             None => figment = figment.merge(Toml::file("hanse.toml")),
@@ -130,7 +143,9 @@ impl Config {
     }
 
     pub fn public_url(&self) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
     }
 
     pub fn database_options(&self) -> anyhow::Result<kernel::DbOptions> {
@@ -160,17 +175,41 @@ impl fmt::Display for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let quoted = |text: &str| format!("{text:?}");
         writeln!(f, "listen = {}", quoted(&self.listen.to_string()))?;
-        writeln!(f, "data_dir = {}", quoted(&self.data_dir.display().to_string()))?;
+        writeln!(
+            f,
+            "data_dir = {}",
+            quoted(&self.data_dir.display().to_string())
+        )?;
         match &self.database_url {
-            Some(url) => writeln!(f, "database_url = {}", quoted(&without_password(url.expose_secret())))?,
-            None => writeln!(f, "# database_url not set: SQLite at {}", self.data_dir.join("hanse.db").display())?,
+            Some(url) => writeln!(
+                f,
+                "database_url = {}",
+                quoted(&without_password(url.expose_secret()))
+            )?,
+            None => writeln!(
+                f,
+                "# database_url not set: SQLite at {}",
+                self.data_dir.join("hanse.db").display()
+            )?,
         }
         writeln!(f, "public_url = {}", quoted(&self.public_url()))?;
-        writeln!(f, "log_format = {}", quoted(if self.log_format == LogFormat::Json { "json" } else { "human" }))?;
+        writeln!(
+            f,
+            "log_format = {}",
+            quoted(if self.log_format == LogFormat::Json {
+                "json"
+            } else {
+                "human"
+            })
+        )?;
         writeln!(f, "log_level = {}", quoted(&self.log_level))?;
         match &self.smtp_url {
             Some(_) => writeln!(f, "smtp_url = \"[hidden]\"")?,
-            None => writeln!(f, "# smtp_url not set: mail is written to {}", self.data_dir.join("mailbox").display())?,
+            None => writeln!(
+                f,
+                "# smtp_url not set: mail is written to {}",
+                self.data_dir.join("mailbox").display()
+            )?,
         }
         writeln!(f, "mail_from = {}", quoted(&self.mail_from))?;
         writeln!(f, "node_id = {}", self.node_id)
@@ -189,7 +228,13 @@ mod tests {
 
     #[test]
     fn passwords_are_hidden() {
-        assert_eq!(without_password("postgres://hanse:s3cret@db:5432/hanse"), "postgres://hanse:***@db:5432/hanse");
-        assert_eq!(without_password("postgres://db/hanse"), "postgres://db/hanse");
+        assert_eq!(
+            without_password("postgres://hanse:s3cret@db:5432/hanse"),
+            "postgres://hanse:***@db:5432/hanse"
+        );
+        assert_eq!(
+            without_password("postgres://db/hanse"),
+            "postgres://db/hanse"
+        );
     }
 }

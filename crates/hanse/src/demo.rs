@@ -73,7 +73,9 @@ impl DemoCompany {
     /// The full credit code, with its GB 32100 check character, or `None` for a
     /// company registered outside China.
     pub fn credit_code(&self) -> anyhow::Result<Option<String>> {
-        let Some(body) = self.credit_code_body else { return Ok(None) };
+        let Some(body) = self.credit_code_body else {
+            return Ok(None);
+        };
         let check = identity::credit_code::check_character(body)
             .with_context(|| format!("the credit code body {body:?} is not 17 valid characters"))?;
         Ok(Some(format!("{body}{check}")))
@@ -81,7 +83,10 @@ impl DemoCompany {
 
     /// The one owner, who registers the company and invites the others.
     pub fn owner(&self) -> anyhow::Result<&DemoPerson> {
-        let mut owners = self.staff.iter().filter(|person| person.role == Role::Owner);
+        let mut owners = self
+            .staff
+            .iter()
+            .filter(|person| person.role == Role::Owner);
         match (owners.next(), owners.next()) {
             (Some(owner), None) => Ok(owner),
             _ => anyhow::bail!("a demo company needs exactly one owner"),
@@ -107,7 +112,10 @@ impl DemoCompany {
 /// that are missing. Running it again changes nothing.
 pub async fn load(identity: &identity::Identity) -> anyhow::Result<DemoSummary> {
     let mut created = 0;
-    if ensure_operator(identity).await.context("the demo operator")? {
+    if ensure_operator(identity)
+        .await
+        .context("the demo operator")?
+    {
         created += 1;
     }
     for demo_company in DEMO_COMPANIES {
@@ -117,7 +125,10 @@ pub async fn load(identity: &identity::Identity) -> anyhow::Result<DemoSummary> 
     }
     let summary = DemoSummary {
         companies: DEMO_COMPANIES.len(),
-        people: 1 + DEMO_COMPANIES.iter().map(|demo_company| demo_company.staff.len()).sum::<usize>(),
+        people: 1 + DEMO_COMPANIES
+            .iter()
+            .map(|demo_company| demo_company.staff.len())
+            .sum::<usize>(),
         created,
     };
     tracing::info!(
@@ -157,13 +168,19 @@ async fn ensure_operator(identity: &identity::Identity) -> anyhow::Result<bool> 
 
 /// Makes the company, its people and their staff places where missing; returns
 /// how many people and companies it made.
-async fn ensure_company(identity: &identity::Identity, demo_company: &DemoCompany) -> anyhow::Result<usize> {
+async fn ensure_company(
+    identity: &identity::Identity,
+    demo_company: &DemoCompany,
+) -> anyhow::Result<usize> {
     let mut created = 0;
     let demo_owner = demo_company.owner()?;
     let (owner, owner_is_new) = ensure_person(identity, demo_company, demo_owner).await?;
     created += usize::from(owner_is_new);
 
-    let company = match identity.company_by_legal_name(demo_company.legal_name).await? {
+    let company = match identity
+        .company_by_legal_name(demo_company.legal_name)
+        .await?
+    {
         Some(company) => {
             // A company of this name that the demo owner does not own belongs to
             // a real member; the demo must not put its people on that staff.
@@ -178,7 +195,9 @@ async fn ensure_company(identity: &identity::Identity, demo_company: &DemoCompan
             company
         }
         None => {
-            let company = identity.register_company(owner.id, &demo_company.new_company()?).await?;
+            let company = identity
+                .register_company(owner.id, &demo_company.new_company()?)
+                .await?;
             created += 1;
             company
         }
@@ -187,7 +206,11 @@ async fn ensure_company(identity: &identity::Identity, demo_company: &DemoCompan
     // Staff join the way real staff do, by an invitation the owner sends, so the
     // demo also leaves the invitation mails and the StaffJoined events behind.
     let owner_scope = Scope::new(company.id, Actor::User(owner.id), Role::Owner);
-    for demo_person in demo_company.staff.iter().filter(|person| person.role != Role::Owner) {
+    for demo_person in demo_company
+        .staff
+        .iter()
+        .filter(|person| person.role != Role::Owner)
+    {
         let (user, user_is_new) = ensure_person(identity, demo_company, demo_person).await?;
         created += usize::from(user_is_new);
         if identity.role_in(user.id, company.id).await?.is_some() {
@@ -233,7 +256,9 @@ async fn ensure_person(
                 .with_context(|| format!("{} is taken but cannot be found", demo_person.email))?;
             Ok((user, false))
         }
-        Err(error) => Err(anyhow::Error::from(error).context(format!("signing up {}", demo_person.email))),
+        Err(error) => {
+            Err(anyhow::Error::from(error).context(format!("signing up {}", demo_person.email)))
+        }
     }
 }
 
@@ -245,7 +270,9 @@ mod tests {
     use super::*;
 
     fn all_demo_people() -> impl Iterator<Item = &'static DemoPerson> {
-        DEMO_COMPANIES.iter().flat_map(|demo_company| demo_company.staff.iter())
+        DEMO_COMPANIES
+            .iter()
+            .flat_map(|demo_company| demo_company.staff.iter())
     }
 
     #[test]
@@ -254,14 +281,35 @@ mod tests {
         for demo_company in DEMO_COMPANIES {
             let code = demo_company.credit_code().unwrap();
             if demo_company.country == "CN" {
-                let code = code.unwrap_or_else(|| panic!("{} needs a credit code", demo_company.legal_name));
+                let code = code
+                    .unwrap_or_else(|| panic!("{} needs a credit code", demo_company.legal_name));
                 let parsed = identity::credit_code::CreditCode::parse(&code);
-                assert!(parsed.is_ok(), "{}: {code} is refused: {parsed:?}", demo_company.legal_name);
-                assert!(codes_seen.insert(code), "{}: credit code used twice", demo_company.legal_name);
-                assert!(demo_company.registration_number.is_none(), "{}", demo_company.legal_name);
+                assert!(
+                    parsed.is_ok(),
+                    "{}: {code} is refused: {parsed:?}",
+                    demo_company.legal_name
+                );
+                assert!(
+                    codes_seen.insert(code),
+                    "{}: credit code used twice",
+                    demo_company.legal_name
+                );
+                assert!(
+                    demo_company.registration_number.is_none(),
+                    "{}",
+                    demo_company.legal_name
+                );
             } else {
-                assert!(code.is_none(), "{} is not registered in China", demo_company.legal_name);
-                assert!(demo_company.registration_number.is_some(), "{}", demo_company.legal_name);
+                assert!(
+                    code.is_none(),
+                    "{} is not registered in China",
+                    demo_company.legal_name
+                );
+                assert!(
+                    demo_company.registration_number.is_some(),
+                    "{}",
+                    demo_company.legal_name
+                );
             }
         }
     }
@@ -269,12 +317,22 @@ mod tests {
     #[test]
     fn every_email_parses_as_written_and_is_unique() {
         let mut emails_seen = HashSet::new();
-        for email in all_demo_people().map(|person| person.email).chain([DEMO_OPERATOR_EMAIL]) {
+        for email in all_demo_people()
+            .map(|person| person.email)
+            .chain([DEMO_OPERATOR_EMAIL])
+        {
             // Stored addresses are normalised; writing them normalised here keeps
             // the look-up by email that makes loading idempotent exact.
             let parsed = identity::email::Email::parse(email);
-            assert_eq!(parsed.as_ref().map(|parsed| parsed.as_str()), Some(email), "{email}");
-            assert!(email.ends_with(".demo"), "{email} could reach a real mailbox");
+            assert_eq!(
+                parsed.as_ref().map(|parsed| parsed.as_str()),
+                Some(email),
+                "{email}"
+            );
+            assert!(
+                email.ends_with(".demo"),
+                "{email} could reach a real mailbox"
+            );
             assert!(emails_seen.insert(email), "{email} is used twice");
         }
     }
@@ -285,10 +343,20 @@ mod tests {
         assert!(identity::password::Password::parse(DEMO_PASSWORD).is_some());
         for demo_company in DEMO_COMPANIES {
             let name = demo_company.legal_name;
-            assert!(identity::fields::parse_time_zone(demo_company.time_zone).is_ok(), "{name}");
-            assert_eq!(identity::fields::parse_country(demo_company.country).unwrap(), demo_company.country, "{name}");
+            assert!(
+                identity::fields::parse_time_zone(demo_company.time_zone).is_ok(),
+                "{name}"
+            );
+            assert_eq!(
+                identity::fields::parse_country(demo_company.country).unwrap(),
+                demo_company.country,
+                "{name}"
+            );
             for mobile in demo_company.staff.iter().filter_map(|person| person.mobile) {
-                assert!(identity::fields::parse_mobile(mobile).is_ok(), "{name}: {mobile}");
+                assert!(
+                    identity::fields::parse_mobile(mobile).is_ok(),
+                    "{name}: {mobile}"
+                );
             }
         }
     }
@@ -298,7 +366,11 @@ mod tests {
         let mut legal_names_seen = HashSet::new();
         for demo_company in DEMO_COMPANIES {
             let name = demo_company.legal_name;
-            assert!((2..=5).contains(&demo_company.staff.len()), "{name} has {} staff", demo_company.staff.len());
+            assert!(
+                (2..=5).contains(&demo_company.staff.len()),
+                "{name} has {} staff",
+                demo_company.staff.len()
+            );
             assert!(demo_company.owner().is_ok(), "{name}");
             assert!(legal_names_seen.insert(name), "{name} is used twice");
         }
@@ -307,10 +379,16 @@ mod tests {
     #[test]
     fn the_readme_accounts_own_a_chinese_supplier_and_a_foreign_buyer() {
         let company_owned_by = |email: &str| {
-            DEMO_COMPANIES.iter().find(|demo_company| demo_company.owner().unwrap().email == email).unwrap()
+            DEMO_COMPANIES
+                .iter()
+                .find(|demo_company| demo_company.owner().unwrap().email == email)
+                .unwrap()
         };
         assert_eq!(company_owned_by(DEMO_SUPPLIER_EMAIL).country, "CN");
-        assert_eq!(company_owned_by(DEMO_BUYER_EMAIL).legal_name, "Vogel Haushaltswaren GmbH");
+        assert_eq!(
+            company_owned_by(DEMO_BUYER_EMAIL).legal_name,
+            "Vogel Haushaltswaren GmbH"
+        );
     }
 
     async fn row_count(db: &kernel::Db, table: &str) -> i64 {
@@ -335,7 +413,9 @@ mod tests {
     #[tokio::test]
     async fn loading_twice_makes_everything_once_and_keeps_people_who_came_first() {
         let migrations = [kernel::migrate::kernel_migrations(), identity::migrations()].concat();
-        let test_db = kernel::testing::TestDb::migrated(kernel::Engine::Sqlite, &migrations).await.unwrap();
+        let test_db = kernel::testing::TestDb::migrated(kernel::Engine::Sqlite, &migrations)
+            .await
+            .unwrap();
         let mailbox_directory = tempfile::tempdir().unwrap();
         let mailer = identity::mail::MailboxMailer::new(
             mailbox_directory.path().join("mailbox"),
@@ -367,25 +447,68 @@ mod tests {
 
         let first = load(&identity).await.unwrap();
         assert_eq!(first.companies, DEMO_COMPANIES.len());
-        assert_eq!(first.created, first.companies + first.people - 1, "all but the early person are new");
+        assert_eq!(
+            first.created,
+            first.companies + first.people - 1,
+            "all but the early person are new"
+        );
         let counts_after_first = identity_row_counts(&test_db.db).await;
         let staff_places = all_demo_people().count() as i64;
         let companies = DEMO_COMPANIES.len() as i64;
-        assert_eq!(counts_after_first, [first.people as i64, companies, staff_places, staff_places - companies]);
+        assert_eq!(
+            counts_after_first,
+            [
+                first.people as i64,
+                companies,
+                staff_places,
+                staff_places - companies
+            ]
+        );
 
         let second = load(&identity).await.unwrap();
-        assert_eq!(second, DemoSummary { created: 0, ..first });
+        assert_eq!(
+            second,
+            DemoSummary {
+                created: 0,
+                ..first
+            }
+        );
         assert_eq!(identity_row_counts(&test_db.db).await, counts_after_first);
 
-        let hengxin = identity.company_by_legal_name(DEMO_COMPANIES[0].legal_name).await.unwrap().unwrap();
-        assert_eq!(identity.role_in(early_user.id, hengxin.id).await.unwrap(), Some(early_person.role));
-        assert!(identity.authenticate(early_person.email, DEMO_PASSWORD).await.is_err(), "their own password stays");
+        let hengxin = identity
+            .company_by_legal_name(DEMO_COMPANIES[0].legal_name)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            identity.role_in(early_user.id, hengxin.id).await.unwrap(),
+            Some(early_person.role)
+        );
+        assert!(
+            identity
+                .authenticate(early_person.email, DEMO_PASSWORD)
+                .await
+                .is_err(),
+            "their own password stays"
+        );
 
-        let supplier = identity.authenticate(DEMO_SUPPLIER_EMAIL, DEMO_PASSWORD).await.unwrap();
-        assert_eq!(identity.role_in(supplier.id, hengxin.id).await.unwrap(), Some(Role::Owner));
-        let buyer = identity.authenticate(DEMO_BUYER_EMAIL, DEMO_PASSWORD).await.unwrap();
+        let supplier = identity
+            .authenticate(DEMO_SUPPLIER_EMAIL, DEMO_PASSWORD)
+            .await
+            .unwrap();
+        assert_eq!(
+            identity.role_in(supplier.id, hengxin.id).await.unwrap(),
+            Some(Role::Owner)
+        );
+        let buyer = identity
+            .authenticate(DEMO_BUYER_EMAIL, DEMO_PASSWORD)
+            .await
+            .unwrap();
         assert_eq!(buyer.time_zone, "Europe/Berlin");
-        let operator = identity.authenticate(DEMO_OPERATOR_EMAIL, DEMO_PASSWORD).await.unwrap();
+        let operator = identity
+            .authenticate(DEMO_OPERATOR_EMAIL, DEMO_PASSWORD)
+            .await
+            .unwrap();
         assert!(operator.is_operator);
     }
 }

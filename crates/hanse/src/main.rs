@@ -87,8 +87,19 @@ enum OperatorCommand {
     },
 }
 
-fn load_config(cli_config: Option<&std::path::Path>, storage: StorageFlags, listen: Option<SocketAddr>) -> anyhow::Result<Config> {
-    Config::load(cli_config, FlagOverrides { listen, data_dir: storage.data_dir, database_url: storage.database_url })
+fn load_config(
+    cli_config: Option<&std::path::Path>,
+    storage: StorageFlags,
+    listen: Option<SocketAddr>,
+) -> anyhow::Result<Config> {
+    Config::load(
+        cli_config,
+        FlagOverrides {
+            listen,
+            data_dir: storage.data_dir,
+            database_url: storage.database_url,
+        },
+    )
 }
 
 #[tokio::main]
@@ -96,7 +107,11 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config_file = cli.config.as_deref();
     match cli.command {
-        Command::Serve { demo, listen, storage } => {
+        Command::Serve {
+            demo,
+            listen,
+            storage,
+        } => {
             let config = load_config(config_file, storage, listen)?;
             logging::init(&config)?;
             serve::run(config, demo).await
@@ -115,7 +130,10 @@ async fn main() -> anyhow::Result<()> {
             let db = services::open_database(&config).await?;
             let services = services::build(&config, db.clone())?;
             let summary = demo::load(&services.identity).await?;
-            println!("demo network: {} companies, {} people ({} new)", summary.companies, summary.people, summary.created);
+            println!(
+                "demo network: {} companies, {} people ({} new)",
+                summary.companies, summary.people, summary.created
+            );
             db.close().await;
             Ok(())
         }
@@ -124,7 +142,14 @@ async fn main() -> anyhow::Result<()> {
             print!("{config}");
             Ok(())
         }
-        Command::Operator { command: OperatorCommand::Create { email, name, storage } } => {
+        Command::Operator {
+            command:
+                OperatorCommand::Create {
+                    email,
+                    name,
+                    storage,
+                },
+        } => {
             let config = load_config(config_file, storage, None)?;
             logging::init(&config)?;
             operator::create(&config, &email, &name).await

@@ -17,7 +17,10 @@ fn read_password() -> anyhow::Result<String> {
         Ok(first)
     } else {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("cannot read the password from stdin")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from stdin")?;
         Ok(line.trim_end_matches(['\r', '\n']).to_owned())
     }
 }
@@ -34,7 +37,11 @@ pub async fn create(config: &Config, email: &str, name: &str) -> anyhow::Result<
         language: Language::En,
         time_zone: "UTC".to_owned(),
     };
-    let user = services.identity.create_operator(&new_user).await.map_err(|error| anyhow::anyhow!("{error}"))?;
+    let user = services
+        .identity
+        .create_operator(&new_user)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
     println!("operator {} created ({})", user.email, user.id);
     db.close().await;
     Ok(())

@@ -10,7 +10,12 @@ pub async fn run(config: Config, load_demo: bool) -> anyhow::Result<()> {
     let services = services::build(&config, db.clone())?;
     if load_demo {
         let summary = demo::load(&services.identity).await?;
-        tracing::info!(companies = summary.companies, people = summary.people, created = summary.created, "demo network loaded");
+        tracing::info!(
+            companies = summary.companies,
+            people = summary.people,
+            created = summary.created,
+            "demo network loaded"
+        );
     }
     let settings = web::WebSettings::new(config.public_url());
     let app = web::App::build(settings, config.listen, services).await?;
@@ -18,9 +23,21 @@ pub async fn run(config: Config, load_demo: bool) -> anyhow::Result<()> {
     // The one line scripts wait for; with port 0 it carries the real port.
     println!("listening on http://{address}");
     if load_demo {
-        println!("demo supplier: {} / {}", demo::DEMO_SUPPLIER_EMAIL, demo::DEMO_PASSWORD);
-        println!("demo buyer:    {} / {}", demo::DEMO_BUYER_EMAIL, demo::DEMO_PASSWORD);
-        println!("operator:      {} / {}", demo::DEMO_OPERATOR_EMAIL, demo::DEMO_PASSWORD);
+        println!(
+            "demo supplier: {} / {}",
+            demo::DEMO_SUPPLIER_EMAIL,
+            demo::DEMO_PASSWORD
+        );
+        println!(
+            "demo buyer:    {} / {}",
+            demo::DEMO_BUYER_EMAIL,
+            demo::DEMO_PASSWORD
+        );
+        println!(
+            "operator:      {} / {}",
+            demo::DEMO_OPERATOR_EMAIL,
+            demo::DEMO_PASSWORD
+        );
     }
     std::io::stdout().flush()?;
     app.run(shutdown_signal()).await?;

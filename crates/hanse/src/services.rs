@@ -15,7 +15,9 @@ use crate::config::Config;
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     kernel::id::set_node(config.node_id);
     let options = config.database_options()?;
-    let db = Db::connect(&options).await.context("cannot open the database")?;
+    let db = Db::connect(&options)
+        .await
+        .context("cannot open the database")?;
     let applied = kernel::migrate::run(&db, &web::migrations(), SystemClock.now())
         .await
         .context("cannot migrate the database")?;
@@ -30,10 +32,21 @@ pub fn build(config: &Config, db: Db) -> anyhow::Result<web::Services> {
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(SmtpMailer::new(url.expose_secret(), from).context("smtp_url")?),
         None => Arc::new(
-            MailboxMailer::new(config.data_dir.join("mailbox"), from).context("cannot create the mailbox folder")?,
+            MailboxMailer::new(config.data_dir.join("mailbox"), from)
+                .context("cannot create the mailbox folder")?,
         ),
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let identity = Identity::new(db.clone(), clock.clone(), mailer, HashCost::PRODUCTION, config.public_url());
-    Ok(web::Services { db, clock, identity })
+    let identity = Identity::new(
+        db.clone(),
+        clock.clone(),
+        mailer,
+        HashCost::PRODUCTION,
+        config.public_url(),
+    );
+    Ok(web::Services {
+        db,
+        clock,
+        identity,
+    })
 }

@@ -28,7 +28,11 @@ pub enum ApiScope {
 }
 
 impl ApiScope {
-    pub const ALL: &'static [ApiScope] = &[ApiScope::CompanyRead, ApiScope::StaffRead, ApiScope::StaffWrite];
+    pub const ALL: &'static [ApiScope] = &[
+        ApiScope::CompanyRead,
+        ApiScope::StaffRead,
+        ApiScope::StaffWrite,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,7 +43,10 @@ impl ApiScope {
     }
 
     pub fn parse(text: &str) -> Option<ApiScope> {
-        ApiScope::ALL.iter().copied().find(|scope| scope.as_str() == text)
+        ApiScope::ALL
+            .iter()
+            .copied()
+            .find(|scope| scope.as_str() == text)
     }
 }
 
@@ -61,7 +68,10 @@ const SHOWN_PREFIX_LEN: usize = 10;
 fn scopes(row: &AnyRow) -> Result<Vec<ApiScope>> {
     let text: String = row.try_get("scopes")?;
     text.split_whitespace()
-        .map(|name| ApiScope::parse(name).ok_or_else(|| kernel::StorageError::corrupt("api scope", name).into()))
+        .map(|name| {
+            ApiScope::parse(name)
+                .ok_or_else(|| kernel::StorageError::corrupt("api scope", name).into())
+        })
         .collect()
 }
 
@@ -86,10 +96,18 @@ impl Identity {
         }
         let name = required_text("name", &new.name, 100)?;
         if new.role == Role::Owner {
-            return Err(IdentityError::invalid("role", "owner_key", "a key cannot act as owner; choose admin or less"));
+            return Err(IdentityError::invalid(
+                "role",
+                "owner_key",
+                "a key cannot act as owner; choose admin or less",
+            ));
         }
         if new.scopes.is_empty() {
-            return Err(IdentityError::invalid("scopes", "required", "give the key at least one scope"));
+            return Err(IdentityError::invalid(
+                "scopes",
+                "required",
+                "give the key at least one scope",
+            ));
         }
         let mut key_scopes = new.scopes.clone();
         key_scopes.sort_by_key(|scope| scope.as_str());
@@ -105,7 +123,12 @@ impl Identity {
             created_at: now,
             last_used_at: None,
         };
-        let scope_text = key.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
+        let scope_text = key
+            .scopes
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut tx = self.db.begin().await?;
         sqlx::query(
             "INSERT INTO identity_api_key (company_id, id, name, key_prefix, key_hash, role, scopes, created_by, created_at, updated_at)
@@ -181,15 +204,18 @@ impl Identity {
             scopes: scopes(&row)?,
         };
         let now = self.clock.now();
-        let stale = rows::optional_timestamp(&row, "last_used_at")?.is_none_or(|used| used.plus_seconds(300) < now);
+        let stale = rows::optional_timestamp(&row, "last_used_at")?
+            .is_none_or(|used| used.plus_seconds(300) < now);
         if stale {
             let mut tx = self.db.begin().await?;
-            sqlx::query("UPDATE identity_api_key SET last_used_at = $1 WHERE company_id = $2 AND id = $3")
-                .bind(now.micros())
-                .bind(auth.company_id)
-                .bind(auth.key_id)
-                .execute(tx.conn())
-                .await?;
+            sqlx::query(
+                "UPDATE identity_api_key SET last_used_at = $1 WHERE company_id = $2 AND id = $3",
+            )
+            .bind(now.micros())
+            .bind(auth.company_id)
+            .bind(auth.key_id)
+            .execute(tx.conn())
+            .await?;
             tx.commit().await?;
         }
         Ok(Some(auth))

@@ -47,9 +47,9 @@ fn validate(new: &NewCompany) -> Result<ValidCompany> {
     let legal_name = required_text("legal_name", &new.legal_name, 200)?;
     let country = parse_country(&new.country)?;
     let credit_code = match optional_text("credit_code", new.credit_code.as_deref(), 32)? {
-        Some(text) => Some(
-            CreditCode::parse(&text).map_err(|e| IdentityError::invalid("credit_code", "invalid_credit_code", e.to_string()))?,
-        ),
+        Some(text) => Some(CreditCode::parse(&text).map_err(|e| {
+            IdentityError::invalid("credit_code", "invalid_credit_code", e.to_string())
+        })?),
         None if country == "CN" => {
             return Err(IdentityError::invalid(
                 "credit_code",
@@ -62,7 +62,11 @@ fn validate(new: &NewCompany) -> Result<ValidCompany> {
     Ok(ValidCompany {
         legal_name,
         credit_code,
-        registration_number: optional_text("registration_number", new.registration_number.as_deref(), 64)?,
+        registration_number: optional_text(
+            "registration_number",
+            new.registration_number.as_deref(),
+            64,
+        )?,
         country,
         region: required_text("region", &new.region, 100)?,
         city: required_text("city", &new.city, 100)?,
@@ -161,12 +165,17 @@ impl Identity {
 
     /// The person's role in the company, or `None` if not on its staff.
     pub async fn role_in(&self, user: UserId, company: CompanyId) -> Result<Option<Role>> {
-        let row = sqlx::query("SELECT role FROM identity_membership WHERE company_id = $1 AND user_id = $2")
-            .bind(company)
-            .bind(user)
-            .fetch_optional(self.db.reader())
-            .await?;
-        Ok(row.as_ref().map(|row| rows::role(row, "role")).transpose()?)
+        let row = sqlx::query(
+            "SELECT role FROM identity_membership WHERE company_id = $1 AND user_id = $2",
+        )
+        .bind(company)
+        .bind(user)
+        .fetch_optional(self.db.reader())
+        .await?;
+        Ok(row
+            .as_ref()
+            .map(|row| rows::role(row, "role"))
+            .transpose()?)
     }
 
     /// Every company, for the operator, oldest first.
@@ -179,33 +188,45 @@ impl Identity {
         .bind(page.fetch_limit())
         .fetch_all(self.db.reader())
         .await?;
-        let companies = rows.iter().map(rows::company).collect::<Result<Vec<_>, _>>()?;
+        let companies = rows
+            .iter()
+            .map(rows::company)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Page::from_rows(companies, page, |company| company.id.raw()))
     }
 
     pub async fn company_by_credit_code(&self, code: &str) -> Result<Option<Company>> {
-        let row = sqlx::query(&format!("SELECT {} FROM identity_company WHERE credit_code = $1", rows::COMPANY_COLUMNS))
-            .bind(code)
-            .fetch_optional(self.db.reader())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM identity_company WHERE credit_code = $1",
+            rows::COMPANY_COLUMNS
+        ))
+        .bind(code)
+        .fetch_optional(self.db.reader())
+        .await?;
         Ok(row.as_ref().map(rows::company).transpose()?)
     }
 
     /// Finds a company by its legal name (used to keep the demo idempotent).
     pub async fn company_by_legal_name(&self, legal_name: &str) -> Result<Option<Company>> {
-        let row = sqlx::query(&format!("SELECT {} FROM identity_company WHERE legal_name = $1 LIMIT 1", rows::COMPANY_COLUMNS))
-            .bind(legal_name)
-            .fetch_optional(self.db.reader())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM identity_company WHERE legal_name = $1 LIMIT 1",
+            rows::COMPANY_COLUMNS
+        ))
+        .bind(legal_name)
+        .fetch_optional(self.db.reader())
+        .await?;
         Ok(row.as_ref().map(rows::company).transpose()?)
     }
 
     async fn company_by_id(&self, id: CompanyId) -> Result<Company> {
-        let row = sqlx::query(&format!("SELECT {} FROM identity_company WHERE id = $1", rows::COMPANY_COLUMNS))
-            .bind(id)
-            .fetch_optional(self.db.reader())
-            .await?
-            .ok_or(IdentityError::NotFound("company"))?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM identity_company WHERE id = $1",
+            rows::COMPANY_COLUMNS
+        ))
+        .bind(id)
+        .fetch_optional(self.db.reader())
+        .await?
+        .ok_or(IdentityError::NotFound("company"))?;
         Ok(rows::company(&row)?)
     }
 }

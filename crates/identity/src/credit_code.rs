@@ -6,7 +6,9 @@ use std::fmt;
 /// The 31 characters a code may use: digits and capitals without I, O, S, V, Z.
 const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weight of each of the first 17 positions: 3^i mod 31.
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// A valid 18-character credit code. Only made by [`CreditCode::parse`].
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -26,7 +28,10 @@ pub enum CreditCodeError {
 }
 
 fn value_of(byte: u8) -> Option<u32> {
-    CHARSET.iter().position(|&c| c == byte).map(|index| index as u32)
+    CHARSET
+        .iter()
+        .position(|&c| c == byte)
+        .map(|index| index as u32)
 }
 
 /// The check character for the first 17 characters, if they are all valid.
@@ -85,7 +90,14 @@ mod tests {
 
     fn check(input: &str, expected: Result<&str, CreditCodeError>) {
         let parsed = CreditCode::parse(input);
-        assert_eq!(parsed.as_ref().map(CreditCode::as_str).map_err(Clone::clone), expected, "{input:?}");
+        assert_eq!(
+            parsed
+                .as_ref()
+                .map(CreditCode::as_str)
+                .map_err(Clone::clone),
+            expected,
+            "{input:?}"
+        );
     }
 
     #[test]

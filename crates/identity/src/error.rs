@@ -8,7 +8,11 @@ use kernel::StorageError;
 pub enum IdentityError {
     /// A field's value is not acceptable; `code` is stable, `message` for people.
     #[error("{field}: {message}")]
-    Invalid { field: &'static str, code: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        code: &'static str,
+        message: String,
+    },
     #[error("an account with this email already exists")]
     EmailTaken,
     #[error("a company with this credit code is already registered")]
@@ -41,7 +45,11 @@ impl From<sqlx::Error> for IdentityError {
 
 impl IdentityError {
     pub fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
-        IdentityError::Invalid { field, code, message: message.into() }
+        IdentityError::Invalid {
+            field,
+            code,
+            message: message.into(),
+        }
     }
 }
 

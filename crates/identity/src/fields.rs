@@ -37,7 +37,11 @@ pub fn parse_time_zone(text: &str) -> Result<String> {
     if name.len() <= 64 && jiff::tz::TimeZone::get(name).is_ok() {
         Ok(name.to_owned())
     } else {
-        Err(IdentityError::invalid("time_zone", "unknown_time_zone", "use a time zone name such as Asia/Shanghai"))
+        Err(IdentityError::invalid(
+            "time_zone",
+            "unknown_time_zone",
+            "use a time zone name such as Asia/Shanghai",
+        ))
     }
 }
 
@@ -45,19 +49,35 @@ pub fn parse_time_zone(text: &str) -> Result<String> {
 pub fn required_text(field: &'static str, text: &str, max_chars: usize) -> Result<String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err(IdentityError::invalid(field, "required", "this field is required"));
+        return Err(IdentityError::invalid(
+            field,
+            "required",
+            "this field is required",
+        ));
     }
     if trimmed.chars().count() > max_chars {
-        return Err(IdentityError::invalid(field, "too_long", format!("at most {max_chars} characters")));
+        return Err(IdentityError::invalid(
+            field,
+            "too_long",
+            format!("at most {max_chars} characters"),
+        ));
     }
     if trimmed.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(IdentityError::invalid(field, "control_characters", "remove control characters"));
+        return Err(IdentityError::invalid(
+            field,
+            "control_characters",
+            "remove control characters",
+        ));
     }
     Ok(trimmed.to_owned())
 }
 
 /// Like [`required_text`], but empty means absent.
-pub fn optional_text(field: &'static str, text: Option<&str>, max_chars: usize) -> Result<Option<String>> {
+pub fn optional_text(
+    field: &'static str,
+    text: Option<&str>,
+    max_chars: usize,
+) -> Result<Option<String>> {
     match text.map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) => required_text(field, text, max_chars).map(Some),
@@ -67,12 +87,22 @@ pub fn optional_text(field: &'static str, text: Option<&str>, max_chars: usize) 
 /// A mobile number in international form: `+`, country code and digits; spaces
 /// and dashes that people type are removed.
 pub fn parse_mobile(text: &str) -> Result<String> {
-    let compact: String = text.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+    let compact: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+        .collect();
     let digits = compact.strip_prefix('+').unwrap_or("");
-    if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') {
+    if (8..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+    {
         Ok(compact)
     } else {
-        Err(IdentityError::invalid("mobile", "invalid_mobile", "use the international form, e.g. +86 138 0013 8000"))
+        Err(IdentityError::invalid(
+            "mobile",
+            "invalid_mobile",
+            "use the international form, e.g. +86 138 0013 8000",
+        ))
     }
 }
 
@@ -82,16 +112,20 @@ pub fn parse_country(text: &str) -> Result<String> {
     if COUNTRIES.contains(&code.as_str()) {
         Ok(code)
     } else {
-        Err(IdentityError::invalid("country", "unknown_country", "use a two-letter ISO country code such as CN or DE"))
+        Err(IdentityError::invalid(
+            "country",
+            "unknown_country",
+            "use a two-letter ISO country code such as CN or DE",
+        ))
     }
 }
 
 /// ISO 3166-1 alpha-2 codes of the countries members come from.
 const COUNTRIES: &[&str] = &[
-    "AE", "AR", "AT", "AU", "BD", "BE", "BR", "CA", "CH", "CL", "CN", "CO", "CZ", "DE", "DK", "EG", "ES", "FI", "FR",
-    "GB", "GR", "HK", "HU", "ID", "IE", "IL", "IN", "IT", "JP", "KE", "KH", "KR", "KZ", "LK", "MA", "MO", "MX", "MY",
-    "NG", "NL", "NO", "NZ", "PE", "PH", "PK", "PL", "PT", "RO", "RU", "SA", "SE", "SG", "TH", "TR", "TW", "UA", "US",
-    "UZ", "VN", "ZA",
+    "AE", "AR", "AT", "AU", "BD", "BE", "BR", "CA", "CH", "CL", "CN", "CO", "CZ", "DE", "DK", "EG",
+    "ES", "FI", "FR", "GB", "GR", "HK", "HU", "ID", "IE", "IL", "IN", "IT", "JP", "KE", "KH", "KR",
+    "KZ", "LK", "MA", "MO", "MX", "MY", "NG", "NL", "NO", "NZ", "PE", "PH", "PK", "PL", "PT", "RO",
+    "RU", "SA", "SE", "SG", "TH", "TR", "TW", "UA", "US", "UZ", "VN", "ZA",
 ];
 
 macro_rules! text_enum {
@@ -157,7 +191,10 @@ mod tests {
     #[test]
     fn mobile_numbers() {
         assert_eq!(parse_mobile("+86 138-0013-8000").unwrap(), "+8613800138000");
-        assert!(parse_mobile("13800138000").is_err(), "needs the country code");
+        assert!(
+            parse_mobile("13800138000").is_err(),
+            "needs the country code"
+        );
         assert!(parse_mobile("+86 abc").is_err());
     }
 

@@ -37,18 +37,25 @@ fn invitation(row: &AnyRow, now: Timestamp) -> Result<Invitation> {
     })
 }
 
-const COLUMNS: &str = "id, company_id, email, role, expires_at, accepted_at, revoked_at, created_at";
+const COLUMNS: &str =
+    "id, company_id, email, role, expires_at, accepted_at, revoked_at, created_at";
 
 impl Identity {
     /// Invites `email` into `role` and mails the link. Returns the invitation
     /// and its secret token (also in the mail).
-    pub async fn invite(&self, scope: &Scope, email: &str, role: Role) -> Result<(Invitation, String)> {
+    pub async fn invite(
+        &self,
+        scope: &Scope,
+        email: &str,
+        role: Role,
+    ) -> Result<(Invitation, String)> {
         let inviter = scope.user_id().ok_or(IdentityError::Forbidden)?;
         if !scope.role().manages_company() || (role == Role::Owner && scope.role() != Role::Owner) {
             return Err(IdentityError::Forbidden);
         }
-        let email = Email::parse(email)
-            .ok_or_else(|| IdentityError::invalid("email", "invalid_email", "this is not an email address"))?;
+        let email = Email::parse(email).ok_or_else(|| {
+            IdentityError::invalid("email", "invalid_email", "this is not an email address")
+        })?;
         let already = sqlx::query(
             "SELECT 1 AS one FROM identity_membership m JOIN identity_user u ON u.id = m.user_id
              WHERE m.company_id = $1 AND u.email = $2",
@@ -92,7 +99,10 @@ impl Identity {
         let inviter = self.user(inviter).await?;
         let mail = OutgoingMail {
             to: invitation.email.clone(),
-            subject: format!("{} invites you to {} on Hanse / 邀请您加入", inviter.display_name, company.legal_name),
+            subject: format!(
+                "{} invites you to {} on Hanse / 邀请您加入",
+                inviter.display_name, company.legal_name
+            ),
             body: format!(
                 "{inviter} invites you to join {company} on Hanse as {role}.\n\
                  {inviter} 邀请您以 {role} 身份加入 Hanse 上的 {company}。\n\n\
@@ -121,7 +131,10 @@ impl Identity {
         .bind(page.fetch_limit())
         .fetch_all(self.db.reader())
         .await?;
-        let items = rows.iter().map(|row| invitation(row, now)).collect::<Result<Vec<_>>>()?;
+        let items = rows
+            .iter()
+            .map(|row| invitation(row, now))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Page::from_rows(items, page, |item| item.id.raw()))
     }
 
@@ -151,12 +164,14 @@ impl Identity {
     }
 
     pub async fn invitation(&self, scope: &Scope, id: InvitationId) -> Result<Invitation> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM identity_invitation WHERE company_id = $1 AND id = $2"))
-            .bind(scope.company_id())
-            .bind(id)
-            .fetch_optional(self.db.reader())
-            .await?
-            .ok_or(IdentityError::NotFound("invitation"))?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM identity_invitation WHERE company_id = $1 AND id = $2"
+        ))
+        .bind(scope.company_id())
+        .bind(id)
+        .fetch_optional(self.db.reader())
+        .await?
+        .ok_or(IdentityError::NotFound("invitation"))?;
         invitation(&row, self.clock.now())
     }
 
@@ -184,17 +199,21 @@ impl Identity {
     /// email must be the one invited.
     pub async fn accept_invitation(&self, user: UserId, secret: &str) -> Result<CompanyId> {
         let person = self.user(user).await?;
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM identity_invitation WHERE token_hash = $1"))
-            .bind(token::hash(secret))
-            .fetch_optional(self.db.reader())
-            .await?
-            .ok_or(IdentityError::NotFound("invitation"))?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM identity_invitation WHERE token_hash = $1"
+        ))
+        .bind(token::hash(secret))
+        .fetch_optional(self.db.reader())
+        .await?
+        .ok_or(IdentityError::NotFound("invitation"))?;
         let now = self.clock.now();
         let offer = invitation(&row, now)?;
         match offer.status {
             InvitationStatus::Open => {}
             InvitationStatus::Expired => return Err(IdentityError::InvitationExpired),
-            InvitationStatus::Accepted | InvitationStatus::Revoked => return Err(IdentityError::InvitationClosed),
+            InvitationStatus::Accepted | InvitationStatus::Revoked => {
+                return Err(IdentityError::InvitationClosed);
+            }
         }
         if offer.email != person.email {
             return Err(IdentityError::InvitationForAnotherEmail);
@@ -229,7 +248,11 @@ impl Identity {
         if joined == 0 {
             return Err(IdentityError::AlreadyMember);
         }
-        let event = StaffJoined { company_id: offer.company_id, user_id: user, role: offer.role };
+        let event = StaffJoined {
+            company_id: offer.company_id,
+            user_id: user,
+            role: offer.role,
+        };
         outbox::append(&mut tx, &event, Some(offer.company_id), now).await?;
         tx.commit().await?;
         Ok(offer.company_id)

@@ -65,7 +65,13 @@ impl Identity {
         hash_cost: HashCost,
         public_url: String,
     ) -> Self {
-        Identity { db, clock, mailer, hash_cost, public_url }
+        Identity {
+            db,
+            clock,
+            mailer,
+            hash_cost,
+            public_url,
+        }
     }
 
     pub fn db(&self) -> &Db {

@@ -25,7 +25,10 @@ pub trait Mailer: Send + Sync {
 }
 
 fn build(from: &Mailbox, mail: OutgoingMail) -> Result<Message, MailError> {
-    let to: Mailbox = mail.to.parse().map_err(|e: lettre::address::AddressError| MailError(e.to_string()))?;
+    let to: Mailbox = mail
+        .to
+        .parse()
+        .map_err(|e: lettre::address::AddressError| MailError(e.to_string()))?;
     Message::builder()
         .from(from.clone())
         .to(to)
@@ -45,7 +48,11 @@ pub struct MailboxMailer {
 impl MailboxMailer {
     pub fn new(folder: PathBuf, from: Mailbox) -> std::io::Result<Self> {
         std::fs::create_dir_all(&folder)?;
-        Ok(MailboxMailer { from, transport: AsyncFileTransport::new(&folder), folder })
+        Ok(MailboxMailer {
+            from,
+            transport: AsyncFileTransport::new(&folder),
+            folder,
+        })
     }
 }
 
@@ -53,7 +60,11 @@ impl MailboxMailer {
 impl Mailer for MailboxMailer {
     async fn send(&self, mail: OutgoingMail) -> Result<(), MailError> {
         let message = build(&self.from, mail)?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| MailError(e.to_string()))
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| MailError(e.to_string()))
     }
 }
 
@@ -77,6 +88,10 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: OutgoingMail) -> Result<(), MailError> {
         let message = build(&self.from, mail)?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| MailError(e.to_string()))
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| MailError(e.to_string()))
     }
 }

@@ -1,6 +1,8 @@
 //! Passwords: a length policy, and argon2id hashing with a per-hash salt.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 /// Shorter passwords are refused; length matters more than character classes.
@@ -17,10 +19,16 @@ pub struct HashCost {
 
 impl HashCost {
     /// OWASP's argon2id recommendation (19 MiB, 2 iterations, 1 lane).
-    pub const PRODUCTION: HashCost = HashCost { memory_kib: 19 * 1024, iterations: 2 };
+    pub const PRODUCTION: HashCost = HashCost {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+    };
     /// The minimum argon2 allows: for tests and demo data only, where thousands
     /// of hashes would otherwise dominate the run.
-    pub const FAST_INSECURE: HashCost = HashCost { memory_kib: 8, iterations: 1 };
+    pub const FAST_INSECURE: HashCost = HashCost {
+        memory_kib: 8,
+        iterations: 1,
+    };
 
     fn hasher(self) -> Argon2<'static> {
         let params = Params::new(self.memory_kib, self.iterations, 1, None).unwrap_or_default();
@@ -34,7 +42,9 @@ pub struct Password(String);
 impl Password {
     pub fn parse(text: &str) -> Option<Password> {
         let length = text.chars().count();
-        (PASSWORD_LENGTH_MIN..=PASSWORD_LENGTH_MAX).contains(&length).then(|| Password(text.to_owned()))
+        (PASSWORD_LENGTH_MIN..=PASSWORD_LENGTH_MAX)
+            .contains(&length)
+            .then(|| Password(text.to_owned()))
     }
 
     /// A PHC string (`$argon2id$v=19$...`) that records its own parameters.
@@ -56,8 +66,12 @@ impl std::fmt::Debug for Password {
 /// True when `candidate` matches the stored hash. The parameters come from the
 /// hash, so hashes made with another cost still verify.
 pub fn verify(candidate: &str, stored_hash: &str) -> bool {
-    let Ok(parsed) = PasswordHash::new(stored_hash) else { return false };
-    Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok()
+    let Ok(parsed) = PasswordHash::new(stored_hash) else {
+        return false;
+    };
+    Argon2::default()
+        .verify_password(candidate.as_bytes(), &parsed)
+        .is_ok()
 }
 
 /// A hash to verify against when the account does not exist, so that a wrong
@@ -73,7 +87,10 @@ mod tests {
     #[test]
     fn hashes_verify_and_differ() {
         let password = Password::parse("correct horse battery").unwrap();
-        let (a, b) = (password.hash(HashCost::FAST_INSECURE), password.hash(HashCost::FAST_INSECURE));
+        let (a, b) = (
+            password.hash(HashCost::FAST_INSECURE),
+            password.hash(HashCost::FAST_INSECURE),
+        );
         assert_ne!(a, b, "each hash has its own salt");
         assert!(a.starts_with("$argon2id$"));
         assert!(verify("correct horse battery", &a));
@@ -85,6 +102,9 @@ mod tests {
     fn policy() {
         assert!(Password::parse("short").is_none());
         assert!(Password::parse(&"x".repeat(257)).is_none());
-        assert!(Password::parse("长城长城长城长城长城").is_some(), "ten characters, not bytes");
+        assert!(
+            Password::parse("长城长城长城长城长城").is_some(),
+            "ten characters, not bytes"
+        );
     }
 }

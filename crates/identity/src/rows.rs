@@ -11,8 +11,13 @@ pub(crate) fn timestamp(row: &AnyRow, column: &str) -> Result<Timestamp, sqlx::E
     Ok(Timestamp::from_micros(row.try_get(column)?))
 }
 
-pub(crate) fn optional_timestamp(row: &AnyRow, column: &str) -> Result<Option<Timestamp>, sqlx::Error> {
-    Ok(row.try_get::<Option<i64>, _>(column)?.map(Timestamp::from_micros))
+pub(crate) fn optional_timestamp(
+    row: &AnyRow,
+    column: &str,
+) -> Result<Option<Timestamp>, sqlx::Error> {
+    Ok(row
+        .try_get::<Option<i64>, _>(column)?
+        .map(Timestamp::from_micros))
 }
 
 pub(crate) fn role(row: &AnyRow, column: &str) -> Result<Role, StorageError> {
@@ -20,7 +25,8 @@ pub(crate) fn role(row: &AnyRow, column: &str) -> Result<Role, StorageError> {
     Role::parse(&text).ok_or_else(|| StorageError::corrupt("role", text))
 }
 
-pub(crate) const USER_COLUMNS: &str = "id, email, display_name, mobile, language, time_zone, is_operator, created_at";
+pub(crate) const USER_COLUMNS: &str =
+    "id, email, display_name, mobile, language, time_zone, is_operator, created_at";
 
 pub(crate) fn user(row: &AnyRow) -> Result<User, StorageError> {
     let language: String = row.try_get("language")?;
@@ -29,15 +35,15 @@ pub(crate) fn user(row: &AnyRow) -> Result<User, StorageError> {
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
         mobile: row.try_get("mobile")?,
-        language: Language::parse(&language).ok_or_else(|| StorageError::corrupt("language", language))?,
+        language: Language::parse(&language)
+            .ok_or_else(|| StorageError::corrupt("language", language))?,
         time_zone: row.try_get("time_zone")?,
         is_operator: row.try_get::<i64, _>("is_operator")? != 0,
         created_at: timestamp(row, "created_at")?,
     })
 }
 
-pub(crate) const COMPANY_COLUMNS: &str =
-    "id, legal_name, credit_code, registration_number, country, region, city, address, industry, size, created_at";
+pub(crate) const COMPANY_COLUMNS: &str = "id, legal_name, credit_code, registration_number, country, region, city, address, industry, size, created_at";
 
 pub(crate) fn company(row: &AnyRow) -> Result<Company, StorageError> {
     let industry: String = row.try_get("industry")?;
@@ -51,7 +57,8 @@ pub(crate) fn company(row: &AnyRow) -> Result<Company, StorageError> {
         region: row.try_get("region")?,
         city: row.try_get("city")?,
         address: row.try_get("address")?,
-        industry: Industry::parse(&industry).map_err(|_| StorageError::corrupt("industry", industry))?,
+        industry: Industry::parse(&industry)
+            .map_err(|_| StorageError::corrupt("industry", industry))?,
         size: CompanySize::parse(&size).map_err(|_| StorageError::corrupt("size", size))?,
         created_at: timestamp(row, "created_at")?,
     })

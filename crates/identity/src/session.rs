@@ -15,7 +15,12 @@ const LAST_SEEN_RESOLUTION_SECONDS: i64 = 300;
 impl Identity {
     /// Starts a session for a signed-in user, acting for their first company.
     /// Returns the session and its secret token (for the cookie).
-    pub async fn start_session(&self, user: UserId, user_agent: &str, ip: &str) -> Result<(Session, String)> {
+    pub async fn start_session(
+        &self,
+        user: UserId,
+        user_agent: &str,
+        ip: &str,
+    ) -> Result<(Session, String)> {
         let now = self.clock.now();
         let secret = token::generate("hs_");
         let active_company = self.companies_of(user).await?.first().map(|m| m.company_id);
@@ -61,18 +66,22 @@ impl Identity {
         let session_id = SessionId::from_raw(row.try_get("id")?);
         if rows::timestamp(&row, "last_seen_at")?.plus_seconds(LAST_SEEN_RESOLUTION_SECONDS) < now {
             let mut tx = self.db.begin().await?;
-            sqlx::query("UPDATE identity_session SET last_seen_at = $1, updated_at = $1 WHERE id = $2")
-                .bind(now.micros())
-                .bind(session_id)
-                .execute(tx.conn())
-                .await?;
+            sqlx::query(
+                "UPDATE identity_session SET last_seen_at = $1, updated_at = $1 WHERE id = $2",
+            )
+            .bind(now.micros())
+            .bind(session_id)
+            .execute(tx.conn())
+            .await?;
             tx.commit().await?;
         }
         let user = self.user(UserId::from_raw(row.try_get("user_id")?)).await?;
         Ok(Some(SessionAuth {
             session_id,
             user,
-            active_company_id: row.try_get::<Option<i64>, _>("active_company_id")?.map(CompanyId::from_raw),
+            active_company_id: row
+                .try_get::<Option<i64>, _>("active_company_id")?
+                .map(CompanyId::from_raw),
         }))
     }
 
@@ -121,18 +130,30 @@ impl Identity {
     }
 
     /// Switches which company the session acts for; the user must be on its staff.
-    pub async fn switch_company(&self, user: UserId, session: SessionId, company: CompanyId) -> Result<()> {
+    pub async fn switch_company(
+        &self,
+        user: UserId,
+        session: SessionId,
+        company: CompanyId,
+    ) -> Result<()> {
         if self.role_in(user, company).await?.is_none() {
             return Err(IdentityError::NotFound("company"));
         }
         let mut tx = self.db.begin().await?;
-        sqlx::query("UPDATE identity_session SET active_company_id = $1, updated_at = $2 WHERE id = $3 AND user_id = $4")
-            .bind(company)
-            .bind(self.clock.now().micros())
-            .bind(session)
-            .bind(user)
-            .execute(tx.conn())
-            .await?;
+        let changed = sqlx::query(
+            "UPDATE identity_session SET active_company_id = $1, updated_at = $2
+             WHERE id = $3 AND user_id = $4 AND revoked_at IS NULL",
+        )
+        .bind(company)
+        .bind(self.clock.now().micros())
+        .bind(session)
+        .bind(user)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(IdentityError::NotFound("session"));
+        }
         tx.commit().await?;
         Ok(())
     }

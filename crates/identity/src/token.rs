@@ -16,5 +16,8 @@ pub fn generate(prefix: &str) -> String {
 /// The stored form of a token. Tokens carry 256 bits of randomness, so a fast
 /// hash is enough; a slow one would only slow every request.
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }

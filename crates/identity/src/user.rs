@@ -34,17 +34,24 @@ struct ValidUser {
 
 impl Identity {
     fn validate_user(&self, new: &NewUser) -> Result<ValidUser> {
-        let email = Email::parse(&new.email)
-            .ok_or_else(|| IdentityError::invalid("email", "invalid_email", "this is not an email address"))?;
+        let email = Email::parse(&new.email).ok_or_else(|| {
+            IdentityError::invalid("email", "invalid_email", "this is not an email address")
+        })?;
         let password = Password::parse(&new.password).ok_or_else(|| {
             IdentityError::invalid(
                 "password",
                 "weak_password",
-                format!("use {} to {} characters", password::PASSWORD_LENGTH_MIN, password::PASSWORD_LENGTH_MAX),
+                format!(
+                    "use {} to {} characters",
+                    password::PASSWORD_LENGTH_MIN,
+                    password::PASSWORD_LENGTH_MAX
+                ),
             )
         })?;
         let display_name = required_text("display_name", &new.display_name, 100)?;
-        let mobile = optional_text("mobile", new.mobile.as_deref(), 32)?.map(|m| parse_mobile(&m)).transpose()?;
+        let mobile = optional_text("mobile", new.mobile.as_deref(), 32)?
+            .map(|m| parse_mobile(&m))
+            .transpose()?;
         let time_zone = parse_time_zone(&new.time_zone)?;
         Ok(ValidUser {
             email,
@@ -132,20 +139,28 @@ impl Identity {
     }
 
     pub async fn user(&self, id: UserId) -> Result<User> {
-        let row = sqlx::query(&format!("SELECT {} FROM identity_user WHERE id = $1", rows::USER_COLUMNS))
-            .bind(id)
-            .fetch_optional(self.db.reader())
-            .await?
-            .ok_or(IdentityError::NotFound("user"))?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM identity_user WHERE id = $1",
+            rows::USER_COLUMNS
+        ))
+        .bind(id)
+        .fetch_optional(self.db.reader())
+        .await?
+        .ok_or(IdentityError::NotFound("user"))?;
         Ok(rows::user(&row)?)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
-        let Some(email) = Email::parse(email) else { return Ok(None) };
-        let row = sqlx::query(&format!("SELECT {} FROM identity_user WHERE email = $1", rows::USER_COLUMNS))
-            .bind(email.as_str())
-            .fetch_optional(self.db.reader())
-            .await?;
+        let Some(email) = Email::parse(email) else {
+            return Ok(None);
+        };
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM identity_user WHERE email = $1",
+            rows::USER_COLUMNS
+        ))
+        .bind(email.as_str())
+        .fetch_optional(self.db.reader())
+        .await?;
         Ok(row.as_ref().map(rows::user).transpose()?)
     }
 

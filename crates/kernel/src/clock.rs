@@ -94,7 +94,8 @@ impl ManualClock {
     }
 
     pub fn advance_seconds(&self, seconds: i64) {
-        self.0.fetch_add(seconds.saturating_mul(1_000_000), Ordering::SeqCst);
+        self.0
+            .fetch_add(seconds.saturating_mul(1_000_000), Ordering::SeqCst);
     }
 }
 

@@ -5,14 +5,21 @@
 pub enum StorageError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
-    #[error("migration {module}/{version} was changed after it was applied; add a new migration instead")]
+    #[error(
+        "migration {module}/{version} was changed after it was applied; add a new migration instead"
+    )]
     MigrationEdited { module: &'static str, version: i64 },
-    #[error("the database has migration {module}/{version}, which this build does not know; is it older than the data?")]
+    #[error(
+        "the database has migration {module}/{version}, which this build does not know; is it older than the data?"
+    )]
     MigrationUnknown { module: String, version: i64 },
     #[error("unsupported database url `{0}`; use sqlite://PATH or postgres://...")]
     UnsupportedUrl(String),
     #[error("cannot prepare the data directory {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("corrupt stored value in {what}: {detail}")]
     Corrupt { what: &'static str, detail: String },
 }
@@ -20,7 +27,10 @@ pub enum StorageError {
 impl StorageError {
     /// A stored value that the code cannot read back, e.g. an unknown enum name.
     pub fn corrupt(what: &'static str, detail: impl std::fmt::Display) -> Self {
-        StorageError::Corrupt { what, detail: detail.to_string() }
+        StorageError::Corrupt {
+            what,
+            detail: detail.to_string(),
+        }
     }
 
     /// True when the database refused a row because a unique key already exists.

@@ -26,7 +26,10 @@ struct GeneratorState {
 }
 
 static NODE: OnceLock<u16> = OnceLock::new();
-static STATE: Mutex<GeneratorState> = Mutex::new(GeneratorState { last_ms: 0, sequence: 0 });
+static STATE: Mutex<GeneratorState> = Mutex::new(GeneratorState {
+    last_ms: 0,
+    sequence: 0,
+});
 
 /// Sets this process's node number (0..=1023); ids from different nodes never collide.
 /// Only the first call takes effect; later calls report whether they agreed.
@@ -36,14 +39,18 @@ pub fn set_node(node: u16) -> bool {
 }
 
 fn now_ms() -> i64 {
-    let since_unix = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let since_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     i64::try_from(since_unix.as_millis()).unwrap_or(i64::MAX) - EPOCH_MS
 }
 
 /// A new id, greater than every id this process made before.
 pub fn next_raw() -> i64 {
     let node = i64::from(*NODE.get_or_init(|| 0));
-    let mut state = STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut state = STATE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut ms = now_ms().max(state.last_ms);
     if ms == state.last_ms {
         state.sequence += 1;

@@ -57,7 +57,10 @@ pub async fn run(db: &Db, migrations: &[Migration], now: Timestamp) -> Result<us
 
     let mut count = 0;
     for migration in migrations {
-        match applied.iter().find(|(m, v, _)| m == migration.module && *v == migration.version) {
+        match applied
+            .iter()
+            .find(|(m, v, _)| m == migration.module && *v == migration.version)
+        {
             Some((_, _, checksum)) if *checksum == migration.checksum() => continue,
             Some(_) => {
                 return Err(StorageError::MigrationEdited {
@@ -82,7 +85,12 @@ pub async fn run(db: &Db, migrations: &[Migration], now: Timestamp) -> Result<us
         .execute(tx.conn())
         .await?;
         tx.commit().await?;
-        tracing::info!(migration.module = migration.module, migration.version = migration.version, migration.name = migration.name, "applied migration");
+        tracing::info!(
+            migration.module = migration.module,
+            migration.version = migration.version,
+            migration.name = migration.name,
+            "applied migration"
+        );
         count += 1;
     }
     Ok(count)
@@ -91,30 +99,48 @@ pub async fn run(db: &Db, migrations: &[Migration], now: Timestamp) -> Result<us
 /// How many of the given migrations the database lacks; 0 means current.
 pub async fn pending(db: &Db, migrations: &[Migration]) -> Result<usize, StorageError> {
     let mut connection = db.reader().acquire().await?;
-    let applied = match applied(&mut connection).await {
-        Ok(applied) => applied,
-        // No record table yet: nothing was applied.
-        Err(_) => Vec::new(),
-    };
+    // An error here means no record table yet: nothing was applied.
+    let applied = applied(&mut connection).await.unwrap_or_default();
     Ok(migrations
         .iter()
-        .filter(|m| !applied.iter().any(|(module, version, _)| module == m.module && *version == m.version))
+        .filter(|m| {
+            !applied
+                .iter()
+                .any(|(module, version, _)| module == m.module && *version == m.version)
+        })
         .count())
 }
 
-async fn applied(connection: &mut sqlx::AnyConnection) -> Result<Vec<(String, i64, String)>, StorageError> {
+async fn applied(
+    connection: &mut sqlx::AnyConnection,
+) -> Result<Vec<(String, i64, String)>, StorageError> {
     let rows = sqlx::query("SELECT module, version, checksum FROM kernel_migration")
         .fetch_all(connection)
         .await?;
     rows.iter()
-        .map(|row| Ok((row.try_get("module")?, row.try_get("version")?, row.try_get("checksum")?)))
+        .map(|row| {
+            Ok((
+                row.try_get("module")?,
+                row.try_get("version")?,
+                row.try_get("checksum")?,
+            ))
+        })
         .collect()
 }
 
-fn check_known(migrations: &[Migration], applied: &[(String, i64, String)]) -> Result<(), StorageError> {
+fn check_known(
+    migrations: &[Migration],
+    applied: &[(String, i64, String)],
+) -> Result<(), StorageError> {
     for (module, version, _) in applied {
-        if !migrations.iter().any(|m| m.module == module && m.version == *version) {
-            return Err(StorageError::MigrationUnknown { module: module.clone(), version: *version });
+        if !migrations
+            .iter()
+            .any(|m| m.module == module && m.version == *version)
+        {
+            return Err(StorageError::MigrationUnknown {
+                module: module.clone(),
+                version: *version,
+            });
         }
     }
     Ok(())

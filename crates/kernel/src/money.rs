@@ -7,7 +7,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// An ISO 4217 currency that Hanse handles, with its number of minor-unit digits.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 #[schema(value_type = String, example = "CNY")]
 pub struct Currency(&'static CurrencyInfo);
@@ -21,28 +23,94 @@ struct CurrencyInfo {
 /// The currencies a member network trades in. Adding one is a one-line change;
 /// a code not listed here is refused, never guessed.
 static CURRENCIES: &[CurrencyInfo] = &[
-    CurrencyInfo { code: "AED", minor_digits: 2 },
-    CurrencyInfo { code: "AUD", minor_digits: 2 },
-    CurrencyInfo { code: "BRL", minor_digits: 2 },
-    CurrencyInfo { code: "CAD", minor_digits: 2 },
-    CurrencyInfo { code: "CHF", minor_digits: 2 },
-    CurrencyInfo { code: "CNY", minor_digits: 2 },
-    CurrencyInfo { code: "EUR", minor_digits: 2 },
-    CurrencyInfo { code: "GBP", minor_digits: 2 },
-    CurrencyInfo { code: "HKD", minor_digits: 2 },
-    CurrencyInfo { code: "IDR", minor_digits: 2 },
-    CurrencyInfo { code: "INR", minor_digits: 2 },
-    CurrencyInfo { code: "JPY", minor_digits: 0 },
-    CurrencyInfo { code: "KRW", minor_digits: 0 },
-    CurrencyInfo { code: "KWD", minor_digits: 3 },
-    CurrencyInfo { code: "MYR", minor_digits: 2 },
-    CurrencyInfo { code: "PLN", minor_digits: 2 },
-    CurrencyInfo { code: "RUB", minor_digits: 2 },
-    CurrencyInfo { code: "SGD", minor_digits: 2 },
-    CurrencyInfo { code: "THB", minor_digits: 2 },
-    CurrencyInfo { code: "TRY", minor_digits: 2 },
-    CurrencyInfo { code: "USD", minor_digits: 2 },
-    CurrencyInfo { code: "VND", minor_digits: 0 },
+    CurrencyInfo {
+        code: "AED",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "AUD",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "BRL",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "CAD",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "CHF",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "CNY",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "EUR",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "GBP",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "HKD",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "IDR",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "INR",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "JPY",
+        minor_digits: 0,
+    },
+    CurrencyInfo {
+        code: "KRW",
+        minor_digits: 0,
+    },
+    CurrencyInfo {
+        code: "KWD",
+        minor_digits: 3,
+    },
+    CurrencyInfo {
+        code: "MYR",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "PLN",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "RUB",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "SGD",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "THB",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "TRY",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "USD",
+        minor_digits: 2,
+    },
+    CurrencyInfo {
+        code: "VND",
+        minor_digits: 0,
+    },
 ];
 
 impl Currency {
@@ -136,25 +204,37 @@ impl Money {
         if self.currency == other.currency {
             Ok(())
         } else {
-            Err(MoneyError::CurrencyMismatch { left: self.currency, right: other.currency })
+            Err(MoneyError::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            })
         }
     }
 
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let minor = self.minor.checked_add(other.minor).ok_or(MoneyError::Overflow)?;
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Money { minor, ..self })
     }
 
     pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let minor = self.minor.checked_sub(other.minor).ok_or(MoneyError::Overflow)?;
+        let minor = self
+            .minor
+            .checked_sub(other.minor)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Money { minor, ..self })
     }
 
     /// The amount times a whole quantity, e.g. a unit price times units ordered.
     pub fn checked_mul(self, quantity: i64) -> Result<Money, MoneyError> {
-        let minor = self.minor.checked_mul(quantity).ok_or(MoneyError::Overflow)?;
+        let minor = self
+            .minor
+            .checked_mul(quantity)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Money { minor, ..self })
     }
 
@@ -198,7 +278,10 @@ impl Money {
             .checked_mul(scale)
             .and_then(|m| m.checked_add(fraction_minor))
             .ok_or(MoneyError::Overflow)?;
-        Ok(Money { minor: if negative { -minor } else { minor }, currency })
+        Ok(Money {
+            minor: if negative { -minor } else { minor },
+            currency,
+        })
     }
 }
 
@@ -213,7 +296,13 @@ impl fmt::Display for Money {
         }
         let scale = 10_u64.pow(digits);
         let width = digits as usize;
-        write!(f, "{sign}{}.{:0width$} {}", magnitude / scale, magnitude % scale, self.currency)
+        write!(
+            f,
+            "{sign}{}.{:0width$} {}",
+            magnitude / scale,
+            magnitude % scale,
+            self.currency
+        )
     }
 }
 
@@ -236,7 +325,10 @@ mod tests {
     fn formats_with_the_currency_digits() {
         assert_eq!(Money::new(1250, Currency::CNY).to_string(), "12.50 CNY");
         assert_eq!(Money::new(-5, Currency::EUR).to_string(), "-0.05 EUR");
-        assert_eq!(Money::new(1200, "JPY".parse().unwrap()).to_string(), "1200 JPY");
+        assert_eq!(
+            Money::new(1200, "JPY".parse().unwrap()).to_string(),
+            "1200 JPY"
+        );
     }
 
     #[test]
@@ -244,7 +336,10 @@ mod tests {
         let sum = Money::new(1, Currency::CNY).checked_add(Money::new(1, Currency::EUR));
         assert_eq!(
             sum,
-            Err(MoneyError::CurrencyMismatch { left: Currency::CNY, right: Currency::EUR })
+            Err(MoneyError::CurrencyMismatch {
+                left: Currency::CNY,
+                right: Currency::EUR
+            })
         );
     }
 
@@ -253,16 +348,37 @@ mod tests {
         for bad in ["", ".", "1.", "1.234", "1,00", "abc", "--1", "1e3", " 1"] {
             assert!(Money::parse_decimal(bad, Currency::CNY).is_err(), "{bad:?}");
         }
-        assert_eq!(Money::parse_decimal("12.5", Currency::CNY), Ok(Money::new(1250, Currency::CNY)));
+        assert_eq!(
+            Money::parse_decimal("12.5", Currency::CNY),
+            Ok(Money::new(1250, Currency::CNY))
+        );
     }
 
     #[test]
     fn fee_rounds_half_away_from_zero() {
         let amount = Money::new(1_005, Currency::CNY);
         assert_eq!(amount.checked_basis_points(50).unwrap().minor, 5);
-        assert_eq!(Money::new(1_010, Currency::CNY).checked_basis_points(50).unwrap().minor, 5);
-        assert_eq!(Money::new(1_030, Currency::CNY).checked_basis_points(50).unwrap().minor, 5);
-        assert_eq!(Money::new(1_100, Currency::CNY).checked_basis_points(50).unwrap().minor, 6);
+        assert_eq!(
+            Money::new(1_010, Currency::CNY)
+                .checked_basis_points(50)
+                .unwrap()
+                .minor,
+            5
+        );
+        assert_eq!(
+            Money::new(1_030, Currency::CNY)
+                .checked_basis_points(50)
+                .unwrap()
+                .minor,
+            5
+        );
+        assert_eq!(
+            Money::new(1_100, Currency::CNY)
+                .checked_basis_points(50)
+                .unwrap()
+                .minor,
+            6
+        );
     }
 
     proptest! {

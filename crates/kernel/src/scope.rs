@@ -72,7 +72,11 @@ pub struct Scope {
 
 impl Scope {
     pub fn new(company_id: CompanyId, actor: Actor, role: Role) -> Self {
-        Scope { company_id, actor, role }
+        Scope {
+            company_id,
+            actor,
+            role,
+        }
     }
 
     pub fn company_id(&self) -> CompanyId {

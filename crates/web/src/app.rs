@@ -64,11 +64,18 @@ pub struct App {
 
 impl App {
     /// Binds `listen` (port 0 picks a free port) and assembles everything.
-    pub async fn build(settings: WebSettings, listen: SocketAddr, services: Services) -> std::io::Result<App> {
+    pub async fn build(
+        settings: WebSettings,
+        listen: SocketAddr,
+        services: Services,
+    ) -> std::io::Result<App> {
         let listener = TcpListener::bind(listen).await?;
         let address = listener.local_addr()?;
-        let dispatcher =
-            Dispatcher::new(services.db.clone(), services.clock.clone(), services.subscribers());
+        let dispatcher = Dispatcher::new(
+            services.db.clone(),
+            services.clock.clone(),
+            services.subscribers(),
+        );
         let state = AppState::new(AppStateInner {
             db: services.db,
             clock: services.clock,
@@ -79,7 +86,12 @@ impl App {
             settings,
             migrations: migrations(),
         });
-        Ok(App { listener, router: router(state), address, dispatcher })
+        Ok(App {
+            listener,
+            router: router(state),
+            address,
+            dispatcher,
+        })
     }
 
     /// The address actually bound.
@@ -88,11 +100,18 @@ impl App {
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let (stop_dispatcher, dispatcher_stopped) = tokio::sync::watch::channel(false);
         let dispatcher = tokio::spawn(self.dispatcher.run(dispatcher_stopped));
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
         let _ = stop_dispatcher.send(true);
         let _ = dispatcher.await;
         served
@@ -107,7 +126,10 @@ pub fn router(state: AppState) -> Router {
     let api_router = api_router
         .route("/api", axum::routing::any(api::not_found))
         .route("/api/{*rest}", axum::routing::any(api::not_found))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ));
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
     Router::new()
         .merge(api_router)

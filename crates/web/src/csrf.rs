@@ -25,21 +25,33 @@ pub struct CsrfToken(pub String);
 /// Issues the token cookie when missing, and checks every form post.
 pub async fn protect(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(request.headers());
-    let existing = jar.get(COOKIE).map(|cookie| cookie.value().to_owned()).filter(|v| v.len() >= 32);
-    let token = existing.clone().unwrap_or_else(|| identity::token::generate(""));
+    let existing = jar
+        .get(COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|v| v.len() >= 32);
+    let token = existing
+        .clone()
+        .unwrap_or_else(|| identity::token::generate(""));
 
     if request.method() == Method::POST {
         let (parts, body) = request.into_parts();
         let Ok(bytes) = to_bytes(body, state.settings.body_limit_bytes).await else {
-            return ApiError::new(ErrorCode::BodyTooLarge, "the form is larger than the limit").into_response();
+            return ApiError::new(ErrorCode::BodyTooLarge, "the form is larger than the limit")
+                .into_response();
         };
-        let sent = form_urlencoded::parse(&bytes).find(|(name, _)| name == FIELD).map(|(_, value)| value.into_owned());
+        let sent = form_urlencoded::parse(&bytes)
+            .find(|(name, _)| name == FIELD)
+            .map(|(_, value)| value.into_owned());
         let matches = match (&existing, sent) {
             (Some(cookie), Some(sent)) => constant_time_eq(cookie.as_bytes(), sent.as_bytes()),
             _ => false,
         };
         if !matches {
-            return crate::pages::error_page(&state, &parts.headers, ApiError::new(ErrorCode::CsrfFailed, "reload the page and try again"));
+            return crate::pages::error_page(
+                &state,
+                &parts.headers,
+                ApiError::new(ErrorCode::CsrfFailed, "reload the page and try again"),
+            );
         }
         request = Request::from_parts(parts, Body::from(bytes));
     }

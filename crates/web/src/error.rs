@@ -59,9 +59,11 @@ impl ErrorCode {
         use ErrorCode::*;
         match self {
             InvalidField | InvitationForAnotherEmail => StatusCode::UNPROCESSABLE_ENTITY,
-            MalformedBody | InvalidQuery | InvalidId | IdempotencyKeyRequired | InvalidIdempotencyKey => {
-                StatusCode::BAD_REQUEST
-            }
+            MalformedBody
+            | InvalidQuery
+            | InvalidId
+            | IdempotencyKeyRequired
+            | InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
             BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Unauthenticated | WrongCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | CsrfFailed => StatusCode::FORBIDDEN,
@@ -80,7 +82,10 @@ impl ErrorCode {
     }
 
     pub fn as_str(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
 }
 
@@ -115,11 +120,20 @@ pub struct Problem {
 
 impl ApiError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        ApiError { code, detail: detail.into(), field: None, reason: None, retry_after_seconds: None }
+        ApiError {
+            code,
+            detail: detail.into(),
+            field: None,
+            reason: None,
+            retry_after_seconds: None,
+        }
     }
 
     pub fn field(code: ErrorCode, field: impl Into<String>, detail: impl Into<String>) -> Self {
-        ApiError { field: Some(field.into()), ..ApiError::new(code, detail) }
+        ApiError {
+            field: Some(field.into()),
+            ..ApiError::new(code, detail)
+        }
     }
 
     pub fn not_found() -> Self {
@@ -127,17 +141,26 @@ impl ApiError {
     }
 
     pub fn unauthenticated() -> Self {
-        ApiError::new(ErrorCode::Unauthenticated, "sign in, or send a valid API key as a Bearer token")
+        ApiError::new(
+            ErrorCode::Unauthenticated,
+            "sign in, or send a valid API key as a Bearer token",
+        )
     }
 
     pub fn forbidden() -> Self {
-        ApiError::new(ErrorCode::Forbidden, "your role or key scope does not allow this")
+        ApiError::new(
+            ErrorCode::Forbidden,
+            "your role or key scope does not allow this",
+        )
     }
 
     /// Logs the cause once, with the request's span, and hides it from the client.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        ApiError::new(ErrorCode::Internal, "something went wrong on our side; it has been logged")
+        ApiError::new(
+            ErrorCode::Internal,
+            "something went wrong on our side; it has been logged",
+        )
     }
 
     pub fn status(&self) -> StatusCode {
@@ -163,7 +186,10 @@ impl IntoResponse for ApiError {
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
         let mut response = (self.status(), body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let Some(seconds) = self.retry_after_seconds {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
@@ -175,7 +201,11 @@ impl From<IdentityError> for ApiError {
     fn from(error: IdentityError) -> Self {
         let message = error.to_string();
         let code = match error {
-            IdentityError::Invalid { field, code, message } => {
+            IdentityError::Invalid {
+                field,
+                code,
+                message,
+            } => {
                 return ApiError {
                     reason: Some(code.to_owned()),
                     ..ApiError::field(ErrorCode::InvalidField, field, message)
@@ -198,7 +228,10 @@ impl From<IdentityError> for ApiError {
             ErrorCode::CreditCodeTaken => Some("credit_code"),
             _ => None,
         };
-        ApiError { field: field.map(str::to_owned), ..ApiError::new(code, message) }
+        ApiError {
+            field: field.map(str::to_owned),
+            ..ApiError::new(code, message)
+        }
     }
 }
 

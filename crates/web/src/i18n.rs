@@ -32,12 +32,22 @@ impl Default for I18n {
                 let mut bundle = FluentBundle::new_concurrent(vec![id]);
                 // Isolation marks around placeables confuse plain-text mail and tests.
                 bundle.set_use_isolating(false);
-                let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(resource, errors)| {
-                    tracing::error!(language = language.as_str(), ?errors, "translation catalog has errors");
-                    resource
-                });
+                let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(
+                    |(resource, errors)| {
+                        tracing::error!(
+                            language = language.as_str(),
+                            ?errors,
+                            "translation catalog has errors"
+                        );
+                        resource
+                    },
+                );
                 if let Err(errors) = bundle.add_resource(resource) {
-                    tracing::error!(language = language.as_str(), ?errors, "duplicate translation keys");
+                    tracing::error!(
+                        language = language.as_str(),
+                        ?errors,
+                        "duplicate translation keys"
+                    );
                 }
                 (language.as_str(), bundle)
             })
@@ -50,7 +60,9 @@ impl I18n {
     /// The message `key` in `language`, with arguments; the key itself when
     /// missing, so a gap shows on the page rather than an empty space.
     pub fn message(&self, language: Language, key: &str, args: &[(&str, &str)]) -> String {
-        let Some(bundle) = self.bundles.get(language.as_str()) else { return key.to_owned() };
+        let Some(bundle) = self.bundles.get(language.as_str()) else {
+            return key.to_owned();
+        };
         let Some(pattern) = bundle.get_message(key).and_then(|message| message.value()) else {
             return key.to_owned();
         };
@@ -59,7 +71,9 @@ impl I18n {
             fluent_args.set(*name, FluentValue::from(*value));
         }
         let mut errors = vec![];
-        bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned()
+        bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors)
+            .into_owned()
     }
 
     /// Keys present in one catalog but missing in another.
@@ -72,7 +86,11 @@ impl I18n {
                 .collect()
         };
         let (english, chinese) = (keys(CATALOGS[0].1), keys(CATALOGS[1].1));
-        let mut missing: Vec<String> = english.iter().filter(|k| !chinese.contains(k)).cloned().collect();
+        let mut missing: Vec<String> = english
+            .iter()
+            .filter(|k| !chinese.contains(k))
+            .cloned()
+            .collect();
         missing.extend(chinese.iter().filter(|k| !english.contains(k)).cloned());
         missing
     }
@@ -85,7 +103,10 @@ pub fn negotiate(headers: &HeaderMap, person: Option<Language>) -> Language {
         return language;
     }
     let jar = CookieJar::from_headers(headers);
-    if let Some(language) = jar.get(LANGUAGE_COOKIE).and_then(|c| Language::parse(c.value())) {
+    if let Some(language) = jar
+        .get(LANGUAGE_COOKIE)
+        .and_then(|c| Language::parse(c.value()))
+    {
         return language;
     }
     let accepted = headers
@@ -93,8 +114,10 @@ pub fn negotiate(headers: &HeaderMap, person: Option<Language>) -> Language {
         .and_then(|value| value.to_str().ok())
         .unwrap_or("");
     let requested = fluent_langneg::accepted_languages::parse(accepted);
-    let available: Vec<LanguageIdentifier> =
-        CATALOGS.iter().filter_map(|(language, _)| language.as_str().parse().ok()).collect();
+    let available: Vec<LanguageIdentifier> = CATALOGS
+        .iter()
+        .filter_map(|(language, _)| language.as_str().parse().ok())
+        .collect();
     let default: LanguageIdentifier = "en".parse().unwrap_or_default();
     let chosen = fluent_langneg::negotiate_languages(
         &requested,

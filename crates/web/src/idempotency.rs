@@ -28,8 +28,12 @@ pub async fn require_key(request: Request, next: Next) -> Response {
     if request.headers().contains_key(HEADER) {
         next.run(request).await
     } else {
-        ApiError::field(ErrorCode::IdempotencyKeyRequired, HEADER, "send an Idempotency-Key header with this request")
-            .into_response()
+        ApiError::field(
+            ErrorCode::IdempotencyKeyRequired,
+            HEADER,
+            "send an Idempotency-Key header with this request",
+        )
+        .into_response()
     }
 }
 
@@ -40,7 +44,11 @@ fn caller_of(request: &Request) -> String {
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned)
-        .or_else(|| CookieJar::from_headers(headers).get(SESSION_COOKIE).map(|c| c.value().to_owned()));
+        .or_else(|| {
+            CookieJar::from_headers(headers)
+                .get(SESSION_COOKIE)
+                .map(|c| c.value().to_owned())
+        });
     match credential {
         Some(credential) => identity::token::hash(&credential),
         None => "anonymous".to_owned(),
@@ -54,7 +62,11 @@ fn hash_request(method: &Method, path: &str, body: &[u8]) -> String {
     hasher.update(path);
     hasher.update([0]);
     hasher.update(body);
-    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// Applies to every POST under the API that carries the header.
@@ -68,8 +80,12 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let key = match key.to_str() {
         Ok(key) if !key.is_empty() && key.len() <= KEY_LENGTH_MAX => key.to_owned(),
         _ => {
-            return ApiError::field(ErrorCode::InvalidIdempotencyKey, HEADER, "use 1 to 255 visible ASCII characters")
-                .into_response();
+            return ApiError::field(
+                ErrorCode::InvalidIdempotencyKey,
+                HEADER,
+                "use 1 to 255 visible ASCII characters",
+            )
+            .into_response();
         }
     };
     match run_once(&state, key, request, next).await {
@@ -78,7 +94,12 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
 }
 
-async fn run_once(state: &AppState, key: String, request: Request, next: Next) -> Result<Response, ApiError> {
+async fn run_once(
+    state: &AppState,
+    key: String,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     let caller = caller_of(&request);
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, state.settings.body_limit_bytes)
@@ -112,14 +133,20 @@ async fn run_once(state: &AppState, key: String, request: Request, next: Next) -
         Ok(bytes) => bytes,
         Err(error) => {
             release(state, &caller, &key).await;
-            return Err(ApiError::internal(format!("response not storable: {error}")));
+            return Err(ApiError::internal(format!(
+                "response not storable: {error}"
+            )));
         }
     };
     if parts.status.is_server_error() {
         // A failure on our side is not an answer; the client may retry the key.
         release(state, &caller, &key).await;
     } else {
-        let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let mut tx = state.db.begin().await?;
         sqlx::query(
             "UPDATE web_idempotency SET response_status = $1, response_content_type = $2, response_body = $3, updated_at = $4
@@ -139,7 +166,12 @@ async fn run_once(state: &AppState, key: String, request: Request, next: Next) -
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
 
-async fn replay(state: &AppState, caller: &str, key: &str, request_hash: &str) -> Result<Response, ApiError> {
+async fn replay(
+    state: &AppState,
+    caller: &str,
+    key: &str,
+    request_hash: &str,
+) -> Result<Response, ApiError> {
     let row = sqlx::query(
         "SELECT request_hash, response_status, response_content_type, response_body FROM web_idempotency
          WHERE caller = $1 AND idempotency_key = $2",
@@ -159,9 +191,14 @@ async fn replay(state: &AppState, caller: &str, key: &str, request_hash: &str) -
     }
     let status: Option<i64> = row.try_get("response_status").map_err(ApiError::internal)?;
     let Some(status) = status else {
-        return Err(ApiError::new(ErrorCode::IdempotencyKeyInProgress, "the first request with this key is still running"));
+        return Err(ApiError::new(
+            ErrorCode::IdempotencyKeyInProgress,
+            "the first request with this key is still running",
+        ));
     };
-    let content_type: Option<String> = row.try_get("response_content_type").map_err(ApiError::internal)?;
+    let content_type: Option<String> = row
+        .try_get("response_content_type")
+        .map_err(ApiError::internal)?;
     let body: Option<String> = row.try_get("response_body").map_err(ApiError::internal)?;
     let status = axum::http::StatusCode::from_u16(u16::try_from(status).unwrap_or(500))
         .map_err(ApiError::internal)?;
@@ -171,7 +208,9 @@ async fn replay(state: &AppState, caller: &str, key: &str, request_hash: &str) -
     {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
-    response.headers_mut().insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
+    response
+        .headers_mut()
+        .insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
     Ok(response)
 }
 

@@ -46,16 +46,32 @@ impl Default for Metrics {
             Histogram::new(exponential_buckets(0.0005, 2.0, 16))
         });
         registry.register("http_requests", "HTTP requests answered", requests.clone());
-        registry.register("http_request_duration_seconds", "Time to answer HTTP requests", durations.clone());
-        Metrics { registry: Arc::new(registry), requests, durations }
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer HTTP requests",
+            durations.clone(),
+        );
+        Metrics {
+            registry: Arc::new(registry),
+            requests,
+            durations,
+        }
     }
 }
 
 impl Metrics {
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let labels = RequestLabels { method: method.to_owned(), route: route.to_owned(), status };
+        let labels = RequestLabels {
+            method: method.to_owned(),
+            route: route.to_owned(),
+            status,
+        };
         self.requests.get_or_create(&labels).inc();
-        self.durations.get_or_create(&RouteLabels { route: route.to_owned() }).observe(seconds);
+        self.durations
+            .get_or_create(&RouteLabels {
+                route: route.to_owned(),
+            })
+            .observe(seconds);
     }
 
     fn render(&self) -> String {
@@ -76,7 +92,12 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
     let response = next.run(request).await;
-    state.metrics.observe(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
+    state.metrics.observe(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
     response
 }
 
@@ -92,7 +113,11 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
     match kernel::migrate::pending(&state.db, &state.migrations).await {
         Ok(0) => (StatusCode::OK, "ready\n").into_response(),
-        Ok(pending) => (StatusCode::SERVICE_UNAVAILABLE, format!("{pending} migrations pending\n")).into_response(),
+        Ok(pending) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{pending} migrations pending\n"),
+        )
+            .into_response(),
         Err(error) => {
             tracing::error!(%error, "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "migration state unknown\n").into_response()
@@ -102,7 +127,10 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
     (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         state.metrics.render(),
     )
         .into_response()

@@ -35,10 +35,18 @@ impl PageQuery {
 }
 
 fn decode_cursor(cursor: &str) -> Result<i64, ApiError> {
-    let bad = || ApiError::field(ErrorCode::InvalidQuery, "cursor", "this cursor was not made by this list");
+    let bad = || {
+        ApiError::field(
+            ErrorCode::InvalidQuery,
+            "cursor",
+            "this cursor was not made by this list",
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    text.strip_prefix("after:").and_then(|n| n.parse().ok()).ok_or_else(bad)
+    text.strip_prefix("after:")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(bad)
 }
 
 fn encode_cursor(after: i64) -> String {
@@ -55,6 +63,9 @@ pub struct PageBody<T> {
 
 impl<T> From<Page<T>> for PageBody<T> {
     fn from(page: Page<T>) -> Self {
-        PageBody { items: page.items, next_cursor: page.next_after.map(encode_cursor) }
+        PageBody {
+            items: page.items,
+            next_cursor: page.next_after.map(encode_cursor),
+        }
     }
 }

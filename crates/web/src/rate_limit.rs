@@ -44,7 +44,10 @@ impl SignInLimits {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
                 Err(ApiError {
                     retry_after_seconds: Some(wait.as_secs().max(1)),
-                    ..ApiError::new(ErrorCode::RateLimited, "too many sign-in attempts; wait a minute")
+                    ..ApiError::new(
+                        ErrorCode::RateLimited,
+                        "too many sign-in attempts; wait a minute",
+                    )
                 })
             }
         }

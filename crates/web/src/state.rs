@@ -26,7 +26,11 @@ pub struct WebSettings {
 impl WebSettings {
     pub fn new(public_url: String) -> Self {
         let secure_cookies = public_url.starts_with("https://");
-        WebSettings { public_url, secure_cookies, body_limit_bytes: 1024 * 1024 }
+        WebSettings {
+            public_url,
+            secure_cookies,
+            body_limit_bytes: 1024 * 1024,
+        }
     }
 }
 

@@ -52,8 +52,11 @@ impl TestApp {
         let data_dir = tempfile::tempdir().expect("temporary data dir");
         let mailbox = data_dir.path().join("mailbox");
         let clock = Arc::new(ManualClock::new(kernel::SystemClock.now()));
-        let mailer = MailboxMailer::new(mailbox.clone(), "Hanse <noreply@hanse.test>".parse().expect("address"))
-            .expect("mailbox folder");
+        let mailer = MailboxMailer::new(
+            mailbox.clone(),
+            "Hanse <noreply@hanse.test>".parse().expect("address"),
+        )
+        .expect("mailbox folder");
         let dyn_clock: Arc<dyn Clock> = clock.clone();
         let identity = Identity::new(
             test_db.db.clone(),
@@ -62,11 +65,19 @@ impl TestApp {
             HashCost::FAST_INSECURE,
             "http://127.0.0.1".to_owned(),
         );
-        let services = Services { db: test_db.db.clone(), clock: dyn_clock, identity: identity.clone() };
+        let services = Services {
+            db: test_db.db.clone(),
+            clock: dyn_clock,
+            identity: identity.clone(),
+        };
         let listen: SocketAddr = "127.0.0.1:0".parse().expect("address");
-        let app = App::build(WebSettings::new("http://127.0.0.1".to_owned()), listen, services)
-            .await
-            .expect("bind");
+        let app = App::build(
+            WebSettings::new("http://127.0.0.1".to_owned()),
+            listen,
+            services,
+        )
+        .await
+        .expect("bind");
         let address = format!("http://{}", app.address());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run(async {
@@ -112,7 +123,12 @@ impl TestApp {
             .send()
             .await
             .expect("signup request");
-        assert_eq!(response.status(), 201, "sign up {email}: {}", response.text().await.unwrap_or_default());
+        assert_eq!(
+            response.status(),
+            201,
+            "sign up {email}: {}",
+            response.text().await.unwrap_or_default()
+        );
         let body: Value = response.json().await.expect("json");
         let user_id = body["id"].as_str().expect("id").parse().expect("user id");
         (client, user_id)
@@ -137,10 +153,24 @@ impl TestApp {
             .send()
             .await
             .expect("company request");
-        assert_eq!(response.status(), 201, "register {name}: {}", response.text().await.unwrap_or_default());
+        assert_eq!(
+            response.status(),
+            201,
+            "register {name}: {}",
+            response.text().await.unwrap_or_default()
+        );
         let body: Value = response.json().await.expect("json");
-        let company_id = body["id"].as_str().expect("id").parse().expect("company id");
-        Actor { client, email, user_id, company_id }
+        let company_id = body["id"]
+            .as_str()
+            .expect("id")
+            .parse()
+            .expect("company id");
+        Actor {
+            client,
+            email,
+            user_id,
+            company_id,
+        }
     }
 
     /// Invites a new person into `role` of the owner's company and has them accept.
@@ -152,7 +182,12 @@ impl TestApp {
             .send()
             .await
             .expect("invite");
-        assert_eq!(response.status(), 201, "invite: {}", response.text().await.unwrap_or_default());
+        assert_eq!(
+            response.status(),
+            201,
+            "invite: {}",
+            response.text().await.unwrap_or_default()
+        );
         let token = self.last_invitation_token(email);
         let (client, user_id) = self.sign_up(email).await;
         let response = client
@@ -161,8 +196,18 @@ impl TestApp {
             .send()
             .await
             .expect("accept");
-        assert_eq!(response.status(), 200, "accept: {}", response.text().await.unwrap_or_default());
-        Actor { client, email: email.to_owned(), user_id, company_id: owner.company_id }
+        assert_eq!(
+            response.status(),
+            200,
+            "accept: {}",
+            response.text().await.unwrap_or_default()
+        );
+        Actor {
+            client,
+            email: email.to_owned(),
+            user_id,
+            company_id: owner.company_id,
+        }
     }
 
     /// The invitation secret from the newest mail to `email` in the mailbox.
@@ -180,7 +225,10 @@ impl TestApp {
         mails.sort_by_key(|(modified, _)| *modified);
         let text = &mails.last().expect("an invitation mail").1;
         let start = text.find("/invitations/").expect("a link") + "/invitations/".len();
-        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect()
+        text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect()
     }
 
     pub fn now(&self) -> Timestamp {
@@ -206,7 +254,9 @@ macro_rules! app_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::testing::TestApp::spawn(kernel::Engine::Sqlite).await.expect("sqlite");
+                let app = $crate::testing::TestApp::spawn(kernel::Engine::Sqlite)
+                    .await
+                    .expect("sqlite");
                 ($body)(app).await;
             }
 
@@ -214,7 +264,10 @@ macro_rules! app_test {
             async fn postgres() {
                 match $crate::testing::TestApp::spawn(kernel::Engine::Postgres).await {
                     Some(app) => ($body)(app).await,
-                    None => eprintln!("{} not set: PostgreSQL run not possible here", kernel::testing::POSTGRES_URL_VAR),
+                    None => eprintln!(
+                        "{} not set: PostgreSQL run not possible here",
+                        kernel::testing::POSTGRES_URL_VAR
+                    ),
                 }
             }
         }

@@ -8,4 +8,3 @@ mod staff;
 mod support;
 mod tenancy;
 mod users;
-mod race;

@@ -5,7 +5,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use identity::mail::{MailError, Mailer, OutgoingMail};
-use identity::{Company, CompanySize, HashCost, Identity, Industry, Language, NewCompany, NewUser, StaffMember, User};
+use identity::{
+    Company, CompanySize, HashCost, Identity, Industry, Language, NewCompany, NewUser, StaffMember,
+    User,
+};
 use kernel::migrate::Migration;
 use kernel::{Actor, Clock, Db, ManualClock, PageRequest, Role, Scope, Timestamp};
 
@@ -75,7 +78,12 @@ impl TestIdentity {
             HashCost::FAST_INSECURE,
             "http://127.0.0.1:8080".into(),
         );
-        TestIdentity { identity, db: db.clone(), clock, mailer }
+        TestIdentity {
+            identity,
+            db: db.clone(),
+            clock,
+            mailer,
+        }
     }
 
     pub fn advance_days(&self, days: i64) {
@@ -102,7 +110,10 @@ impl TestIdentity {
     pub async fn join(&self, inviter: &Scope, email: &str, role: Role) -> (User, Scope) {
         let (_, secret) = self.invite(inviter, email, role).await.expect("invite");
         let person = self.sign_up_as(email).await;
-        let company_id = self.accept_invitation(person.id, &secret).await.expect("accept");
+        let company_id = self
+            .accept_invitation(person.id, &secret)
+            .await
+            .expect("accept");
         assert_eq!(company_id, inviter.company_id());
         let scope = Scope::new(company_id, Actor::User(person.id), role);
         (person, scope)
@@ -110,20 +121,39 @@ impl TestIdentity {
 
     /// The company's staff as (email, role), in the order they joined.
     pub async fn staff_roles(&self, scope: &Scope) -> Vec<(String, Role)> {
-        let page = self.staff(scope, PageRequest::first()).await.expect("staff list");
-        page.items.into_iter().map(|member| (member.email, member.role)).collect()
+        let page = self
+            .staff(scope, PageRequest::first())
+            .await
+            .expect("staff list");
+        page.items
+            .into_iter()
+            .map(|member| (member.email, member.role))
+            .collect()
     }
 
     pub async fn member(&self, scope: &Scope, email: &str) -> StaffMember {
-        let page = self.staff(scope, PageRequest::first()).await.expect("staff list");
-        page.items.into_iter().find(|member| member.email == email).expect("on the staff")
+        let page = self
+            .staff(scope, PageRequest::first())
+            .await
+            .expect("staff list");
+        page.items
+            .into_iter()
+            .find(|member| member.email == email)
+            .expect("on the staff")
     }
 
     /// The secret of the last invitation mailed to `email`, read from its link.
     pub fn mailed_invitation_secret(&self, email: &str) -> String {
         let sent = self.mailer.sent.lock().unwrap();
-        let mail = sent.iter().rev().find(|mail| mail.to == email).expect("an invitation mail");
-        let link_start = mail.body.find("http://127.0.0.1:8080/invitations/").expect("a link in the mail");
+        let mail = sent
+            .iter()
+            .rev()
+            .find(|mail| mail.to == email)
+            .expect("an invitation mail");
+        let link_start = mail
+            .body
+            .find("http://127.0.0.1:8080/invitations/")
+            .expect("a link in the mail");
         let link = mail.body[link_start..].split_whitespace().next().unwrap();
         link.rsplit('/').next().unwrap().to_owned()
     }
@@ -193,5 +223,8 @@ pub fn credit_code(first_17: &str) -> String {
 /// A valid credit code no earlier call returned.
 pub fn next_credit_code() -> String {
     static SERIAL: AtomicU32 = AtomicU32::new(0);
-    credit_code(&format!("91330782MA2H{:05}", SERIAL.fetch_add(1, Ordering::Relaxed)))
+    credit_code(&format!(
+        "91330782MA2H{:05}",
+        SERIAL.fetch_add(1, Ordering::Relaxed)
+    ))
 }

@@ -25,7 +25,13 @@ impl Engine {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Engine::Postgres)
         } else {
-            let shown: String = url.split('@').next_back().unwrap_or("").chars().take(60).collect();
+            let shown: String = url
+                .split('@')
+                .next_back()
+                .unwrap_or("")
+                .chars()
+                .take(60)
+                .collect();
             Err(StorageError::UnsupportedUrl(shown))
         }
     }
@@ -68,7 +74,10 @@ impl Engine {
     /// read past a gap would never see the late event. The lock is taken just
     /// before the append and released at commit. SQLite's single writer already
     /// serialises commits, so there it is nothing.
-    pub(crate) async fn lock_outbox(self, connection: &mut AnyConnection) -> Result<(), StorageError> {
+    pub(crate) async fn lock_outbox(
+        self,
+        connection: &mut AnyConnection,
+    ) -> Result<(), StorageError> {
         if self == Engine::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(OUTBOX_LOCK_KEY)
@@ -79,7 +88,10 @@ impl Engine {
     }
 
     /// Keeps two processes from migrating the same PostgreSQL database at once.
-    pub(crate) async fn lock_migrations(self, connection: &mut AnyConnection) -> Result<(), StorageError> {
+    pub(crate) async fn lock_migrations(
+        self,
+        connection: &mut AnyConnection,
+    ) -> Result<(), StorageError> {
         if self == Engine::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(MIGRATION_LOCK_KEY)

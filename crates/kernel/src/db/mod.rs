@@ -29,7 +29,11 @@ pub struct DbOptions {
 
 impl DbOptions {
     pub fn new(url: impl Into<String>) -> Self {
-        DbOptions { url: url.into(), max_connections: 8, postgres_schema: None }
+        DbOptions {
+            url: url.into(),
+            max_connections: 8,
+            postgres_schema: None,
+        }
     }
 
     /// The embedded default: one SQLite file under the data directory.
@@ -69,7 +73,8 @@ impl Db {
                 // SQLite admits one writer at a time. Giving all writes a single
                 // connection queues them in the process instead of failing them
                 // with SQLITE_BUSY when a read transaction upgrades to a write.
-                let writer = pool(engine, options, 1, &with_sqlite_mode(&options.url, "rwc")).await?;
+                let writer =
+                    pool(engine, options, 1, &with_sqlite_mode(&options.url, "rwc")).await?;
                 let reader = pool(
                     engine,
                     options,
@@ -84,7 +89,14 @@ impl Db {
                 (shared.clone(), shared)
             }
         };
-        Ok(Db { inner: Arc::new(DbInner { engine, reader, writer, outbox_committed: Notify::new() }) })
+        Ok(Db {
+            inner: Arc::new(DbInner {
+                engine,
+                reader,
+                writer,
+                outbox_committed: Notify::new(),
+            }),
+        })
     }
 
     pub fn engine(&self) -> Engine {
@@ -131,7 +143,9 @@ async fn pool(
 ) -> Result<AnyPool, StorageError> {
     // Leaked so the after-connect future can borrow it for any connection
     // lifetime; a pool is made a handful of times per process.
-    let session_sql: &'static str = engine.session_setup_sql(options.postgres_schema.as_deref()).leak();
+    let session_sql: &'static str = engine
+        .session_setup_sql(options.postgres_schema.as_deref())
+        .leak();
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(30))

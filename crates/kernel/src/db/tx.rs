@@ -16,7 +16,11 @@ pub struct Tx {
 
 impl Tx {
     pub(super) fn new(transaction: Transaction<'static, Any>, db: Db) -> Self {
-        Tx { transaction, db, appended_events: false }
+        Tx {
+            transaction,
+            db,
+            appended_events: false,
+        }
     }
 
     /// The connection to run statements on: `query.execute(tx.conn())`.
@@ -48,6 +52,8 @@ impl Tx {
 
 impl std::fmt::Debug for Tx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tx").field("engine", &self.db.engine()).finish_non_exhaustive()
+        f.debug_struct("Tx")
+            .field("engine", &self.db.engine())
+            .finish_non_exhaustive()
     }
 }

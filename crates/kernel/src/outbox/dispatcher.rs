@@ -67,13 +67,20 @@ pub struct Dispatcher {
 
 impl Dispatcher {
     pub fn new(db: Db, clock: Arc<dyn Clock>, subscribers: Vec<Arc<dyn Subscriber>>) -> Self {
-        Dispatcher { db, clock, subscribers, checkpoints_created: tokio::sync::OnceCell::new() }
+        Dispatcher {
+            db,
+            clock,
+            subscribers,
+            checkpoints_created: tokio::sync::OnceCell::new(),
+        }
     }
 
     /// Delivers everything committed so far to every subscriber, stopping a
     /// subscriber at its first failure (logged; retried next round).
     pub async fn run_once(&self) -> Result<Round, StorageError> {
-        self.checkpoints_created.get_or_try_init(|| self.create_checkpoints()).await?;
+        self.checkpoints_created
+            .get_or_try_init(|| self.create_checkpoints())
+            .await?;
         let mut round = Round::default();
         for subscriber in &self.subscribers {
             let (delivered, failure) = self.drain(subscriber.as_ref()).await;
@@ -98,7 +105,11 @@ impl Dispatcher {
                     false
                 }
             };
-            backoff = if healthy { POLL_INTERVAL } else { (backoff * 2).min(RETRY_BACKOFF_MAX) };
+            backoff = if healthy {
+                POLL_INTERVAL
+            } else {
+                (backoff * 2).min(RETRY_BACKOFF_MAX)
+            };
             let wait = backoff;
             tokio::select! {
                 _ = self.db.outbox_committed().notified() => {}
@@ -126,11 +137,20 @@ impl Dispatcher {
         }
     }
 
-    async fn drain_counting(&self, subscriber: &dyn Subscriber, delivered: &mut usize) -> Result<(), SubscriberError> {
+    async fn drain_counting(
+        &self,
+        subscriber: &dyn Subscriber,
+        delivered: &mut usize,
+    ) -> Result<(), SubscriberError> {
         loop {
             let checkpoint = self.checkpoint(subscriber.name()).await?;
             let events = {
-                let mut connection = self.db.reader().acquire().await.map_err(StorageError::from)?;
+                let mut connection = self
+                    .db
+                    .reader()
+                    .acquire()
+                    .await
+                    .map_err(StorageError::from)?;
                 read_after(&mut connection, checkpoint, BATCH_SIZE_MAX).await?
             };
             if events.is_empty() {
@@ -196,10 +216,11 @@ impl Dispatcher {
     }
 
     async fn checkpoint(&self, subscriber: &str) -> Result<i64, StorageError> {
-        let row = sqlx::query("SELECT position FROM kernel_outbox_checkpoint WHERE subscriber = $1")
-            .bind(subscriber)
-            .fetch_one(self.db.reader())
-            .await?;
+        let row =
+            sqlx::query("SELECT position FROM kernel_outbox_checkpoint WHERE subscriber = $1")
+                .bind(subscriber)
+                .fetch_one(self.db.reader())
+                .await?;
         Ok(row.try_get("position")?)
     }
 }

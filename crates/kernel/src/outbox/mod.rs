@@ -39,7 +39,8 @@ pub struct OutboxEvent {
 impl OutboxEvent {
     /// The payload as `E` if this is an `E` of the same version.
     pub fn decode<E: Event>(&self) -> Option<Result<E, serde_json::Error>> {
-        (self.name == E::NAME && self.version == E::VERSION).then(|| serde_json::from_str(&self.payload))
+        (self.name == E::NAME && self.version == E::VERSION)
+            .then(|| serde_json::from_str(&self.payload))
     }
 }
 
@@ -94,7 +95,9 @@ pub async fn read_after(
                 event_id: row.try_get("event_id")?,
                 name: row.try_get("name")?,
                 version: row.try_get("version")?,
-                company_id: row.try_get::<Option<i64>, _>("company_id")?.map(CompanyId::from_raw),
+                company_id: row
+                    .try_get::<Option<i64>, _>("company_id")?
+                    .map(CompanyId::from_raw),
                 payload: row.try_get("payload")?,
                 created_at: Timestamp::from_micros(row.try_get("created_at")?),
             })

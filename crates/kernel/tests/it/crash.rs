@@ -24,7 +24,9 @@ const CHILD_CRASH_CHANCE: &str = "HANSE_CRASH_CHILD_CRASH_CHANCE";
 #[tokio::test]
 #[ignore = "started by the crash tests as a child process"]
 async fn crash_child() {
-    let Ok(url) = std::env::var(CHILD_URL) else { return };
+    let Ok(url) = std::env::var(CHILD_URL) else {
+        return;
+    };
     let options = DbOptions {
         url,
         max_connections: 2,
@@ -46,7 +48,13 @@ async fn crash_child() {
 fn spawn_child(options: &DbOptions, run: usize, crash_chance: f64) -> std::process::Child {
     let mut command = Command::new(std::env::current_exe().unwrap());
     command
-        .args(["--exact", "crash::crash_child", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "crash::crash_child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_URL, &options.url)
         .env(CHILD_RUN, run.to_string())
         .env(CHILD_CRASH_CHANCE, crash_chance.to_string())
@@ -59,7 +67,9 @@ fn spawn_child(options: &DbOptions, run: usize, crash_chance: f64) -> std::proce
 }
 
 async fn check_engine(engine: Engine) {
-    let Some(test_db) = TestDb::migrated(engine, &migrations()).await else { return };
+    let Some(test_db) = TestDb::migrated(engine, &migrations()).await else {
+        return;
+    };
     for run in 0..KILLED_RUNS {
         let mut child = spawn_child(&test_db.options, run, 0.02);
         let delay_ms = 50 + rand::random::<u64>() % 400;
@@ -68,18 +78,30 @@ async fn check_engine(engine: Engine) {
         child.wait().unwrap();
     }
     // A last run that is neither killed nor crashes delivers whatever is left.
-    let status = spawn_child(&test_db.options, KILLED_RUNS, 0.0).wait().unwrap();
+    let status = spawn_child(&test_db.options, KILLED_RUNS, 0.0)
+        .wait()
+        .unwrap();
     assert!(status.success(), "the final run exits cleanly");
 
     let appended = appended_numbers(&test_db.db).await;
     let handled = handled_counts(&test_db.db).await;
     for subscriber in ["first", "second"] {
-        let numbers: Vec<i64> = handled.iter().filter(|(s, _, _)| s == subscriber).map(|(_, n, _)| *n).collect();
-        assert_eq!(numbers, appended, "{subscriber} handled exactly the committed events");
+        let numbers: Vec<i64> = handled
+            .iter()
+            .filter(|(s, _, _)| s == subscriber)
+            .map(|(_, n, _)| *n)
+            .collect();
+        assert_eq!(
+            numbers, appended,
+            "{subscriber} handled exactly the committed events"
+        );
     }
     let repeated: Vec<_> = handled.iter().filter(|(_, _, times)| *times != 1).collect();
     assert!(repeated.is_empty(), "handled more than once: {repeated:?}");
-    assert!(appended.len() as i64 > EVENTS_PER_RUN, "the test appended events across several runs");
+    assert!(
+        appended.len() as i64 > EVENTS_PER_RUN,
+        "the test appended events across several runs"
+    );
 }
 
 async fn appended_numbers(db: &Db) -> Vec<i64> {
@@ -91,7 +113,9 @@ async fn appended_numbers(db: &Db) -> Vec<i64> {
         .iter()
         .map(|row| {
             let payload: String = row.get("payload");
-            serde_json::from_str::<crate::support::ThingHappened>(&payload).unwrap().number
+            serde_json::from_str::<crate::support::ThingHappened>(&payload)
+                .unwrap()
+                .number
         })
         .collect();
     numbers.sort_unstable();

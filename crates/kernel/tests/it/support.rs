@@ -44,7 +44,9 @@ impl Subscriber for Recorder {
     }
 
     async fn handle(&self, tx: &mut Tx, event: &OutboxEvent) -> Result<(), SubscriberError> {
-        let Some(thing) = event.decode::<ThingHappened>() else { return Ok(()) };
+        let Some(thing) = event.decode::<ThingHappened>() else {
+            return Ok(());
+        };
         let thing = thing.map_err(|e| SubscriberError::Failed(e.to_string()))?;
         sqlx::query("INSERT INTO test_handled (subscriber, event_id, number) VALUES ($1, $2, $3)")
             .bind(self.name)
@@ -61,17 +63,28 @@ impl Subscriber for Recorder {
 
 pub fn recorders(crash_chance: f64) -> Vec<Arc<dyn Subscriber>> {
     vec![
-        Arc::new(Recorder { name: "first", crash_chance }),
-        Arc::new(Recorder { name: "second", crash_chance }),
+        Arc::new(Recorder {
+            name: "first",
+            crash_chance,
+        }),
+        Arc::new(Recorder {
+            name: "second",
+            crash_chance,
+        }),
     ]
 }
 
 pub async fn append_things(db: &kernel::Db, numbers: std::ops::Range<i64>) {
     for number in numbers {
         let mut tx = db.begin().await.unwrap();
-        kernel::outbox::append(&mut tx, &ThingHappened { number }, None, kernel::Timestamp::from_micros(0))
-            .await
-            .unwrap();
+        kernel::outbox::append(
+            &mut tx,
+            &ThingHappened { number },
+            None,
+            kernel::Timestamp::from_micros(0),
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
     }
 }

@@ -33,11 +33,15 @@ struct SecuritySchemes;
 
 impl utoipa::Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::extract::auth::SESSION_COOKIE))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::extract::auth::SESSION_COOKIE,
+            ))),
         );
         components.add_security_scheme(
             "api_key",
@@ -59,8 +63,15 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(company::register::handler))
         .routes(routes!(company::show::handler))
         .routes(routes!(company::staff::list))
-        .routes(routes!(company::staff::show, company::staff::update, company::staff::remove))
-        .routes(routes!(company::invitations::list, company::invitations::create))
+        .routes(routes!(
+            company::staff::show,
+            company::staff::update,
+            company::staff::remove
+        ))
+        .routes(routes!(
+            company::invitations::list,
+            company::invitations::create
+        ))
         .routes(routes!(company::invitations::revoke))
         .routes(routes!(company::invitations::accept))
         .routes(routes!(company::api_keys::list, company::api_keys::create))

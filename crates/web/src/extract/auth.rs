@@ -56,7 +56,9 @@ fn bearer_token(parts: &Parts) -> Option<&str> {
 /// The signed-in session, if the request carries a live one.
 pub async fn session_of(parts: &Parts, state: &AppState) -> ApiResult<Option<SignedIn>> {
     let jar = CookieJar::from_headers(&parts.headers);
-    let Some(cookie) = jar.get(SESSION_COOKIE) else { return Ok(None) };
+    let Some(cookie) = jar.get(SESSION_COOKIE) else {
+        return Ok(None);
+    };
     let session = state.identity.session_by_token(cookie.value()).await?;
     Ok(session.map(|auth| SignedIn {
         user: auth.user,
@@ -68,33 +70,56 @@ pub async fn session_of(parts: &Parts, state: &AppState) -> ApiResult<Option<Sig
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        session_of(parts, state).await?.ok_or_else(ApiError::unauthenticated)
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        session_of(parts, state)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)
     }
 }
 
 impl FromRequestParts<AppState> for Member {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(secret) = bearer_token(parts) {
-            let key = state.identity.api_key_by_token(secret).await?.ok_or_else(ApiError::unauthenticated)?;
+            let key = state
+                .identity
+                .api_key_by_token(secret)
+                .await?
+                .ok_or_else(ApiError::unauthenticated)?;
             return Ok(Member {
                 scope: Scope::new(key.company_id, Actor::ApiKey(key.key_id.raw()), key.role),
                 user: None,
                 key_scopes: Some(key.scopes),
             });
         }
-        let signed_in = session_of(parts, state).await?.ok_or_else(ApiError::unauthenticated)?;
+        let signed_in = session_of(parts, state)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?;
         member_of(state, signed_in).await
     }
 }
 
 /// The scope of a signed-in person in the session's active company.
 pub async fn member_of(state: &AppState, signed_in: SignedIn) -> ApiResult<Member> {
-    let no_company = || ApiError::new(ErrorCode::NoActiveCompany, "register a company or switch to one first");
+    let no_company = || {
+        ApiError::new(
+            ErrorCode::NoActiveCompany,
+            "register a company or switch to one first",
+        )
+    };
     let company_id = signed_in.active_company_id.ok_or_else(no_company)?;
-    let role = state.identity.role_in(signed_in.user.id, company_id).await?.ok_or_else(no_company)?;
+    let role = state
+        .identity
+        .role_in(signed_in.user.id, company_id)
+        .await?
+        .ok_or_else(no_company)?;
     Ok(Member {
         scope: Scope::new(company_id, Actor::User(signed_in.user.id), role),
         user: Some(signed_in.user),
@@ -105,7 +130,10 @@ pub async fn member_of(state: &AppState, signed_in: SignedIn) -> ApiResult<Membe
 impl FromRequestParts<AppState> for OperatorUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let signed_in = SignedIn::from_request_parts(parts, state).await?;
         if signed_in.user.is_operator {
             Ok(OperatorUser(signed_in.user))

@@ -25,15 +25,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .and_then(|value| value.split(';').next())
             .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
         if !is_json {
-            return Err(ApiError::new(ErrorCode::UnsupportedMediaType, "send the body as application/json"));
+            return Err(ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                "send the body as application/json",
+            ));
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(ErrorCode::BodyTooLarge, "the body is larger than the limit")
-            } else {
-                ApiError::new(ErrorCode::MalformedBody, "the body could not be read")
-            }
-        })?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(ErrorCode::BodyTooLarge, "the body is larger than the limit")
+                } else {
+                    ApiError::new(ErrorCode::MalformedBody, "the body could not be read")
+                }
+            })?;
         parse(&bytes).map(ApiJson)
     }
 }
@@ -50,11 +55,17 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             inner.to_string()
         };
         let field = (path != ".").then_some(path);
-        ApiError { field, ..ApiError::new(ErrorCode::MalformedBody, detail) }
+        ApiError {
+            field,
+            ..ApiError::new(ErrorCode::MalformedBody, detail)
+        }
     })?;
-    deserializer
-        .end()
-        .map_err(|_| ApiError::new(ErrorCode::MalformedBody, "unexpected data after the JSON value"))?;
+    deserializer.end().map_err(|_| {
+        ApiError::new(
+            ErrorCode::MalformedBody,
+            "unexpected data after the JSON value",
+        )
+    })?;
     Ok(value)
 }
 

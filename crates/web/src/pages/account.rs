@@ -34,7 +34,9 @@ pub async fn set_language(
     {
         return error_response(&shell, error.into());
     }
-    let cookie = Cookie::build((LANGUAGE_COOKIE, language.as_str())).path("/").build();
+    let cookie = Cookie::build((LANGUAGE_COOKIE, language.as_str()))
+        .path("/")
+        .build();
     // Back to the page the switch was pressed on, when it was one of ours.
     let back = headers
         .get(axum::http::header::REFERER)
@@ -60,7 +62,11 @@ pub async fn sessions(State(state): State<AppState>, shell: Shell) -> Response {
         Err(error) => return error_response(&shell, error),
     };
     match state.identity.sessions(signed_in.user.id).await {
-        Ok(sessions) => render(&SessionsPage { shell: &shell, sessions, current: signed_in.session_id }),
+        Ok(sessions) => render(&SessionsPage {
+            shell: &shell,
+            sessions,
+            current: signed_in.session_id,
+        }),
         Err(error) => error_response(&shell, error.into()),
     }
 }
@@ -72,7 +78,10 @@ pub async fn revoke_session(
 ) -> Response {
     let result = async {
         let signed_in = shell.signed_in()?;
-        state.identity.revoke_session(signed_in.user.id, session_id).await?;
+        state
+            .identity
+            .revoke_session(signed_in.user.id, session_id)
+            .await?;
         Ok::<_, crate::error::ApiError>(())
     }
     .await;

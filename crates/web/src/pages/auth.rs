@@ -43,10 +43,19 @@ struct SignupPage<'a> {
 pub async fn signup_form(shell: Shell) -> Response {
     let form = SignupForm {
         language: shell.language.as_str().to_owned(),
-        time_zone: if shell.language == Language::ZhCn { "Asia/Shanghai" } else { "Europe/Berlin" }.to_owned(),
+        time_zone: if shell.language == Language::ZhCn {
+            "Asia/Shanghai"
+        } else {
+            "Europe/Berlin"
+        }
+        .to_owned(),
         ..SignupForm::default()
     };
-    render(&SignupPage { shell: &shell, form, error: None })
+    render(&SignupPage {
+        shell: &shell,
+        form,
+        error: None,
+    })
 }
 
 pub async fn signup(
@@ -68,17 +77,29 @@ pub async fn signup(
     let result = async {
         let user = state.identity.sign_up(&new_user).await?;
         let (user_agent, ip) = client_of(&headers, address);
-        let (_, secret) = state.identity.start_session(user.id, &user_agent, &ip).await?;
+        let (_, secret) = state
+            .identity
+            .start_session(user.id, &user_agent, &ip)
+            .await?;
         Ok::<_, ApiError>(secret)
     }
     .await;
     match result {
-        Ok(secret) => {
-            (jar.add(session_cookie(secret, state.settings.secure_cookies)), Redirect::to("/companies/new")).into_response()
-        }
+        Ok(secret) => (
+            jar.add(session_cookie(secret, state.settings.secure_cookies)),
+            Redirect::to("/companies/new"),
+        )
+            .into_response(),
         Err(error) => {
             let message = shell.error_message(&error);
-            let mut response = render(&SignupPage { shell: &shell, form: SignupForm { password: String::new(), ..form }, error: Some(message) });
+            let mut response = render(&SignupPage {
+                shell: &shell,
+                form: SignupForm {
+                    password: String::new(),
+                    ..form
+                },
+                error: Some(message),
+            });
             *response.status_mut() = error.status();
             response
         }
@@ -94,7 +115,11 @@ struct SigninPage<'a> {
 }
 
 pub async fn signin_form(shell: Shell) -> Response {
-    render(&SigninPage { shell: &shell, email: String::new(), error: None })
+    render(&SigninPage {
+        shell: &shell,
+        email: String::new(),
+        error: None,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -115,17 +140,31 @@ pub async fn signin(
 ) -> Response {
     let result = async {
         state.sign_in_limits.check(&form.email, address.ip())?;
-        let user = state.identity.authenticate(&form.email, &form.password).await?;
+        let user = state
+            .identity
+            .authenticate(&form.email, &form.password)
+            .await?;
         let (user_agent, ip) = client_of(&headers, address);
-        let (_, secret) = state.identity.start_session(user.id, &user_agent, &ip).await?;
+        let (_, secret) = state
+            .identity
+            .start_session(user.id, &user_agent, &ip)
+            .await?;
         Ok::<_, ApiError>(secret)
     }
     .await;
     match result {
-        Ok(secret) => (jar.add(session_cookie(secret, state.settings.secure_cookies)), Redirect::to("/")).into_response(),
+        Ok(secret) => (
+            jar.add(session_cookie(secret, state.settings.secure_cookies)),
+            Redirect::to("/"),
+        )
+            .into_response(),
         Err(error) => {
             let message = shell.error_message(&error);
-            let mut response = render(&SigninPage { shell: &shell, email: form.email, error: Some(message) });
+            let mut response = render(&SigninPage {
+                shell: &shell,
+                email: form.email,
+                error: Some(message),
+            });
             *response.status_mut() = error.status();
             response
         }
@@ -134,7 +173,10 @@ pub async fn signin(
 
 pub async fn signout(State(state): State<AppState>, jar: CookieJar, shell: Shell) -> Response {
     if let Ok(signed_in) = shell.signed_in()
-        && let Err(error) = state.identity.revoke_session(signed_in.user.id, signed_in.session_id).await
+        && let Err(error) = state
+            .identity
+            .revoke_session(signed_in.user.id, signed_in.session_id)
+            .await
     {
         return error_response(&shell, error.into());
     }

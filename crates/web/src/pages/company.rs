@@ -61,7 +61,11 @@ pub async fn new_form(shell: Shell) -> Response {
     if let Err(error) = shell.signed_in() {
         return error_response(&shell, error);
     }
-    let form = CompanyForm { country: "CN".to_owned(), size: "10-49".to_owned(), ..CompanyForm::default() };
+    let form = CompanyForm {
+        country: "CN".to_owned(),
+        size: "10-49".to_owned(),
+        ..CompanyForm::default()
+    };
     new_company_page(&shell, form, None)
 }
 
@@ -79,11 +83,21 @@ fn to_new_company(form: &CompanyForm) -> Result<NewCompany, ApiError> {
     })
 }
 
-pub async fn create(State(state): State<AppState>, shell: Shell, Form(form): Form<CompanyForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    shell: Shell,
+    Form(form): Form<CompanyForm>,
+) -> Response {
     let result = async {
         let signed_in = shell.signed_in()?;
-        let company = state.identity.register_company(signed_in.user.id, &to_new_company(&form)?).await?;
-        state.identity.switch_company(signed_in.user.id, signed_in.session_id, company.id).await?;
+        let company = state
+            .identity
+            .register_company(signed_in.user.id, &to_new_company(&form)?)
+            .await?;
+        state
+            .identity
+            .switch_company(signed_in.user.id, signed_in.session_id, company.id)
+            .await?;
         Ok::<_, ApiError>(())
     }
     .await;
@@ -104,10 +118,17 @@ pub struct SwitchForm {
     company_id: CompanyId,
 }
 
-pub async fn switch(State(state): State<AppState>, shell: Shell, Form(form): Form<SwitchForm>) -> Response {
+pub async fn switch(
+    State(state): State<AppState>,
+    shell: Shell,
+    Form(form): Form<SwitchForm>,
+) -> Response {
     let result = async {
         let signed_in = shell.signed_in()?;
-        state.identity.switch_company(signed_in.user.id, signed_in.session_id, form.company_id).await?;
+        state
+            .identity
+            .switch_company(signed_in.user.id, signed_in.session_id, form.company_id)
+            .await?;
         Ok::<_, ApiError>(())
     }
     .await;
@@ -129,12 +150,21 @@ struct ApiKeysPage<'a> {
     error: Option<String>,
 }
 
-async fn api_keys_page(shell: &Shell, new_secret: Option<String>, error: Option<ApiError>) -> Response {
+async fn api_keys_page(
+    shell: &Shell,
+    new_secret: Option<String>,
+    error: Option<ApiError>,
+) -> Response {
     let member = match shell.member().await {
         Ok(member) => member,
         Err(error) => return error_response(shell, error),
     };
-    match shell.state().identity.api_keys(&member.scope, PageRequest::new(None, Some(200))).await {
+    match shell
+        .state()
+        .identity
+        .api_keys(&member.scope, PageRequest::new(None, Some(200)))
+        .await
+    {
         Ok(page) => {
             let mut response = render(&ApiKeysPage {
                 shell,
@@ -169,7 +199,11 @@ pub struct ApiKeyForm {
     scopes: Vec<String>,
 }
 
-pub async fn create_api_key(State(state): State<AppState>, shell: Shell, Form(form): Form<ApiKeyForm>) -> Response {
+pub async fn create_api_key(
+    State(state): State<AppState>,
+    shell: Shell,
+    Form(form): Form<ApiKeyForm>,
+) -> Response {
     let result = async {
         let member = shell.member().await?;
         let role = Role::parse(&form.role)
@@ -177,10 +211,21 @@ pub async fn create_api_key(State(state): State<AppState>, shell: Shell, Form(fo
         let scopes = form
             .scopes
             .iter()
-            .map(|s| ApiScope::parse(s).ok_or_else(|| ApiError::field(ErrorCode::InvalidField, "scopes", "unknown scope")))
+            .map(|s| {
+                ApiScope::parse(s).ok_or_else(|| {
+                    ApiError::field(ErrorCode::InvalidField, "scopes", "unknown scope")
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
-        let new_key = NewApiKey { name: form.name.clone(), role, scopes };
-        let (_, secret) = state.identity.create_api_key(&member.scope, &new_key).await?;
+        let new_key = NewApiKey {
+            name: form.name.clone(),
+            role,
+            scopes,
+        };
+        let (_, secret) = state
+            .identity
+            .create_api_key(&member.scope, &new_key)
+            .await?;
         Ok::<_, ApiError>(secret)
     }
     .await;
@@ -190,7 +235,11 @@ pub async fn create_api_key(State(state): State<AppState>, shell: Shell, Form(fo
     }
 }
 
-pub async fn revoke_api_key(State(state): State<AppState>, shell: Shell, IdPath(id): IdPath<ApiKeyId>) -> Response {
+pub async fn revoke_api_key(
+    State(state): State<AppState>,
+    shell: Shell,
+    IdPath(id): IdPath<ApiKeyId>,
+) -> Response {
     let result = async {
         let member = shell.member().await?;
         state.identity.revoke_api_key(&member.scope, id).await?;

@@ -29,17 +29,35 @@ pub fn router() -> Router<AppState> {
         .route("/signin", get(auth::signin_form).post(auth::signin))
         .route("/signout", post(auth::signout))
         .route("/language", post(account::set_language))
-        .route("/companies/new", get(company::new_form).post(company::create))
+        .route(
+            "/companies/new",
+            get(company::new_form).post(company::create),
+        )
         .route("/switch-company", post(company::switch))
         .route("/company/staff", get(staff::show))
         .route("/company/staff/invite", post(staff::invite))
-        .route("/company/staff/{membership_id}/role", post(staff::change_role))
+        .route(
+            "/company/staff/{membership_id}/role",
+            post(staff::change_role),
+        )
         .route("/company/staff/{membership_id}/remove", post(staff::remove))
-        .route("/company/invitations/{invitation_id}/revoke", post(staff::revoke_invitation))
-        .route("/company/api-keys", get(company::api_keys).post(company::create_api_key))
-        .route("/company/api-keys/{api_key_id}/revoke", post(company::revoke_api_key))
+        .route(
+            "/company/invitations/{invitation_id}/revoke",
+            post(staff::revoke_invitation),
+        )
+        .route(
+            "/company/api-keys",
+            get(company::api_keys).post(company::create_api_key),
+        )
+        .route(
+            "/company/api-keys/{api_key_id}/revoke",
+            post(company::revoke_api_key),
+        )
         .route("/account/sessions", get(account::sessions))
-        .route("/account/sessions/{session_id}/revoke", post(account::revoke_session))
+        .route(
+            "/account/sessions/{session_id}/revoke",
+            post(account::revoke_session),
+        )
         .route("/invitations/{token}", get(invitation::show))
         .route("/invitations/{token}/accept", post(invitation::accept))
         .route("/operator", get(operator::show))

@@ -19,18 +19,30 @@ struct OperatorPage<'a> {
     next_cursor: Option<String>,
 }
 
-pub async fn show(State(state): State<AppState>, shell: Shell, ApiQuery(query): ApiQuery<PageQuery>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    shell: Shell,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Response {
     let result = async {
         let user = shell.signed_in()?.user;
         if !user.is_operator {
             return Err(ApiError::not_found());
         }
-        let page: PageBody<Company> = state.identity.all_companies(query.to_request()?).await?.into();
+        let page: PageBody<Company> = state
+            .identity
+            .all_companies(query.to_request()?)
+            .await?
+            .into();
         Ok(page)
     }
     .await;
     match result {
-        Ok(page) => render(&OperatorPage { shell: &shell, companies: page.items, next_cursor: page.next_cursor }),
+        Ok(page) => render(&OperatorPage {
+            shell: &shell,
+            companies: page.items,
+            next_cursor: page.next_cursor,
+        }),
         Err(error) => error_response(&shell, error),
     }
 }

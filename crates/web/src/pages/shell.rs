@@ -53,7 +53,10 @@ impl Shell {
             .and_then(|user| jiff::tz::TimeZone::get(&user.time_zone).ok())
             .unwrap_or(jiff::tz::TimeZone::UTC);
         match jiff::Timestamp::from_microsecond(at.micros()) {
-            Ok(instant) => instant.to_zoned(zone).strftime("%Y-%m-%d %H:%M %Z").to_string(),
+            Ok(instant) => instant
+                .to_zoned(zone)
+                .strftime("%Y-%m-%d %H:%M %Z")
+                .to_string(),
             Err(_) => at.to_string(),
         }
     }
@@ -63,7 +66,11 @@ impl Shell {
     pub fn error_message(&self, error: &ApiError) -> String {
         let key = format!("error-{}", error.code.as_str().replace('_', "-"));
         let general = self.t(&key);
-        let general = if general == key { error.detail.clone() } else { general };
+        let general = if general == key {
+            error.detail.clone()
+        } else {
+            general
+        };
         match (&error.field, error.code) {
             (Some(field), ErrorCode::InvalidField) => {
                 let label = self.t(&format!("label-{}", field.replace('_', "-")));
@@ -98,14 +105,25 @@ impl Shell {
 impl FromRequestParts<AppState> for Shell {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let mut shell = Shell::anonymous(state, &parts.headers);
-        shell.csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        shell.csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
         // A database hiccup while reading the session shows the page signed out
         // rather than failing it; the error is logged where it happened.
         if let Ok(Some(signed_in)) = session_of(parts, state).await {
             shell.language = negotiate(&parts.headers, Some(signed_in.user.language));
-            shell.companies = state.identity.companies_of(signed_in.user.id).await.unwrap_or_default();
+            shell.companies = state
+                .identity
+                .companies_of(signed_in.user.id)
+                .await
+                .unwrap_or_default();
             shell.active_company_id = signed_in.active_company_id;
             shell.session_id = Some(signed_in.session_id);
             shell.user = Some(signed_in.user);

@@ -48,8 +48,12 @@ async fn staff_page(shell: &Shell, notice: Option<String>, error: Option<ApiErro
         let member = shell.member().await?;
         let identity = &shell.state().identity;
         let company = identity.company(&member.scope).await?;
-        let staff = identity.staff(&member.scope, PageRequest::new(None, Some(200))).await?;
-        let invitations = identity.invitations(&member.scope, PageRequest::new(None, Some(200))).await?;
+        let staff = identity
+            .staff(&member.scope, PageRequest::new(None, Some(200)))
+            .await?;
+        let invitations = identity
+            .invitations(&member.scope, PageRequest::new(None, Some(200)))
+            .await?;
         Ok::<_, ApiError>((member, company, staff.items, invitations.items))
     }
     .await;
@@ -86,18 +90,33 @@ pub struct InviteForm {
 }
 
 fn parse_role(text: &str) -> Result<Role, ApiError> {
-    Role::parse(text).ok_or_else(|| ApiError::field(ErrorCode::InvalidField, "role", "choose a role"))
+    Role::parse(text)
+        .ok_or_else(|| ApiError::field(ErrorCode::InvalidField, "role", "choose a role"))
 }
 
-pub async fn invite(State(state): State<AppState>, shell: Shell, Form(form): Form<InviteForm>) -> Response {
+pub async fn invite(
+    State(state): State<AppState>,
+    shell: Shell,
+    Form(form): Form<InviteForm>,
+) -> Response {
     let result = async {
         let member = shell.member().await?;
-        let (invitation, _) = state.identity.invite(&member.scope, &form.email, parse_role(&form.role)?).await?;
+        let (invitation, _) = state
+            .identity
+            .invite(&member.scope, &form.email, parse_role(&form.role)?)
+            .await?;
         Ok::<_, ApiError>(invitation)
     }
     .await;
     match result {
-        Ok(invitation) => staff_page(&shell, Some(format!("{} {}", shell.t("staff-invited"), invitation.email)), None).await,
+        Ok(invitation) => {
+            staff_page(
+                &shell,
+                Some(format!("{} {}", shell.t("staff-invited"), invitation.email)),
+                None,
+            )
+            .await
+        }
         Err(error) => staff_page(&shell, None, Some(error)).await,
     }
 }
@@ -116,7 +135,10 @@ pub async fn change_role(
 ) -> Response {
     let result = async {
         let member = shell.member().await?;
-        state.identity.change_role(&member.scope, id, parse_role(&form.role)?).await?;
+        state
+            .identity
+            .change_role(&member.scope, id, parse_role(&form.role)?)
+            .await?;
         Ok::<_, ApiError>(())
     }
     .await;
@@ -126,7 +148,11 @@ pub async fn change_role(
     }
 }
 
-pub async fn remove(State(state): State<AppState>, shell: Shell, IdPath(id): IdPath<MembershipId>) -> Response {
+pub async fn remove(
+    State(state): State<AppState>,
+    shell: Shell,
+    IdPath(id): IdPath<MembershipId>,
+) -> Response {
     let result = async {
         let member = shell.member().await?;
         state.identity.remove_staff(&member.scope, id).await?;
@@ -139,7 +165,11 @@ pub async fn remove(State(state): State<AppState>, shell: Shell, IdPath(id): IdP
     }
 }
 
-pub async fn revoke_invitation(State(state): State<AppState>, shell: Shell, IdPath(id): IdPath<InvitationId>) -> Response {
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    shell: Shell,
+    IdPath(id): IdPath<InvitationId>,
+) -> Response {
     let result = async {
         let member = shell.member().await?;
         state.identity.revoke_invitation(&member.scope, id).await?;

@@ -22,11 +22,17 @@ pub fn session_cookie(secret: String, secure: bool) -> Cookie<'static> {
 
 /// A cookie that removes the session cookie.
 pub fn cleared_session_cookie() -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, "")).path("/").max_age(time::Duration::ZERO).build()
+    Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .max_age(time::Duration::ZERO)
+        .build()
 }
 
 /// The user agent and address recorded with a new session.
-pub fn client_of(headers: &axum::http::HeaderMap, address: std::net::SocketAddr) -> (String, String) {
+pub fn client_of(
+    headers: &axum::http::HeaderMap,
+    address: std::net::SocketAddr,
+) -> (String, String) {
     let user_agent = headers
         .get(axum::http::header::USER_AGENT)
         .and_then(|value| value.to_str().ok())

@@ -34,9 +34,20 @@ pub async fn handler(
     jar: CookieJar,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> ApiResult<(CookieJar, ApiJson<User>)> {
-    state.sign_in_limits.check(&credentials.email, address.ip())?;
-    let user = state.identity.authenticate(&credentials.email, &credentials.password).await?;
+    state
+        .sign_in_limits
+        .check(&credentials.email, address.ip())?;
+    let user = state
+        .identity
+        .authenticate(&credentials.email, &credentials.password)
+        .await?;
     let (user_agent, ip) = client_of(&headers, address);
-    let (_, secret) = state.identity.start_session(user.id, &user_agent, &ip).await?;
-    Ok((jar.add(session_cookie(secret, state.settings.secure_cookies)), ApiJson(user)))
+    let (_, secret) = state
+        .identity
+        .start_session(user.id, &user_agent, &ip)
+        .await?;
+    Ok((
+        jar.add(session_cookie(secret, state.settings.secure_cookies)),
+        ApiJson(user),
+    ))
 }

@@ -17,6 +17,9 @@ pub async fn handler(
     signed_in: SignedIn,
     jar: CookieJar,
 ) -> ApiResult<(StatusCode, CookieJar)> {
-    state.identity.revoke_session(signed_in.user.id, signed_in.session_id).await?;
+    state
+        .identity
+        .revoke_session(signed_in.user.id, signed_in.session_id)
+        .await?;
     Ok((StatusCode::NO_CONTENT, jar.add(cleared_session_cookie())))
 }

@@ -27,7 +27,10 @@ pub async fn handler(
 ) -> ApiResult<(StatusCode, CookieJar, ApiJson<User>)> {
     let user = state.identity.sign_up(&new_user).await?;
     let (user_agent, ip) = client_of(&headers, address);
-    let (_, secret) = state.identity.start_session(user.id, &user_agent, &ip).await?;
+    let (_, secret) = state
+        .identity
+        .start_session(user.id, &user_agent, &ip)
+        .await?;
     let jar = jar.add(session_cookie(secret, state.settings.secure_cookies));
     Ok((StatusCode::CREATED, jar, ApiJson(user)))
 }

@@ -13,7 +13,11 @@ use crate::state::AppState;
 
 /// Keys manage nothing about keys: a leaked key cannot mint more.
 fn people_only(member: &Member) -> ApiResult<()> {
-    if member.key_scopes.is_some() { Err(ApiError::forbidden()) } else { Ok(()) }
+    if member.key_scopes.is_some() {
+        Err(ApiError::forbidden())
+    } else {
+        Ok(())
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/company/api-keys", tag = "company", params(PageQuery),
@@ -24,7 +28,10 @@ pub async fn list(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<PageBody<ApiKey>>> {
     people_only(&member)?;
-    let page = state.identity.api_keys(&member.scope, query.to_request()?).await?;
+    let page = state
+        .identity
+        .api_keys(&member.scope, query.to_request()?)
+        .await?;
     Ok(ApiJson(page.into()))
 }
 
@@ -44,7 +51,10 @@ pub async fn create(
     ApiJson(new_key): ApiJson<NewApiKey>,
 ) -> ApiResult<(StatusCode, ApiJson<CreatedApiKey>)> {
     people_only(&member)?;
-    let (key, secret) = state.identity.create_api_key(&member.scope, &new_key).await?;
+    let (key, secret) = state
+        .identity
+        .create_api_key(&member.scope, &new_key)
+        .await?;
     Ok((StatusCode::CREATED, ApiJson(CreatedApiKey { key, secret })))
 }
 

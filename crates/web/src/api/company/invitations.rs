@@ -21,7 +21,10 @@ pub async fn list(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<PageBody<Invitation>>> {
     member.require(ApiScope::StaffRead)?;
-    let page = state.identity.invitations(&member.scope, query.to_request()?).await?;
+    let page = state
+        .identity
+        .invitations(&member.scope, query.to_request()?)
+        .await?;
     Ok(ApiJson(page.into()))
 }
 
@@ -45,7 +48,10 @@ pub async fn create(
     ApiJson(body): ApiJson<NewInvitation>,
 ) -> ApiResult<(StatusCode, ApiJson<Invitation>)> {
     member.require(ApiScope::StaffWrite)?;
-    let (invitation, _secret) = state.identity.invite(&member.scope, &body.email, body.role).await?;
+    let (invitation, _secret) = state
+        .identity
+        .invite(&member.scope, &body.email, body.role)
+        .await?;
     Ok((StatusCode::CREATED, ApiJson(invitation)))
 }
 
@@ -87,7 +93,13 @@ pub async fn accept(
     signed_in: SignedIn,
     ApiJson(body): ApiJson<AcceptInvitation>,
 ) -> ApiResult<ApiJson<Joined>> {
-    let company_id = state.identity.accept_invitation(signed_in.user.id, &body.token).await?;
-    state.identity.switch_company(signed_in.user.id, signed_in.session_id, company_id).await?;
+    let company_id = state
+        .identity
+        .accept_invitation(signed_in.user.id, &body.token)
+        .await?;
+    state
+        .identity
+        .switch_company(signed_in.user.id, signed_in.session_id, company_id)
+        .await?;
     Ok(ApiJson(Joined { company_id }))
 }

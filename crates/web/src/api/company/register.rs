@@ -20,7 +20,13 @@ pub async fn handler(
     signed_in: SignedIn,
     ApiJson(new_company): ApiJson<NewCompany>,
 ) -> ApiResult<(StatusCode, ApiJson<Company>)> {
-    let company = state.identity.register_company(signed_in.user.id, &new_company).await?;
-    state.identity.switch_company(signed_in.user.id, signed_in.session_id, company.id).await?;
+    let company = state
+        .identity
+        .register_company(signed_in.user.id, &new_company)
+        .await?;
+    state
+        .identity
+        .switch_company(signed_in.user.id, signed_in.session_id, company.id)
+        .await?;
     Ok((StatusCode::CREATED, ApiJson(company)))
 }

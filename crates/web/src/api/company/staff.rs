@@ -20,7 +20,10 @@ pub async fn list(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<PageBody<StaffMember>>> {
     member.require(ApiScope::StaffRead)?;
-    let page = state.identity.staff(&member.scope, query.to_request()?).await?;
+    let page = state
+        .identity
+        .staff(&member.scope, query.to_request()?)
+        .await?;
     Ok(ApiJson(page.into()))
 }
 
@@ -34,7 +37,9 @@ pub async fn show(
     IdPath(id): IdPath<MembershipId>,
 ) -> ApiResult<ApiJson<StaffMember>> {
     member.require(ApiScope::StaffRead)?;
-    Ok(ApiJson(state.identity.staff_member(&member.scope, id).await?))
+    Ok(ApiJson(
+        state.identity.staff_member(&member.scope, id).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -58,7 +63,12 @@ pub async fn update(
     ApiJson(change): ApiJson<RoleChange>,
 ) -> ApiResult<ApiJson<StaffMember>> {
     member.require(ApiScope::StaffWrite)?;
-    Ok(ApiJson(state.identity.change_role(&member.scope, id, change.role).await?))
+    Ok(ApiJson(
+        state
+            .identity
+            .change_role(&member.scope, id, change.role)
+            .await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/company/staff/{membership_id}", tag = "company",

@@ -19,9 +19,15 @@ pub struct SessionList {
 
 #[utoipa::path(get, path = "/api/v1/me/sessions", tag = "me",
     responses((status = 200, body = SessionList)), security(("session" = [])))]
-pub async fn list(State(state): State<AppState>, signed_in: SignedIn) -> ApiResult<ApiJson<SessionList>> {
+pub async fn list(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> ApiResult<ApiJson<SessionList>> {
     let items = state.identity.sessions(signed_in.user.id).await?;
-    Ok(ApiJson(SessionList { items, current: signed_in.session_id }))
+    Ok(ApiJson(SessionList {
+        items,
+        current: signed_in.session_id,
+    }))
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/sessions/{session_id}", tag = "me",
@@ -32,6 +38,9 @@ pub async fn revoke(
     signed_in: SignedIn,
     IdPath(session_id): IdPath<SessionId>,
 ) -> ApiResult<StatusCode> {
-    state.identity.revoke_session(signed_in.user.id, session_id).await?;
+    state
+        .identity
+        .revoke_session(signed_in.user.id, session_id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -21,5 +21,9 @@ pub struct Me {
     responses((status = 200, body = Me)), security(("session" = [])))]
 pub async fn handler(State(state): State<AppState>, signed_in: SignedIn) -> ApiResult<ApiJson<Me>> {
     let companies = state.identity.companies_of(signed_in.user.id).await?;
-    Ok(ApiJson(Me { user: signed_in.user, companies, active_company_id: signed_in.active_company_id }))
+    Ok(ApiJson(Me {
+        user: signed_in.user,
+        companies,
+        active_company_id: signed_in.active_company_id,
+    }))
 }

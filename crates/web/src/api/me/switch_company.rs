@@ -23,6 +23,9 @@ pub async fn handler(
     signed_in: SignedIn,
     ApiJson(body): ApiJson<SwitchCompany>,
 ) -> ApiResult<StatusCode> {
-    state.identity.switch_company(signed_in.user.id, signed_in.session_id, body.company_id).await?;
+    state
+        .identity
+        .switch_company(signed_in.user.id, signed_in.session_id, body.company_id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,0 +1,10 @@
+//! Web tests: the API and the pages, each on SQLite and PostgreSQL.
+
+mod auth;
+mod bad_input;
+mod company;
+mod idempotency;
+mod observability;
+mod pages;
+mod support;
+mod tenancy;

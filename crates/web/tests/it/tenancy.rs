@@ -1,0 +1,256 @@
+//! No company sees another's private data: for every route of the OpenAPI
+//! document that names a resource, company A's owner asks for company B's and
+//! gets 404; lists never show B's items; B's data is unchanged afterwards. A new
+//! route with an id parameter fails this test until a fixture is added for it.
+
+use std::collections::HashMap;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use web::app_test;
+use web::testing::TestApp;
+
+use crate::support::call;
+
+/// B's resources, by the path parameter name that addresses them.
+struct CompanyB {
+    ids_by_parameter: HashMap<&'static str, String>,
+    all_ids: Vec<String>,
+}
+
+async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
+    let owner = app.sign_up_company("Beta Trading").await;
+    let staff = app.add_staff(&owner, "sales@beta.test", "sales").await;
+    let (_, invitation) = call(
+        app,
+        &owner.client,
+        Method::POST,
+        "/api/v1/company/invitations",
+        Some(json!({"email": "pending@beta.test", "role": "viewer"})),
+    )
+    .await;
+    let (_, key) = call(
+        app,
+        &owner.client,
+        Method::POST,
+        "/api/v1/company/api-keys",
+        Some(json!({"name": "ERP", "role": "viewer", "scopes": ["company:read"]})),
+    )
+    .await;
+    let (_, sessions) = call(app, &owner.client, Method::GET, "/api/v1/me/sessions", None).await;
+    let (_, staff_list) = call(
+        app,
+        &owner.client,
+        Method::GET,
+        "/api/v1/company/staff",
+        None,
+    )
+    .await;
+    let membership = staff_list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user_id"] == staff.user_id.to_string())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ids_by_parameter = HashMap::from([
+        ("membership_id", membership),
+        (
+            "invitation_id",
+            invitation["id"].as_str().unwrap().to_owned(),
+        ),
+        ("api_key_id", key["key"]["id"].as_str().unwrap().to_owned()),
+        (
+            "session_id",
+            sessions["current"].as_str().unwrap().to_owned(),
+        ),
+    ]);
+    let mut all_ids: Vec<String> = ids_by_parameter.values().cloned().collect();
+    all_ids.push(owner.company_id.to_string());
+    all_ids.push(owner.user_id.to_string());
+    all_ids.push(staff.user_id.to_string());
+    (
+        owner,
+        CompanyB {
+            ids_by_parameter,
+            all_ids,
+        },
+    )
+}
+
+/// A body the operation accepts, so that only the id decides the answer.
+fn body_for(method: &Method, path: &str) -> Option<Value> {
+    match (method.as_str(), path) {
+        ("PATCH", "/api/v1/company/staff/{membership_id}") => Some(json!({"role": "viewer"})),
+        ("GET" | "DELETE", _) => None,
+        _ => Some(json!({})),
+    }
+}
+
+/// B's data as B sees it, to compare before and after A's attempts.
+async fn snapshot_of_b(app: &TestApp, owner_b: &web::testing::Actor) -> Vec<Value> {
+    let mut views = Vec::new();
+    for path in [
+        "/api/v1/company",
+        "/api/v1/company/staff",
+        "/api/v1/company/invitations",
+        "/api/v1/company/api-keys",
+    ] {
+        let (status, mut body) = call(app, &owner_b.client, Method::GET, path, None).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        if let Some(items) = body.get_mut("items").and_then(Value::as_array_mut) {
+            // `last_used_at` moves when B's key is used; it is not B's data changing.
+            for item in items {
+                item.as_object_mut().map(|o| o.remove("last_used_at"));
+            }
+        }
+        views.push(body);
+    }
+    views
+}
+
+app_test!(
+    every_route_answers_404_for_another_companys_resources,
+    |app: TestApp| async move {
+        let owner_a = app.sign_up_company("Alpha Housewares").await;
+        let (owner_b, b) = company_b(&app).await;
+        let before = snapshot_of_b(&app, &owner_b).await;
+
+        let (_, document) = call(
+            &app,
+            &owner_a.client,
+            Method::GET,
+            "/api/v1/openapi.json",
+            None,
+        )
+        .await;
+        let mut checked = 0;
+        for (path, operations) in document["paths"].as_object().unwrap() {
+            let parameters: Vec<&str> = path
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split('}').next())
+                .collect();
+            if parameters.is_empty() {
+                continue;
+            }
+            for method in operations.as_object().unwrap().keys() {
+                let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                let mut concrete = path.clone();
+                for parameter in &parameters {
+                    let id = b.ids_by_parameter.get(parameter).unwrap_or_else(|| {
+                    panic!("no fixture for `{parameter}` of {method} {path}: add company B's resource to this test")
+                });
+                    concrete = concrete.replace(&format!("{{{parameter}}}"), id);
+                }
+                let answer = call(
+                    &app,
+                    &owner_a.client,
+                    method.clone(),
+                    &concrete,
+                    body_for(&method, path),
+                )
+                .await;
+                assert_eq!(answer.0, 404, "{method} {path} as company A: {}", answer.1);
+                assert_eq!(answer.1["code"], "not_found");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 6, "walked {checked} operations");
+
+        // Ids in bodies are checked too: switching to B's company is "not found".
+        let answer = call(
+            &app,
+            &owner_a.client,
+            Method::PUT,
+            "/api/v1/me/active-company",
+            Some(json!({"company_id": owner_b.company_id})),
+        )
+        .await;
+        assert_eq!(answer.0, 404, "{}", answer.1);
+
+        // Lists never show B's items, and the operator's list is not for members.
+        for path in [
+            "/api/v1/company",
+            "/api/v1/company/staff",
+            "/api/v1/company/invitations",
+            "/api/v1/company/api-keys",
+            "/api/v1/me",
+            "/api/v1/me/sessions",
+        ] {
+            let (status, body) = call(&app, &owner_a.client, Method::GET, path, None).await;
+            assert_eq!(status, 200, "{path}");
+            let text = body.to_string();
+            for id in &b.all_ids {
+                assert!(!text.contains(id.as_str()), "{path} shows B's {id}");
+            }
+        }
+        let (status, _) = call(
+            &app,
+            &owner_a.client,
+            Method::GET,
+            "/api/v1/operator/companies",
+            None,
+        )
+        .await;
+        assert_eq!(status, 404);
+
+        assert_eq!(
+            snapshot_of_b(&app, &owner_b).await,
+            before,
+            "B's data is unchanged"
+        );
+    }
+);
+
+app_test!(
+    an_api_key_sees_only_its_own_company,
+    |app: TestApp| async move {
+        let owner_a = app.sign_up_company("Alpha Housewares").await;
+        let (_, b) = company_b(&app).await;
+        let (status, created) = call(
+        &app,
+        &owner_a.client,
+        Method::POST,
+        "/api/v1/company/api-keys",
+        Some(json!({"name": "shop", "role": "admin", "scopes": ["company:read", "staff:read", "staff:write"]})),
+    )
+    .await;
+        assert_eq!(status, 201);
+        let key_client = reqwest::Client::new();
+        let secret = created["secret"].as_str().unwrap();
+        let membership_b = &b.ids_by_parameter["membership_id"];
+        for (method, path) in [
+            (Method::GET, format!("/api/v1/company/staff/{membership_b}")),
+            (
+                Method::DELETE,
+                format!("/api/v1/company/staff/{membership_b}"),
+            ),
+            (
+                Method::DELETE,
+                format!(
+                    "/api/v1/company/invitations/{}",
+                    b.ids_by_parameter["invitation_id"]
+                ),
+            ),
+        ] {
+            let response = key_client
+                .request(method.clone(), app.url(&path))
+                .bearer_auth(secret)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 404, "{method} {path} with A's key");
+        }
+        let response = key_client
+            .get(app.url("/api/v1/company"))
+            .bearer_auth(secret)
+            .send()
+            .await
+            .unwrap();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["id"], owner_a.company_id.to_string());
+    }
+);
