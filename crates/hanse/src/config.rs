@@ -116,7 +116,7 @@ impl Config {
             .merge(Env::prefixed("HANSE_").only(KEYS))
             .merge(Serialized::defaults(flags))
             .extract()
-            .map_err(|error| anyhow::anyhow!("invalid configuration: {error}"))?;
+            .map_err(explain)?;
         anyhow::ensure!(
             layered.node_id <= kernel::id::NODE_MAX,
             "invalid configuration: node_id must be at most {}",
@@ -154,6 +154,33 @@ impl Config {
             None => Ok(kernel::DbOptions::sqlite_in(&self.data_dir)?),
         }
     }
+}
+
+/// Turns figment's errors into lines that name the key and where its value came
+/// from: `HANSE_LISTEN`, the file's path, or the flag.
+fn explain(errors: figment::Error) -> anyhow::Error {
+    let lines: Vec<String> = errors
+        .into_iter()
+        .map(|error| {
+            let key = error.path.join(".").to_lowercase();
+            let source = match &error.metadata {
+                Some(metadata) if metadata.name.contains("environment") => {
+                    format!("the environment variable HANSE_{}", key.to_uppercase())
+                }
+                Some(metadata) => match &metadata.source {
+                    Some(source) => format!("{} ({source})", metadata.name),
+                    None => metadata.name.to_string(),
+                },
+                None => "the configuration".to_owned(),
+            };
+            if key.is_empty() {
+                format!("{} in {source}", error.kind)
+            } else {
+                format!("`{key}`: {} in {source}", error.kind)
+            }
+        })
+        .collect();
+    anyhow::anyhow!("invalid configuration: {}", lines.join("; "))
 }
 
 /// `postgres://user:password@host/db` shown as `postgres://user:***@host/db`.

@@ -53,6 +53,8 @@ pub struct Identity {
     clock: Arc<dyn Clock>,
     mailer: Arc<dyn mail::Mailer>,
     hash_cost: HashCost,
+    /// Verified against when an email is unknown; see `authenticate`.
+    decoy_hash: Arc<String>,
     /// Where links in mail point, e.g. `http://127.0.0.1:8080`.
     public_url: String,
 }
@@ -65,11 +67,13 @@ impl Identity {
         hash_cost: HashCost,
         public_url: String,
     ) -> Self {
+        let decoy_hash = Arc::new(password::decoy_hash(hash_cost));
         Identity {
             db,
             clock,
             mailer,
             hash_cost,
+            decoy_hash,
             public_url,
         }
     }

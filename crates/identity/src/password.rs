@@ -75,7 +75,7 @@ pub fn verify(candidate: &str, stored_hash: &str) -> bool {
 }
 
 /// A hash to verify against when the account does not exist, so that a wrong
-/// email takes as long as a wrong password and reveals nothing.
+/// email takes as long as a wrong password and reveals nothing. Made once.
 pub fn decoy_hash(cost: HashCost) -> String {
     Password("decoy-password-never-matches".to_owned()).hash(cost)
 }

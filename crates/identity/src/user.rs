@@ -33,7 +33,7 @@ struct ValidUser {
 }
 
 impl Identity {
-    fn validate_user(&self, new: &NewUser) -> Result<ValidUser> {
+    async fn validate_user(&self, new: &NewUser) -> Result<ValidUser> {
         let email = Email::parse(&new.email).ok_or_else(|| {
             IdentityError::invalid("email", "invalid_email", "this is not an email address")
         })?;
@@ -53,9 +53,15 @@ impl Identity {
             .map(|m| parse_mobile(&m))
             .transpose()?;
         let time_zone = parse_time_zone(&new.time_zone)?;
+        // Hashing takes tens of milliseconds of CPU by design; keep it off the
+        // threads that serve other requests.
+        let cost = self.hash_cost;
+        let password_hash = tokio::task::spawn_blocking(move || password.hash(cost))
+            .await
+            .map_err(|error| kernel::StorageError::corrupt("password hash", error))?;
         Ok(ValidUser {
             email,
-            password_hash: password.hash(self.hash_cost),
+            password_hash,
             display_name,
             mobile,
             language: new.language,
@@ -74,7 +80,7 @@ impl Identity {
     }
 
     async fn insert_user(&self, new: &NewUser, is_operator: bool) -> Result<User> {
-        let valid = self.validate_user(new)?;
+        let valid = self.validate_user(new).await?;
         let now = self.clock.now();
         let id = UserId::new();
         let mut tx = self.db.begin().await?;
@@ -123,19 +129,20 @@ impl Identity {
         .bind(email.as_str())
         .fetch_optional(self.db.reader())
         .await?;
-        let Some(row) = row else {
-            password::verify(password, &password::decoy_hash(self.hash_cost));
-            return Err(IdentityError::WrongCredentials);
+        // Without an account, verify against a decoy hash all the same, so the
+        // answer takes as long as for a wrong password and reveals nothing.
+        let stored: String = match &row {
+            Some(row) => sqlx::Row::try_get(row, "password_hash")?,
+            None => self.decoy_hash.as_ref().clone(),
         };
-        let stored: String = sqlx::Row::try_get(&row, "password_hash")?;
         let candidate = password.to_owned();
         let matches = tokio::task::spawn_blocking(move || password::verify(&candidate, &stored))
             .await
             .unwrap_or(false);
-        if !matches {
-            return Err(IdentityError::WrongCredentials);
+        match row {
+            Some(row) if matches => Ok(rows::user(&row)?),
+            _ => Err(IdentityError::WrongCredentials),
         }
-        Ok(rows::user(&row)?)
     }
 
     pub async fn user(&self, id: UserId) -> Result<User> {

@@ -911,95 +911,194 @@ app_test!(api_key_secret_is_shown_once, |app: TestApp| async move {
 });
 
 // A member sees the staff but cannot manage them; the owner changes roles.
-app_test!(staff_page_for_members_and_owners, |app: TestApp| async move {
-    let owner = app.sign_up_company("Role Play").await;
-    let clerk = app.add_staff(&owner, "clerk@role-play.test", "sales").await;
+app_test!(
+    staff_page_for_members_and_owners,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("Role Play").await;
+        let clerk = app.add_staff(&owner, "clerk@role-play.test", "sales").await;
 
-    let page = get(&app, &clerk.client, "/company/staff").await;
-    page.assert_shows(200, &["Role Play", &owner.email, "clerk@role-play.test"]);
-    assert!(!page.html.contains("/company/staff/invite"), "no invite form for a clerk");
-    assert!(!page.html.contains("/remove"), "no remove buttons for a clerk");
+        let page = get(&app, &clerk.client, "/company/staff").await;
+        page.assert_shows(200, &["Role Play", &owner.email, "clerk@role-play.test"]);
+        assert!(
+            !page.html.contains("/company/staff/invite"),
+            "no invite form for a clerk"
+        );
+        assert!(
+            !page.html.contains("/remove"),
+            "no remove buttons for a clerk"
+        );
 
-    let (_, staff) = api(&app, &owner.client, reqwest::Method::GET, "/api/v1/company/staff", None).await;
-    let membership = |email: &str| {
-        staff["items"].as_array().expect("items").iter().find(|m| m["email"] == email).expect("member")["id"]
-            .as_str()
-            .expect("id")
-            .to_owned()
-    };
-    let (owner_membership, clerk_membership) = (membership(&owner.email), membership(&clerk.email));
+        let (_, staff) = api(
+            &app,
+            &owner.client,
+            reqwest::Method::GET,
+            "/api/v1/company/staff",
+            None,
+        )
+        .await;
+        let membership = |email: &str| {
+            staff["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|m| m["email"] == email)
+                .expect("member")["id"]
+                .as_str()
+                .expect("id")
+                .to_owned()
+        };
+        let (owner_membership, clerk_membership) =
+            (membership(&owner.email), membership(&clerk.email));
 
-    let remove_owner = format!("/company/staff/{owner_membership}/remove");
-    submit(&app, &clerk.client, "/company/staff", &remove_owner, &[]).await.assert_shows(403, &["Your role does not allow this."]);
-    assert_eq!(staff_emails(&app, &owner).await.len(), 2, "nobody removed");
+        let remove_owner = format!("/company/staff/{owner_membership}/remove");
+        submit(&app, &clerk.client, "/company/staff", &remove_owner, &[])
+            .await
+            .assert_shows(403, &["Your role does not allow this."]);
+        assert_eq!(staff_emails(&app, &owner).await.len(), 2, "nobody removed");
 
-    let change = format!("/company/staff/{clerk_membership}/role");
-    submit(&app, &owner.client, "/company/staff", &change, &[("role", "finance")]).await.assert_redirect("/company/staff");
-    get(&app, &clerk.client, "/company/staff").await.assert_shows(200, &["<td>Finance</td>"]);
-    let page = submit(&app, &owner.client, "/company/staff", &change, &[("role", "emperor")]).await;
-    page.assert_shows(422, &["Role: "]);
-
-    // The only owner cannot leave the company without an owner.
-    let page = submit(&app, &owner.client, "/company/staff", &remove_owner, &[]).await;
-    page.assert_shows(409, &["A company must keep at least one owner."]);
-
-    let remove_clerk = format!("/company/staff/{clerk_membership}/remove");
-    submit(&app, &owner.client, "/company/staff", &remove_clerk, &[]).await.assert_redirect("/company/staff");
-    assert_eq!(staff_emails(&app, &owner).await, vec![owner.email.clone()]);
-    // The removed clerk's session no longer acts for the company.
-    get(&app, &clerk.client, "/company/staff").await.assert_redirect("/companies/new");
-});
-
-// A person in two companies switches between them in the header, only to their own.
-app_test!(switching_between_ones_companies, |app: TestApp| async move {
-    let owner = app.sign_up_company("First Co").await;
-    let stranger = app.sign_up_company("Stranger Co").await;
-    let code = fresh_credit_code();
-    submit(&app, &owner.client, "/companies/new", "/companies/new", &company_fields("Second Co", &code))
+        let change = format!("/company/staff/{clerk_membership}/role");
+        submit(
+            &app,
+            &owner.client,
+            "/company/staff",
+            &change,
+            &[("role", "finance")],
+        )
         .await
         .assert_redirect("/company/staff");
-    assert_eq!(get(&app, &owner.client, "/company/staff").await.h1(), "Staff · Second Co");
+        get(&app, &clerk.client, "/company/staff")
+            .await
+            .assert_shows(200, &["<td>Finance</td>"]);
+        let page = submit(
+            &app,
+            &owner.client,
+            "/company/staff",
+            &change,
+            &[("role", "emperor")],
+        )
+        .await;
+        page.assert_shows(422, &["Role: "]);
 
-    let first = owner.company_id.to_string();
-    submit(&app, &owner.client, "/", "/switch-company", &[("company_id", &first)]).await.assert_redirect("/");
-    assert_eq!(get(&app, &owner.client, "/company/staff").await.h1(), "Staff · First Co");
+        // The only owner cannot leave the company without an owner.
+        let page = submit(&app, &owner.client, "/company/staff", &remove_owner, &[]).await;
+        page.assert_shows(409, &["A company must keep at least one owner."]);
 
-    let foreign = stranger.company_id.to_string();
-    let page = submit(&app, &owner.client, "/", "/switch-company", &[("company_id", &foreign)]).await;
-    assert_eq!(page.status, 404, "{}", page.html);
-    let staff = get(&app, &owner.client, "/company/staff").await;
-    assert_eq!(staff.h1(), "Staff · First Co", "still acting for First Co");
-    assert!(!staff.html.contains("Stranger Co"));
-});
+        let remove_clerk = format!("/company/staff/{clerk_membership}/remove");
+        submit(&app, &owner.client, "/company/staff", &remove_clerk, &[])
+            .await
+            .assert_redirect("/company/staff");
+        assert_eq!(staff_emails(&app, &owner).await, vec![owner.email.clone()]);
+        // The removed clerk's session no longer acts for the company.
+        get(&app, &clerk.client, "/company/staff")
+            .await
+            .assert_redirect("/companies/new");
+    }
+);
+
+// A person in two companies switches between them in the header, only to their own.
+app_test!(
+    switching_between_ones_companies,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("First Co").await;
+        let stranger = app.sign_up_company("Stranger Co").await;
+        let code = fresh_credit_code();
+        submit(
+            &app,
+            &owner.client,
+            "/companies/new",
+            "/companies/new",
+            &company_fields("Second Co", &code),
+        )
+        .await
+        .assert_redirect("/company/staff");
+        assert_eq!(
+            get(&app, &owner.client, "/company/staff").await.h1(),
+            "Staff · Second Co"
+        );
+
+        let first = owner.company_id.to_string();
+        submit(
+            &app,
+            &owner.client,
+            "/",
+            "/switch-company",
+            &[("company_id", &first)],
+        )
+        .await
+        .assert_redirect("/");
+        assert_eq!(
+            get(&app, &owner.client, "/company/staff").await.h1(),
+            "Staff · First Co"
+        );
+
+        let foreign = stranger.company_id.to_string();
+        let page = submit(
+            &app,
+            &owner.client,
+            "/",
+            "/switch-company",
+            &[("company_id", &foreign)],
+        )
+        .await;
+        assert_eq!(page.status, 404, "{}", page.html);
+        let staff = get(&app, &owner.client, "/company/staff").await;
+        assert_eq!(staff.h1(), "Staff · First Co", "still acting for First Co");
+        assert!(!staff.html.contains("Stranger Co"));
+    }
+);
 
 // The sessions page signs one out elsewhere, but only from one's own sessions.
-app_test!(sessions_page_signs_out_elsewhere, |app: TestApp| async move {
-    let owner = app.sign_up_company("Many Devices").await;
-    let laptop = app.client();
-    sign_in(&app, &laptop, &owner.email, PASSWORD).await.assert_redirect("/");
+app_test!(
+    sessions_page_signs_out_elsewhere,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("Many Devices").await;
+        let laptop = app.client();
+        sign_in(&app, &laptop, &owner.email, PASSWORD)
+            .await
+            .assert_redirect("/");
 
-    let page = get(&app, &laptop, "/account/sessions").await;
-    page.assert_shows(200, &["This session"]);
-    let marker = r#"action="/account/sessions/"#;
-    let start = page.html.find(marker).expect("a revoke button for the other session") + marker.len();
-    let other_session: String = page.html[start..].chars().take_while(|c| *c != '/').collect();
-    assert_eq!(page.html.matches(marker).count(), 1, "only the other session has a button");
+        let page = get(&app, &laptop, "/account/sessions").await;
+        page.assert_shows(200, &["This session"]);
+        let marker = r#"action="/account/sessions/"#;
+        let start = page
+            .html
+            .find(marker)
+            .expect("a revoke button for the other session")
+            + marker.len();
+        let other_session: String = page.html[start..]
+            .chars()
+            .take_while(|c| *c != '/')
+            .collect();
+        assert_eq!(
+            page.html.matches(marker).count(),
+            1,
+            "only the other session has a button"
+        );
 
-    // Someone else cannot sign the owner out.
-    let intruder = app.sign_up_company("Intruder").await;
-    let revoke = format!("/account/sessions/{other_session}/revoke");
-    submit(&app, &intruder.client, "/account/sessions", &revoke, &[]).await.assert_shows(404, &["Nothing found here."]);
-    get(&app, &owner.client, "/account/sessions").await.assert_shows(200, &["This session"]);
+        // Someone else cannot sign the owner out.
+        let intruder = app.sign_up_company("Intruder").await;
+        let revoke = format!("/account/sessions/{other_session}/revoke");
+        submit(&app, &intruder.client, "/account/sessions", &revoke, &[])
+            .await
+            .assert_shows(404, &["Nothing found here."]);
+        get(&app, &owner.client, "/account/sessions")
+            .await
+            .assert_shows(200, &["This session"]);
 
-    submit(&app, &laptop, "/account/sessions", &revoke, &[]).await.assert_redirect("/account/sessions");
-    check_redirect(&app, &owner.client, "/account/sessions", "/signin").await;
-    get(&app, &laptop, "/account/sessions").await.assert_shows(200, &["This session"]);
+        submit(&app, &laptop, "/account/sessions", &revoke, &[])
+            .await
+            .assert_redirect("/account/sessions");
+        check_redirect(&app, &owner.client, "/account/sessions", "/signin").await;
+        get(&app, &laptop, "/account/sessions")
+            .await
+            .assert_shows(200, &["This session"]);
 
-    // Signing out ends the session itself.
-    let page = submit(&app, &laptop, "/", "/signout", &[]).await;
-    page.assert_redirect("/");
-    check_redirect(&app, &laptop, "/account/sessions", "/signin").await;
-});
+        // Signing out ends the session itself.
+        let page = submit(&app, &laptop, "/", "/signout", &[]).await;
+        page.assert_redirect("/");
+        check_redirect(&app, &laptop, "/account/sessions", "/signin").await;
+    }
+);
 
 #[test]
 fn every_message_is_in_both_catalogs() {

@@ -1,0 +1,209 @@
+//! The command line: configuration layering and its errors, `--version`,
+//! `operator create`, `migrate` and `demo` twice, and `serve` printing its
+//! address and stopping cleanly on SIGTERM.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Output, Stdio};
+
+fn hanse(directory: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hanse"));
+    command
+        .current_dir(directory)
+        .env_remove("HANSE_DATABASE_URL")
+        .env("HANSE_LOG_LEVEL", "warn");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HANSE_") && key != "HANSE_LOG_LEVEL" {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn flags_beat_environment_beats_file_beats_defaults() {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::write(
+        directory.path().join("hanse.toml"),
+        "listen = \"127.0.0.1:7001\"\nlog_format = \"json\"\nmail_from = \"Ops <ops@file.test>\"\n",
+    )
+    .unwrap();
+    let output = hanse(directory.path())
+        .args(["config", "--data-dir", "/srv/hanse"])
+        .env("HANSE_LISTEN", "127.0.0.1:7002")
+        .env("HANSE_DATA_DIR", "/from/env")
+        .env(
+            "HANSE_DATABASE_URL",
+            "postgres://hanse:s3cret@db.example/hanse",
+        )
+        .env("HANSE_SMTP_URL", "smtps://mailer:hunter22@smtp.example")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("listen = \"127.0.0.1:7002\""),
+        "environment beats file:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("data_dir = \"/srv/hanse\""),
+        "flag beats environment:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("log_format = \"json\""),
+        "file beats default:\n{stdout}"
+    );
+    assert!(stdout.contains("mail_from = \"Ops <ops@file.test>\""));
+    assert!(stdout.contains("node_id = 0"), "default:\n{stdout}");
+    assert!(
+        stdout.contains("postgres://hanse:***@db.example/hanse"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("s3cret") && !stdout.contains("hunter22"),
+        "secrets hidden:\n{stdout}"
+    );
+}
+
+#[test]
+fn a_bad_value_names_its_key() {
+    let directory = tempfile::tempdir().unwrap();
+    let output = hanse(directory.path())
+        .arg("config")
+        .env("HANSE_LISTEN", "not an address")
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("listen") && stderr.contains("HANSE_LISTEN"),
+        "{stderr}"
+    );
+
+    std::fs::write(directory.path().join("hanse.toml"), "node_id = \"many\"\n").unwrap();
+    let output = hanse(directory.path()).arg("config").output().unwrap();
+    let (_, stderr) = text(&output);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("node_id") && stderr.contains("hanse.toml"),
+        "{stderr}"
+    );
+
+    std::fs::write(directory.path().join("hanse.toml"), "colour = \"blue\"\n").unwrap();
+    let output = hanse(directory.path()).arg("config").output().unwrap();
+    assert!(
+        !output.status.success(),
+        "unknown keys are refused: {}",
+        text(&output).1
+    );
+}
+
+#[test]
+fn version_is_printed() {
+    let directory = tempfile::tempdir().unwrap();
+    let output = hanse(directory.path()).arg("--version").output().unwrap();
+    assert_eq!(
+        text(&output).0.trim(),
+        format!("hanse {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn migrate_demo_and_operator_on_a_fresh_directory() {
+    let directory = tempfile::tempdir().unwrap();
+    let data = directory.path().join("data");
+    let data = data.to_str().unwrap();
+    let output = hanse(directory.path())
+        .args(["migrate", "--data-dir", data])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output).1);
+    assert!(directory.path().join("data/hanse.db").exists());
+
+    let first = hanse(directory.path())
+        .args(["demo", "--data-dir", data])
+        .output()
+        .unwrap();
+    let second = hanse(directory.path())
+        .args(["demo", "--data-dir", data])
+        .output()
+        .unwrap();
+    let (first, second) = (text(&first).0, text(&second).0);
+    assert!(
+        first.contains("21 companies") && !first.contains("(0 new)"),
+        "{first}"
+    );
+    assert!(
+        second.contains("21 companies") && second.contains("(0 new)"),
+        "the demo is idempotent: {second}"
+    );
+
+    let mut child = hanse(directory.path())
+        .args([
+            "operator",
+            "create",
+            "--email",
+            "ops@hanse.example",
+            "--data-dir",
+            data,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long operator password\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", text(&output).1);
+    assert!(
+        text(&output)
+            .0
+            .contains("operator ops@hanse.example created")
+    );
+}
+
+#[test]
+fn serve_prints_its_address_and_stops_on_sigterm() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut child = hanse(directory.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", "data"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    assert!(!address.ends_with(":0"), "the real port: {address}");
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(directory.path().join("data/hanse.db").exists());
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(child.wait().unwrap().success(), "a clean stop exits with 0");
+}

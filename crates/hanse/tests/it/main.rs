@@ -1,0 +1,3 @@
+//! Tests of the `hanse` command as a person runs it.
+
+mod cli;
