@@ -698,6 +698,10 @@ app_test!(
         ] {
             check_redirect(&app, &visitor, path, "/signin").await;
         }
+        // A page that does not exist is a page saying so.
+        get(&app, &visitor, "/no-such-page")
+            .await
+            .assert_shows(404, &["Nothing found here."]);
         // Posting a form signed out does the same.
         let page = submit(
             &app,
