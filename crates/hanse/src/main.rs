@@ -128,7 +128,7 @@ async fn main() -> anyhow::Result<()> {
             let config = load_config(config_file, storage, None)?;
             logging::init(&config)?;
             let db = services::open_database(&config).await?;
-            let services = services::build(&config, db.clone())?;
+            let services = services::build(&config, db.clone(), &config.public_url())?;
             let summary = demo::load(&services.identity).await?;
             println!(
                 "demo network: {} companies, {} people ({} new)",

@@ -6,8 +6,17 @@ use crate::config::Config;
 use crate::{demo, services};
 
 pub async fn run(config: Config, load_demo: bool) -> anyhow::Result<()> {
+    let listener = web::App::bind(config.listen).await?;
+    // With port 0 the real port is known only now; links in mail must carry it.
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| match listener.local_addr() {
+            Ok(address) => format!("http://{address}"),
+            Err(_) => config.public_url(),
+        });
     let db = services::open_database(&config).await?;
-    let services = services::build(&config, db.clone())?;
+    let services = services::build(&config, db.clone(), &public_url)?;
     if load_demo {
         let summary = demo::load(&services.identity).await?;
         tracing::info!(
@@ -17,8 +26,8 @@ pub async fn run(config: Config, load_demo: bool) -> anyhow::Result<()> {
             "demo network loaded"
         );
     }
-    let settings = web::WebSettings::new(config.public_url());
-    let app = web::App::build(settings, config.listen, services).await?;
+    let settings = web::WebSettings::new(public_url);
+    let app = web::App::build(settings, listener, services)?;
     let address = app.address();
     // The one line scripts wait for; with port 0 it carries the real port.
     println!("listening on http://{address}");

@@ -27,7 +27,8 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-pub fn build(config: &Config, db: Db) -> anyhow::Result<web::Services> {
+/// The services; `public_url` is where links in mail point.
+pub fn build(config: &Config, db: Db, public_url: &str) -> anyhow::Result<web::Services> {
     let from = config.mail_from.parse().context("mail_from")?;
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(SmtpMailer::new(url.expose_secret(), from).context("smtp_url")?),
@@ -42,7 +43,7 @@ pub fn build(config: &Config, db: Db) -> anyhow::Result<web::Services> {
         clock.clone(),
         mailer,
         HashCost::PRODUCTION,
-        config.public_url(),
+        public_url.to_owned(),
     );
     Ok(web::Services {
         db,

@@ -63,13 +63,18 @@ pub struct App {
 }
 
 impl App {
-    /// Binds `listen` (port 0 picks a free port) and assembles everything.
-    pub async fn build(
+    /// Binds `listen` (port 0 picks a free port). Bind before building the
+    /// services when their links must carry the real port.
+    pub async fn bind(listen: SocketAddr) -> std::io::Result<TcpListener> {
+        TcpListener::bind(listen).await
+    }
+
+    /// Assembles everything on a bound listener.
+    pub fn build(
         settings: WebSettings,
-        listen: SocketAddr,
+        listener: TcpListener,
         services: Services,
     ) -> std::io::Result<App> {
-        let listener = TcpListener::bind(listen).await?;
         let address = listener.local_addr()?;
         let dispatcher = Dispatcher::new(
             services.db.clone(),

@@ -49,6 +49,9 @@ impl TestApp {
     /// Starts the application, or `None` for PostgreSQL when no server is set.
     pub async fn spawn(engine: Engine) -> Option<TestApp> {
         let test_db = TestDb::migrated(engine, &migrations()).await?;
+        let listen: SocketAddr = "127.0.0.1:0".parse().expect("address");
+        let listener = App::bind(listen).await.expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
         let data_dir = tempfile::tempdir().expect("temporary data dir");
         let mailbox = data_dir.path().join("mailbox");
         let clock = Arc::new(ManualClock::new(kernel::SystemClock.now()));
@@ -63,22 +66,14 @@ impl TestApp {
             dyn_clock.clone(),
             Arc::new(mailer),
             HashCost::FAST_INSECURE,
-            "http://127.0.0.1".to_owned(),
+            address.clone(),
         );
         let services = Services {
             db: test_db.db.clone(),
             clock: dyn_clock,
             identity: identity.clone(),
         };
-        let listen: SocketAddr = "127.0.0.1:0".parse().expect("address");
-        let app = App::build(
-            WebSettings::new("http://127.0.0.1".to_owned()),
-            listen,
-            services,
-        )
-        .await
-        .expect("bind");
-        let address = format!("http://{}", app.address());
+        let app = App::build(WebSettings::new(address.clone()), listener, services).expect("build");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run(async {
             let _ = stopped.await;
@@ -223,7 +218,7 @@ impl TestApp {
             .filter(|(_, text)| text.contains(&format!("To: {email}")))
             .collect();
         mails.sort_by_key(|(modified, _)| *modified);
-        let text = &mails.last().expect("an invitation mail").1;
+        let text = readable_body(&mails.last().expect("an invitation mail").1);
         let start = text.find("/invitations/").expect("a link") + "/invitations/".len();
         text[start..]
             .chars()
@@ -233,6 +228,21 @@ impl TestApp {
 
     pub fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+}
+
+/// A mail's body as text: lettre picks base64 or quoted-printable by content.
+fn readable_body(mail: &str) -> String {
+    use base64::Engine;
+    let (headers, body) = mail.split_once("\r\n\r\n").unwrap_or((mail, ""));
+    if headers.contains("Content-Transfer-Encoding: base64") {
+        let compact: String = body.split_whitespace().collect();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(compact)
+            .unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        body.replace("=\r\n", "").replace("=\n", "")
     }
 }
 

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -15,6 +15,19 @@ use super::{Shell, error_response, render};
 use crate::api::auth::{cleared_session_cookie, client_of, session_cookie};
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// Where to go after signing in or up, e.g. back to an invitation link.
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// Only paths on this site, so the parameter cannot send people elsewhere.
+fn local_path(next: &str) -> Option<&str> {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    local.then_some(next)
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SignupForm {
@@ -30,6 +43,8 @@ pub struct SignupForm {
     language: String,
     #[serde(default)]
     time_zone: String,
+    #[serde(default)]
+    next: String,
 }
 
 #[derive(Template)]
@@ -40,8 +55,9 @@ struct SignupPage<'a> {
     error: Option<String>,
 }
 
-pub async fn signup_form(shell: Shell) -> Response {
+pub async fn signup_form(shell: Shell, Query(query): Query<NextQuery>) -> Response {
     let form = SignupForm {
+        next: query.next,
         language: shell.language.as_str().to_owned(),
         time_zone: if shell.language == Language::ZhCn {
             "Asia/Shanghai"
@@ -87,7 +103,7 @@ pub async fn signup(
     match result {
         Ok(secret) => (
             jar.add(session_cookie(secret, state.settings.secure_cookies)),
-            Redirect::to("/companies/new"),
+            Redirect::to(local_path(&form.next).unwrap_or("/companies/new")),
         )
             .into_response(),
         Err(error) => {
@@ -111,13 +127,15 @@ pub async fn signup(
 struct SigninPage<'a> {
     shell: &'a Shell,
     email: String,
+    next: String,
     error: Option<String>,
 }
 
-pub async fn signin_form(shell: Shell) -> Response {
+pub async fn signin_form(shell: Shell, Query(query): Query<NextQuery>) -> Response {
     render(&SigninPage {
         shell: &shell,
         email: String::new(),
+        next: query.next,
         error: None,
     })
 }
@@ -128,6 +146,8 @@ pub struct SigninForm {
     email: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    next: String,
 }
 
 pub async fn signin(
@@ -155,7 +175,7 @@ pub async fn signin(
     match result {
         Ok(secret) => (
             jar.add(session_cookie(secret, state.settings.secure_cookies)),
-            Redirect::to("/"),
+            Redirect::to(local_path(&form.next).unwrap_or("/")),
         )
             .into_response(),
         Err(error) => {
@@ -163,9 +183,15 @@ pub async fn signin(
             let mut response = render(&SigninPage {
                 shell: &shell,
                 email: form.email,
+                next: form.next,
                 error: Some(message),
             });
             *response.status_mut() = error.status();
+            if let Some(seconds) = error.retry_after_seconds {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, seconds.into());
+            }
             response
         }
     }

@@ -74,7 +74,17 @@ impl Shell {
         match (&error.field, error.code) {
             (Some(field), ErrorCode::InvalidField) => {
                 let label = self.t(&format!("label-{}", field.replace('_', "-")));
-                format!("{label}: {}", error.detail)
+                // The stable reason, translated; the English detail only when
+                // no translation exists.
+                let reason = error.reason.as_deref().map(|reason| {
+                    let key = format!("reason-{}", reason.replace('_', "-"));
+                    (self.t(&key), key)
+                });
+                let explanation = match reason {
+                    Some((text, key)) if text != key => text,
+                    _ => error.detail.clone(),
+                };
+                format!("{label}: {explanation}")
             }
             _ => general,
         }
