@@ -87,6 +87,16 @@ impl Engine {
         Ok(())
     }
 
+    /// Appended to a SELECT whose rows the transaction will update. PostgreSQL
+    /// locks them (`FOR UPDATE`) so that another node's transaction waits rather
+    /// than computing from the same old values; SQLite's single writer needs none.
+    pub fn lock_rows_clause(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR UPDATE",
+        }
+    }
+
     /// Keeps two processes from migrating the same PostgreSQL database at once.
     pub(crate) async fn lock_migrations(
         self,
