@@ -17,6 +17,9 @@ pub struct Currency(&'static CurrencyInfo);
 #[derive(PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct CurrencyInfo {
     code: &'static str,
+    /// The ISO 4217 numeric code, e.g. 156 for CNY; the ledger numbers its
+    /// per-currency ledgers with it.
+    numeric: u16,
     minor_digits: u8,
 }
 
@@ -25,90 +28,112 @@ struct CurrencyInfo {
 static CURRENCIES: &[CurrencyInfo] = &[
     CurrencyInfo {
         code: "AED",
+        numeric: 784,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "AUD",
+        numeric: 36,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "BRL",
+        numeric: 986,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "CAD",
+        numeric: 124,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "CHF",
+        numeric: 756,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "CNY",
+        numeric: 156,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "EUR",
+        numeric: 978,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "GBP",
+        numeric: 826,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "HKD",
+        numeric: 344,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "IDR",
+        numeric: 360,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "INR",
+        numeric: 356,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "JPY",
+        numeric: 392,
         minor_digits: 0,
     },
     CurrencyInfo {
         code: "KRW",
+        numeric: 410,
         minor_digits: 0,
     },
     CurrencyInfo {
         code: "KWD",
+        numeric: 414,
         minor_digits: 3,
     },
     CurrencyInfo {
         code: "MYR",
+        numeric: 458,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "PLN",
+        numeric: 985,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "RUB",
+        numeric: 643,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "SGD",
+        numeric: 702,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "THB",
+        numeric: 764,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "TRY",
+        numeric: 949,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "USD",
+        numeric: 840,
         minor_digits: 2,
     },
     CurrencyInfo {
         code: "VND",
+        numeric: 704,
         minor_digits: 0,
     },
 ];
@@ -121,6 +146,19 @@ impl Currency {
     /// The three-letter code, e.g. `CNY`.
     pub fn code(self) -> &'static str {
         self.0.code
+    }
+
+    /// The ISO 4217 numeric code: 156 for CNY, 978 for EUR.
+    pub fn numeric(self) -> u16 {
+        self.0.numeric
+    }
+
+    /// The currency with this ISO 4217 numeric code.
+    pub fn from_numeric(numeric: u16) -> Option<Currency> {
+        CURRENCIES
+            .iter()
+            .find(|info| info.numeric == numeric)
+            .map(Currency)
     }
 
     /// How many digits follow the decimal point: 2 for CNY, 0 for JPY, 3 for KWD.

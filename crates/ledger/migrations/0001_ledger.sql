@@ -39,8 +39,8 @@ CREATE TABLE ledger_transfer (
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
-CREATE INDEX ledger_transfer_by_debit ON ledger_transfer (debit_account_id, id);
-CREATE INDEX ledger_transfer_by_credit ON ledger_transfer (credit_account_id, id);
+CREATE INDEX ledger_transfer_by_debit ON ledger_transfer (debit_account_id, created_at);
+CREATE INDEX ledger_transfer_by_credit ON ledger_transfer (credit_account_id, created_at);
 CREATE INDEX ledger_transfer_open_pending ON ledger_transfer (pending_state, expires_at);
 
 -- Balances after each transfer, for accounts with the `history` flag (wallets),

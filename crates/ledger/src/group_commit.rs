@@ -51,6 +51,15 @@ pub(crate) async fn run(
     mut queue: mpsc::Receiver<Request>,
 ) {
     let mut carried: Option<Request> = None;
+    // Timestamps continue from the newest stored transfer, so they stay
+    // increasing across restarts even if the clock steps back.
+    let mut last_timestamp = match newest_timestamp(&db).await {
+        Ok(newest) => newest,
+        Err(error) => {
+            tracing::error!(%error, "cannot read the newest transfer; timestamps start from the clock");
+            0
+        }
+    };
     let mut expiry = tokio::time::interval(options.expiry_interval);
     expiry.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -77,7 +86,9 @@ pub(crate) async fn run(
                 Ok(request) => Some(request),
                 Err(mpsc::error::TryRecvError::Empty) => {
                     // A timeout means the batch goes as it is.
-                    tokio::time::timeout_at(deadline, queue.recv()).await.unwrap_or_default()
+                    tokio::time::timeout_at(deadline, queue.recv())
+                        .await
+                        .unwrap_or_default()
                 }
                 Err(mpsc::error::TryRecvError::Disconnected) => None,
             };
@@ -89,17 +100,30 @@ pub(crate) async fn run(
             size += next.transfers.len();
             batch.push(next);
         }
-        commit(&db, clock.now(), batch).await;
+        let start = clock.now().micros().max(last_timestamp + 1);
+        if let Some(last) = commit(&db, Timestamp::from_micros(start), batch).await {
+            last_timestamp = last;
+        }
     }
 }
 
-/// Validates and writes one batch; answers every request in it.
-async fn commit(db: &Db, now: Timestamp, batch: Vec<Request>) {
+async fn newest_timestamp(db: &Db) -> Result<i64, sqlx::Error> {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT MAX(created_at) AS newest FROM ledger_transfer")
+        .fetch_one(db.reader())
+        .await?;
+    Ok(row.try_get::<Option<i64>, _>("newest")?.unwrap_or(0))
+}
+
+/// Validates and writes one batch; answers every request in it. Returns the
+/// last timestamp given to a transfer.
+async fn commit(db: &Db, now: Timestamp, batch: Vec<Request>) -> Option<i64> {
     match apply(db, now, &batch).await {
-        Ok(results) => {
+        Ok((results, last_timestamp)) => {
             for (request, results) in batch.into_iter().zip(results) {
                 let _ = request.reply.send(Ok(results));
             }
+            Some(last_timestamp)
         }
         Err(error) => {
             tracing::error!(%error, requests = batch.len(), "ledger batch failed; nothing of it was written");
@@ -109,6 +133,7 @@ async fn commit(db: &Db, now: Timestamp, batch: Vec<Request>) {
                     .reply
                     .send(Err(LedgerError::Invariant(message.clone())));
             }
+            None
         }
     }
 }
@@ -117,13 +142,14 @@ async fn apply(
     db: &Db,
     now: Timestamp,
     batch: &[Request],
-) -> Result<Vec<Vec<CreateTransferResult>>, LedgerError> {
+) -> Result<(Vec<Vec<CreateTransferResult>>, i64), LedgerError> {
     let mut tx = db.begin().await?;
     let all: Vec<&Transfer> = batch
         .iter()
         .flat_map(|request| request.transfers.iter())
         .collect();
     let mut snapshot = store::load_snapshot(&mut tx, &all).await?;
+    snapshot.next_timestamp = now.micros();
     let before = snapshot.accounts.clone();
     let results = batch
         .iter()
@@ -132,7 +158,7 @@ async fn apply(
     check_batch(&before, &snapshot)?;
     store::write_outcome(&mut tx, &snapshot, now).await?;
     tx.commit().await?;
-    Ok(results)
+    Ok((results, snapshot.next_timestamp - 1))
 }
 
 /// The batch's invariants, checked before anything is written: debits moved

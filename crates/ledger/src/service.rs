@@ -174,7 +174,9 @@ impl Ledger {
             .collect::<Result<_, _>>()?)
     }
 
-    /// An account's transfers in time order, with its balances after each.
+    /// An account's transfers in the order they were made, with its balances
+    /// after each. The page cursor is a transfer's timestamp (unique per
+    /// ledger writer).
     pub async fn statement(
         &self,
         account: AccountId,
@@ -190,8 +192,8 @@ impl Ledger {
                     b.credits_pending AS b_credits_pending, b.credits_posted AS b_credits_posted
              FROM ledger_transfer t
              LEFT JOIN ledger_account_balance b ON b.account_id = $1 AND b.transfer_id = t.id
-             WHERE (t.debit_account_id = $1 OR t.credit_account_id = $1) AND t.id > $2
-             ORDER BY t.id LIMIT $3"
+             WHERE (t.debit_account_id = $1 OR t.credit_account_id = $1) AND t.created_at > $2
+             ORDER BY t.created_at, t.id LIMIT $3"
         ))
         .bind(account.raw())
         .bind(page.after_raw())
@@ -218,7 +220,9 @@ impl Ledger {
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        Ok(Page::from_rows(lines, page, |line| line.transfer.id.raw()))
+        Ok(Page::from_rows(lines, page, |line| {
+            line.transfer.timestamp.micros()
+        }))
     }
 
     /// Checks the whole ledger; see [`crate::check::check`].

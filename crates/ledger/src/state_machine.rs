@@ -45,6 +45,9 @@ pub struct Snapshot {
     /// Accounts whose balances changed.
     pub changed_accounts: Vec<AccountId>,
     pub history: Vec<BalanceRow>,
+    /// The timestamp the next new transfer gets, in microseconds: strictly
+    /// increasing, so a statement's order is the order money moved.
+    pub next_timestamp: i64,
 }
 
 /// Undo entries for a linked chain that fails part-way.
@@ -396,9 +399,11 @@ fn insert(
     now: Timestamp,
     undo: &mut Vec<Undo>,
 ) {
+    let timestamp = Timestamp::from_micros(snapshot.next_timestamp.max(now.micros()));
+    snapshot.next_timestamp = timestamp.micros() + 1;
     let stored = StoredTransfer {
         transfer: Transfer {
-            timestamp: now,
+            timestamp,
             ..transfer.clone()
         },
         pending_state,
@@ -407,8 +412,8 @@ fn insert(
     snapshot.transfers.insert(transfer.id, stored);
     snapshot.inserted.push(transfer.id);
     undo.push(Undo::Inserted(transfer.id));
-    snapshot.record_history(transfer.debit_account_id, transfer.id, now, undo);
-    snapshot.record_history(transfer.credit_account_id, transfer.id, now, undo);
+    snapshot.record_history(transfer.debit_account_id, transfer.id, timestamp, undo);
+    snapshot.record_history(transfer.credit_account_id, transfer.id, timestamp, undo);
 }
 
 /// Releases a lapsed pending transfer's reservation.

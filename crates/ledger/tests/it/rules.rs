@@ -125,7 +125,10 @@ storage_test!(
         assert_eq!(account(&ledger, &alice).await.credit_balance(), 1_010);
 
         assert_eq!(
-            ledger.create_accounts(std::slice::from_ref(&alice)).await.unwrap(),
+            ledger
+                .create_accounts(std::slice::from_ref(&alice))
+                .await
+                .unwrap(),
             vec![A::Exists]
         );
         let mut other = alice.clone();

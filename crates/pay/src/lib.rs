@@ -1,0 +1,125 @@
+//! Payments: a wallet per company and currency, top-up and withdrawal through a
+//! payment-provider port with signed webhooks, escrow of orders with the
+//! platform fee, and the sandbox bank a person can drive. Money lives in the
+//! `ledger`; this crate decides which transfers to make.
+
+mod accounts;
+mod bank_accounts;
+pub mod error;
+mod escrow;
+mod model;
+pub mod provider;
+mod rows;
+pub mod sandbox;
+mod top_up;
+mod wallet;
+mod webhook;
+mod withdrawal;
+
+use std::sync::Arc;
+
+use kernel::migrate::Migration;
+use kernel::{Clock, Db, Role};
+use ledger::Ledger;
+
+pub use accounts::AccountKind;
+pub use bank_accounts::NewBankAccount;
+pub use error::{PayError, Result};
+pub use model::*;
+pub use provider::{PaymentProvider, WebhookEvent, WebhookKind};
+pub use sandbox::SandboxBank;
+pub use webhook::WebhookOutcome;
+
+/// The largest single top-up, withdrawal or escrow, in minor units: a bound on
+/// mistakes (a misplaced decimal point), not on business.
+pub const AMOUNT_MINOR_MAX: i64 = 100_000_000_000;
+
+/// The pay module's migrations, after the ledger's.
+pub fn migrations() -> Vec<Migration> {
+    vec![Migration {
+        module: "pay",
+        version: 1,
+        name: "wallets_payments_escrow",
+        sql: include_str!("../migrations/0001_pay.sql"),
+    }]
+}
+
+/// Who may look at the wallet, and who may move its money.
+pub fn may_view_money(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Owner | Role::Admin | Role::Finance | Role::Purchasing | Role::Viewer
+    )
+}
+
+pub fn may_move_money(role: Role) -> bool {
+    matches!(role, Role::Owner | Role::Admin | Role::Finance)
+}
+
+/// The payment service. Cheap to clone.
+#[derive(Clone)]
+pub struct Pay {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    ledger: Ledger,
+    sandbox: Arc<SandboxBank>,
+}
+
+impl Pay {
+    /// The service with the built-in sandbox provider. A deployment with a
+    /// real provider adds it beside the sandbox.
+    pub fn new(db: Db, clock: Arc<dyn Clock>, ledger: Ledger, sandbox: Arc<SandboxBank>) -> Self {
+        Pay {
+            db,
+            clock,
+            ledger,
+            sandbox,
+        }
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    pub fn sandbox(&self) -> &SandboxBank {
+        &self.sandbox
+    }
+
+    /// The provider with this name.
+    fn provider(&self, name: &str) -> Result<&dyn PaymentProvider> {
+        if name == self.sandbox.name() {
+            Ok(self.sandbox.as_ref())
+        } else {
+            Err(PayError::NotFound("payment provider"))
+        }
+    }
+
+    /// The provider new top-ups and withdrawals go through.
+    fn default_provider(&self) -> &dyn PaymentProvider {
+        self.sandbox.as_ref()
+    }
+
+    /// Checks the whole ledger (for the operator).
+    pub async fn check_ledger(&self) -> Result<ledger::LedgerCheck> {
+        Ok(self.ledger.check().await?)
+    }
+}
+
+/// Validates an amount from a person: positive, within the bound.
+pub(crate) fn check_amount(amount: kernel::Money) -> Result<()> {
+    if amount.minor <= 0 {
+        return Err(PayError::invalid(
+            "amount",
+            "amount_not_positive",
+            "the amount must be more than zero",
+        ));
+    }
+    if amount.minor > AMOUNT_MINOR_MAX {
+        return Err(PayError::invalid(
+            "amount",
+            "amount_too_large",
+            "the amount is larger than a single payment may be",
+        ));
+    }
+    Ok(())
+}

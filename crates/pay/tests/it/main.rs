@@ -1,0 +1,6 @@
+//! Payment tests on SQLite and PostgreSQL: top-up, withdrawal, webhooks,
+//! escrow, and what is refused.
+
+mod escrow;
+mod support;
+mod wallet;
