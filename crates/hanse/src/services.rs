@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use identity::mail::{MailboxMailer, Mailer, SmtpMailer};
-use identity::{HashCost, Identity};
+use identity::HashCost;
 use kernel::{Clock, Db, SystemClock};
 use secrecy::ExposeSecret;
 
@@ -38,16 +38,5 @@ pub fn build(config: &Config, db: Db, public_url: &str) -> anyhow::Result<web::S
         ),
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let identity = Identity::new(
-        db.clone(),
-        clock.clone(),
-        mailer,
-        HashCost::PRODUCTION,
-        public_url.to_owned(),
-    );
-    Ok(web::Services {
-        db,
-        clock,
-        identity,
-    })
+    Ok(web::Services::new(db, clock, mailer, HashCost::PRODUCTION, public_url.to_owned()))
 }

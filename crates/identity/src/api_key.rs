@@ -25,6 +25,12 @@ pub enum ApiScope {
     /// Invite, re-role and remove staff.
     #[serde(rename = "staff:write")]
     StaffWrite,
+    /// Read wallet balances, statements, top-ups, withdrawals, bank accounts.
+    #[serde(rename = "wallet:read")]
+    WalletRead,
+    /// Move money: top-ups, withdrawals, bank accounts.
+    #[serde(rename = "wallet:write")]
+    WalletWrite,
 }
 
 impl ApiScope {
@@ -32,6 +38,8 @@ impl ApiScope {
         ApiScope::CompanyRead,
         ApiScope::StaffRead,
         ApiScope::StaffWrite,
+        ApiScope::WalletRead,
+        ApiScope::WalletWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +47,8 @@ impl ApiScope {
             ApiScope::CompanyRead => "company:read",
             ApiScope::StaffRead => "staff:read",
             ApiScope::StaffWrite => "staff:write",
+            ApiScope::WalletRead => "wallet:read",
+            ApiScope::WalletWrite => "wallet:write",
         }
     }
 

@@ -64,18 +64,17 @@ impl Pay {
                 credits_posted: 0,
             });
             let reserved = transfer.flags.contains(ledger::TransferFlags::PENDING);
+            // A void releases a reservation and moves no money.
+            let moved = if transfer.flags.contains(ledger::TransferFlags::VOID_PENDING) {
+                0
+            } else {
+                transfer.amount
+            };
             StatementLine {
                 transfer_id: TransferId::to_string(&transfer.id),
                 at: transfer.timestamp,
                 kind: TransferKind::from_code(transfer.code),
-                amount: Money::new(
-                    if incoming {
-                        transfer.amount
-                    } else {
-                        -transfer.amount
-                    },
-                    currency,
-                ),
+                amount: Money::new(if incoming { moved } else { -moved }, currency),
                 reserved,
                 balance_after: Money::new(after.credits_posted - after.debits_posted, currency),
                 available_after: Money::new(

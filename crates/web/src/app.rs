@@ -29,6 +29,8 @@ const REQUEST_ID_HEADER: &str = "x-request-id";
 pub fn migrations() -> Vec<Migration> {
     let mut all = kernel::migrate::kernel_migrations();
     all.extend(identity::migrations());
+    all.extend(ledger::migrations());
+    all.extend(pay::migrations());
     all.push(Migration {
         module: "web",
         version: 1,
@@ -44,9 +46,35 @@ pub struct Services {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub identity: Identity,
+    pub pay: pay::Pay,
 }
 
 impl Services {
+    /// Every module's service over one database. Starts the ledger's
+    /// group-commit writer, so it must run inside the Tokio runtime.
+    pub fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        mailer: Arc<dyn identity::mail::Mailer>,
+        hash_cost: identity::HashCost,
+        public_url: String,
+    ) -> Services {
+        let identity = Identity::new(db.clone(), clock.clone(), mailer, hash_cost, public_url);
+        let ledger = ledger::Ledger::start(
+            db.clone(),
+            clock.clone(),
+            ledger::GroupCommitOptions::default(),
+        );
+        let sandbox = Arc::new(pay::SandboxBank::new(db.clone(), clock.clone()));
+        let pay = pay::Pay::new(db.clone(), clock.clone(), ledger, sandbox);
+        Services {
+            db,
+            clock,
+            identity,
+            pay,
+        }
+    }
+
     /// The outbox subscribers of every module. None yet: identity's events wait
     /// for the modules that will react to them (trust, crm).
     fn subscribers(&self) -> Vec<Arc<dyn Subscriber>> {
@@ -85,6 +113,7 @@ impl App {
             db: services.db,
             clock: services.clock,
             identity: services.identity,
+            pay: services.pay,
             i18n: I18n::default(),
             metrics: Metrics::default(),
             sign_in_limits: SignInLimits::default(),

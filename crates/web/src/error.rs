@@ -38,6 +38,20 @@ pub enum ErrorCode {
     InvitationForAnotherEmail,
     AlreadyMember,
     LastOwner,
+    /// The wallet does not hold enough available money.
+    InsufficientFunds,
+    /// The money is in another currency than the one needed.
+    CurrencyMismatch,
+    /// A webhook's signature does not match its body.
+    InvalidSignature,
+    /// A webhook is too old (or from the future): possibly a replay.
+    StaleWebhook,
+    /// A webhook names an operation the provider never started.
+    UnknownReference,
+    /// The escrow was already released or refunded.
+    EscrowClosed,
+    /// The payment provider refused or could not be reached.
+    ProviderError,
     /// Too many attempts; retry after the `Retry-After` seconds.
     RateLimited,
     /// The form's CSRF token is missing or wrong; reload the page.
@@ -67,7 +81,12 @@ impl ErrorCode {
             BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Unauthenticated | WrongCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | CsrfFailed => StatusCode::FORBIDDEN,
-            NoActiveCompany => StatusCode::CONFLICT,
+            NoActiveCompany | InsufficientFunds | EscrowClosed => StatusCode::CONFLICT,
+            CurrencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            InvalidSignature => StatusCode::UNAUTHORIZED,
+            StaleWebhook => StatusCode::BAD_REQUEST,
+            UnknownReference => StatusCode::NOT_FOUND,
+            ProviderError => StatusCode::BAD_GATEWAY,
             NotFound => StatusCode::NOT_FOUND,
             EmailTaken | CreditCodeTaken | AlreadyMember | LastOwner | IdempotencyKeyInProgress => {
                 StatusCode::CONFLICT
@@ -227,6 +246,50 @@ impl From<IdentityError> for ApiError {
             ErrorCode::EmailTaken => Some("email"),
             ErrorCode::CreditCodeTaken => Some("credit_code"),
             _ => None,
+        };
+        ApiError {
+            field: field.map(str::to_owned),
+            ..ApiError::new(code, message)
+        }
+    }
+}
+
+impl From<pay::PayError> for ApiError {
+    fn from(error: pay::PayError) -> Self {
+        use pay::PayError;
+        let message = error.to_string();
+        let (code, field) = match error {
+            PayError::Invalid {
+                field,
+                code,
+                message,
+            } => {
+                return ApiError {
+                    reason: Some(code.to_owned()),
+                    ..ApiError::field(ErrorCode::InvalidField, field, message)
+                };
+            }
+            PayError::NotFound(_) => (ErrorCode::NotFound, None),
+            PayError::Forbidden => (ErrorCode::Forbidden, None),
+            PayError::InsufficientFunds => (ErrorCode::InsufficientFunds, Some("amount")),
+            PayError::CurrencyMismatch { .. } => (ErrorCode::CurrencyMismatch, Some("amount")),
+            PayError::InvalidSignature => (
+                ErrorCode::InvalidSignature,
+                Some(pay::provider::SIGNATURE_HEADER),
+            ),
+            PayError::StaleWebhook => (
+                ErrorCode::StaleWebhook,
+                Some(pay::provider::SIGNATURE_HEADER),
+            ),
+            PayError::UnknownReference => (ErrorCode::UnknownReference, Some("reference")),
+            PayError::EscrowClosed(_) => (ErrorCode::EscrowClosed, None),
+            PayError::Provider(cause) => {
+                tracing::warn!(error = %cause, "payment provider failed");
+                (ErrorCode::ProviderError, None)
+            }
+            PayError::Refused(_) | PayError::Ledger(_) | PayError::Storage(_) => {
+                return ApiError::internal(error);
+            }
         };
         ApiError {
             field: field.map(str::to_owned),

@@ -42,6 +42,7 @@ pub struct AppStateInner {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub identity: Identity,
+    pub pay: pay::Pay,
     pub i18n: I18n,
     pub metrics: Metrics,
     pub sign_in_limits: SignInLimits,

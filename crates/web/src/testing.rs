@@ -19,6 +19,7 @@ pub struct TestApp {
     pub address: String,
     pub engine: Engine,
     pub identity: Identity,
+    pub pay: pay::Pay,
     /// Starts at the real time; tests move it forward to expire things.
     pub clock: Arc<ManualClock>,
     pub mailbox: PathBuf,
@@ -61,18 +62,15 @@ impl TestApp {
         )
         .expect("mailbox folder");
         let dyn_clock: Arc<dyn Clock> = clock.clone();
-        let identity = Identity::new(
+        let services = Services::new(
             test_db.db.clone(),
-            dyn_clock.clone(),
+            dyn_clock,
             Arc::new(mailer),
             HashCost::FAST_INSECURE,
             address.clone(),
         );
-        let services = Services {
-            db: test_db.db.clone(),
-            clock: dyn_clock,
-            identity: identity.clone(),
-        };
+        let identity = services.identity.clone();
+        let pay = services.pay.clone();
         let app = App::build(WebSettings::new(address.clone()), listener, services).expect("build");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run(async {
@@ -82,6 +80,7 @@ impl TestApp {
             address,
             engine,
             identity,
+            pay,
             clock,
             mailbox,
             _test_db: test_db,

@@ -5,6 +5,9 @@ pub mod auth;
 pub mod company;
 pub mod me;
 pub mod operator;
+pub mod pay_webhook;
+pub mod sandbox_bank;
+pub mod wallet;
 
 use axum::Router;
 use axum::routing::get;
@@ -13,6 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::AppState;
+use wallet as api_wallet;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +26,8 @@ use crate::state::AppState;
         (name = "auth", description = "Signing up, in and out"),
         (name = "me", description = "The signed-in person, their companies and sessions"),
         (name = "company", description = "The company the request acts for: profile, staff, invitations, API keys"),
+        (name = "wallet", description = "The company's money: balances, statement, top-ups, withdrawals, bank accounts"),
+        (name = "pay", description = "Payment providers' webhooks and the sandbox bank"),
         (name = "operator", description = "For the network's operator")
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
@@ -77,6 +83,22 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(company::api_keys::list, company::api_keys::create))
         .routes(routes!(company::api_keys::revoke))
         .routes(routes!(operator::companies::list))
+        .routes(routes!(operator::ledger::show))
+        .routes(routes!(api_wallet::balances::handler))
+        .routes(routes!(api_wallet::statement::list))
+        .routes(routes!(api_wallet::statement::csv))
+        .routes(routes!(api_wallet::top_ups::list))
+        .routes(routes!(api_wallet::withdrawals::list))
+        .routes(routes!(
+            api_wallet::bank_accounts::list,
+            api_wallet::bank_accounts::create
+        ))
+        .routes(routes!(api_wallet::bank_accounts::remove))
+        .routes(routes!(pay_webhook::handler))
+        .routes(routes!(sandbox_bank::list))
+        .routes(routes!(sandbox_bank::confirm))
+        .routes(routes!(sandbox_bank::fail))
+        .merge(money_moving_routes())
         .split_for_parts();
     let document = openapi.clone();
     let router = router.route(
@@ -87,6 +109,15 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         }),
     );
     (router, openapi)
+}
+
+/// POSTs that move money: an `Idempotency-Key` is required, so a retry after a
+/// lost answer can never pay twice.
+fn money_moving_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api_wallet::top_ups::create))
+        .routes(routes!(api_wallet::withdrawals::create))
+        .route_layer(axum::middleware::from_fn(crate::idempotency::require_key))
 }
 
 /// Unknown paths under `/api` get problem JSON, not the HTML 404 page.

@@ -8,3 +8,4 @@ mod observability;
 mod pages;
 mod support;
 mod tenancy;
+mod wallet;

@@ -1,3 +1,4 @@
 //! Routes for the network's operator; members get 404 here.
 
 pub mod companies;
+pub mod ledger;

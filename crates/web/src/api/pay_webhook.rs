@@ -1,0 +1,61 @@
+//! `POST /api/v1/pay/webhooks/{provider}`: a payment provider tells Hanse that a
+//! payment or payout succeeded or failed. Signed, fresh, handled once.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::Serialize;
+
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::extract::ApiJson;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WebhookAnswer {
+    /// `applied`, or `already_handled` for a repeated delivery.
+    pub outcome: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/pay/webhooks/{provider}", tag = "pay",
+    params(
+        ("provider" = String, Path, description = "e.g. `sandbox`"),
+        ("hanse-signature" = String, Header, description = "`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"t.body\">`"),
+    ),
+    request_body(content = String, content_type = "application/json"),
+    responses(
+        (status = 200, body = WebhookAnswer),
+        (status = 400, description = "`stale_webhook`", body = Problem),
+        (status = 401, description = "`invalid_signature`", body = Problem),
+        (status = 404, description = "`unknown_reference` or unknown provider", body = Problem),
+    ))]
+pub async fn handler(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, ApiJson<WebhookAnswer>)> {
+    let signature = headers
+        .get(pay::provider::SIGNATURE_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .ok_or_else(|| {
+            ApiError::field(
+                ErrorCode::InvalidSignature,
+                pay::provider::SIGNATURE_HEADER,
+                "the signature header is missing",
+            )
+        })?;
+    let outcome = state
+        .pay
+        .handle_webhook(&provider, signature, &body)
+        .await?;
+    let outcome = match outcome {
+        pay::WebhookOutcome::Applied => "applied",
+        pay::WebhookOutcome::AlreadyHandled => "already_handled",
+    };
+    Ok((
+        StatusCode::OK,
+        ApiJson(WebhookAnswer {
+            outcome: outcome.to_owned(),
+        }),
+    ))
+}

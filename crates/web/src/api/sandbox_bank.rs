@@ -1,0 +1,71 @@
+//! `/api/v1/sandbox-bank`: the simulated bank. A member sees and settles its
+//! own company's payments and payouts; the operator sees all.
+
+use axum::extract::State;
+use kernel::page::PageRequest;
+use pay::sandbox::SandboxViewer;
+use pay::{SandboxOperation, SandboxOperationId};
+
+use crate::error::{ApiResult, Problem};
+use crate::extract::auth::{member_of, session_of};
+use crate::extract::{ApiJson, ApiQuery, IdPath};
+use crate::pagination::{PageBody, PageQuery};
+use crate::state::AppState;
+
+/// Who is looking: the operator, or a signed-in member acting for a company.
+pub struct BankViewer(pub SandboxViewer);
+
+impl axum::extract::FromRequestParts<AppState> for BankViewer {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let signed_in = session_of(parts, state)
+            .await?
+            .ok_or_else(crate::error::ApiError::unauthenticated)?;
+        if signed_in.user.is_operator {
+            return Ok(BankViewer(SandboxViewer::Operator));
+        }
+        let member = member_of(state, signed_in).await?;
+        Ok(BankViewer(SandboxViewer::of(&member.scope)))
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/sandbox-bank/operations", tag = "pay", params(PageQuery),
+    responses((status = 200, body = PageBody<SandboxOperation>)), security(("session" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    BankViewer(viewer): BankViewer,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<PageBody<SandboxOperation>>> {
+    let page: PageRequest = query.to_request()?;
+    Ok(ApiJson(
+        state.pay.sandbox_operations(viewer, page).await?.into(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/sandbox-bank/operations/{operation_id}/confirm", tag = "pay",
+    params(("operation_id" = SandboxOperationId, Path)),
+    responses((status = 200, body = SandboxOperation), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("session" = [])))]
+pub async fn confirm(
+    State(state): State<AppState>,
+    BankViewer(viewer): BankViewer,
+    IdPath(id): IdPath<SandboxOperationId>,
+) -> ApiResult<ApiJson<SandboxOperation>> {
+    Ok(ApiJson(state.pay.sandbox_settle(viewer, id, true).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/sandbox-bank/operations/{operation_id}/fail", tag = "pay",
+    params(("operation_id" = SandboxOperationId, Path)),
+    responses((status = 200, body = SandboxOperation), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("session" = [])))]
+pub async fn fail(
+    State(state): State<AppState>,
+    BankViewer(viewer): BankViewer,
+    IdPath(id): IdPath<SandboxOperationId>,
+) -> ApiResult<ApiJson<SandboxOperation>> {
+    Ok(ApiJson(state.pay.sandbox_settle(viewer, id, false).await?))
+}
