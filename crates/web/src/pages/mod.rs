@@ -8,8 +8,10 @@ mod company;
 mod home;
 mod invitation;
 mod operator;
+mod sandbox_bank;
 mod shell;
 mod staff;
+mod wallet;
 
 use askama::Template;
 use axum::Router;
@@ -61,6 +63,24 @@ pub fn router() -> Router<AppState> {
         .route("/invitations/{token}", get(invitation::show))
         .route("/invitations/{token}/accept", post(invitation::accept))
         .route("/operator", get(operator::show))
+        .route("/operator/ledger", get(operator::ledger))
+        .route("/wallet", get(wallet::show))
+        .route("/wallet/top-ups", post(wallet::top_up))
+        .route("/wallet/withdrawals", post(wallet::withdraw))
+        .route("/wallet/bank-accounts", post(wallet::add_bank_account))
+        .route(
+            "/wallet/bank-accounts/{bank_account_id}/remove",
+            post(wallet::remove_bank_account),
+        )
+        .route("/sandbox-bank", get(sandbox_bank::show))
+        .route(
+            "/sandbox-bank/operations/{operation_id}/confirm",
+            post(sandbox_bank::confirm),
+        )
+        .route(
+            "/sandbox-bank/operations/{operation_id}/fail",
+            post(sandbox_bank::fail),
+        )
         .fallback(not_found)
 }
 

@@ -46,3 +46,29 @@ pub async fn show(
         Err(error) => error_response(&shell, error),
     }
 }
+
+#[derive(Template)]
+#[template(path = "operator_ledger.html")]
+struct LedgerPage<'a> {
+    shell: &'a Shell,
+    report: crate::api::operator::ledger::LedgerReport,
+}
+
+/// Ledger totals per currency and the whole-ledger check.
+pub async fn ledger(State(state): State<AppState>, shell: Shell) -> Response {
+    let result = async {
+        let user = shell.signed_in()?.user;
+        if !user.is_operator {
+            return Err(ApiError::not_found());
+        }
+        crate::api::operator::ledger::report(&state).await
+    }
+    .await;
+    match result {
+        Ok(report) => render(&LedgerPage {
+            shell: &shell,
+            report,
+        }),
+        Err(error) => error_response(&shell, error),
+    }
+}
