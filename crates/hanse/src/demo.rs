@@ -5,13 +5,18 @@
 //! Loading is idempotent: people are found by email and companies by legal name,
 //! and only what is missing is made, so the demo may be loaded again after an
 //! interrupted first run without anyone appearing twice.
+//!
+//! The network's money, wallets with four months of payments behind them, is
+//! loaded afterwards by [`load_money`], which needs the database as well.
 
 mod companies;
+mod money;
 
 use anyhow::Context as _;
 use kernel::{Actor, Role, Scope};
 
 pub use companies::DEMO_COMPANIES;
+pub use money::load_money;
 
 /// The password of every demo account. It is published in the README, which is
 /// why a database holding the demo must never hold real business.

@@ -130,9 +130,15 @@ async fn main() -> anyhow::Result<()> {
             let db = services::open_database(&config).await?;
             let services = services::build(&config, db.clone(), &config.public_url())?;
             let summary = demo::load(&services.identity).await?;
+            let money = demo::load_money(&services.identity, &db).await?;
             println!(
-                "demo network: {} companies, {} people ({} new)",
-                summary.companies, summary.people, summary.created
+                "demo network: {} companies, {} people ({} new); {} wallets, {} escrows ({} new)",
+                summary.companies,
+                summary.people,
+                summary.created,
+                money.wallets,
+                money.escrows,
+                money.created
             );
             db.close().await;
             Ok(())

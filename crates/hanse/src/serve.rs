@@ -19,10 +19,15 @@ pub async fn run(config: Config, load_demo: bool) -> anyhow::Result<()> {
     let services = services::build(&config, db.clone(), &public_url)?;
     if load_demo {
         let summary = demo::load(&services.identity).await?;
+        // Money after people: wallets belong to the companies just made. Loaded
+        // before serving, while nothing else writes.
+        let money = demo::load_money(&services.identity, &db).await?;
         tracing::info!(
             companies = summary.companies,
             people = summary.people,
-            created = summary.created,
+            wallets = money.wallets,
+            escrows = money.escrows,
+            created = summary.created + money.created,
             "demo network loaded"
         );
     }

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use identity::mail::{MailboxMailer, Mailer, SmtpMailer};
 use identity::HashCost;
+use identity::mail::{MailboxMailer, Mailer, SmtpMailer};
 use kernel::{Clock, Db, SystemClock};
 use secrecy::ExposeSecret;
 
@@ -38,5 +38,11 @@ pub fn build(config: &Config, db: Db, public_url: &str) -> anyhow::Result<web::S
         ),
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    Ok(web::Services::new(db, clock, mailer, HashCost::PRODUCTION, public_url.to_owned()))
+    Ok(web::Services::new(
+        db,
+        clock,
+        mailer,
+        HashCost::PRODUCTION,
+        public_url.to_owned(),
+    ))
 }
