@@ -17,10 +17,18 @@ pub use types::*;
 
 /// The ledger's migrations, after the kernel's.
 pub fn migrations() -> Vec<kernel::migrate::Migration> {
-    vec![kernel::migrate::Migration {
-        module: "ledger",
-        version: 1,
-        name: "accounts_transfers",
-        sql: include_str!("../migrations/0001_ledger.sql"),
-    }]
+    vec![
+        kernel::migrate::Migration {
+            module: "ledger",
+            version: 1,
+            name: "accounts_transfers",
+            sql: include_str!("../migrations/0001_ledger.sql"),
+        },
+        kernel::migrate::Migration {
+            module: "ledger",
+            version: 2,
+            name: "history_indexes",
+            sql: include_str!("../migrations/0002_history_indexes.sql"),
+        },
+    ]
 }

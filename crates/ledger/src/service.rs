@@ -118,7 +118,7 @@ impl Ledger {
         let mut found = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(1_000) {
             let placeholders = (1..=chunk.len())
-                .map(|n| format!("${n}"))
+                .map(|n| self.db.engine().placeholder(n))
                 .collect::<Vec<_>>()
                 .join(", ");
             let sql = format!(
@@ -142,7 +142,7 @@ impl Ledger {
         let mut found = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(1_000) {
             let placeholders = (1..=chunk.len())
-                .map(|n| format!("${n}"))
+                .map(|n| self.db.engine().placeholder(n))
                 .collect::<Vec<_>>()
                 .join(", ");
             let sql = format!(
@@ -175,8 +175,9 @@ impl Ledger {
     }
 
     /// An account's transfers in the order they were made, with its balances
-    /// after each. The page cursor is a transfer's timestamp (unique per
-    /// ledger writer).
+    /// after each, for accounts with the `history` flag (others have no
+    /// statement: transfers are not indexed by account, which keeps bulk
+    /// inserts fast). The page cursor is a transfer's timestamp.
     pub async fn statement(
         &self,
         account: AccountId,
@@ -190,10 +191,9 @@ impl Ledger {
         let rows = sqlx::query(&format!(
             "SELECT {columns}, b.debits_pending AS b_debits_pending, b.debits_posted AS b_debits_posted,
                     b.credits_pending AS b_credits_pending, b.credits_posted AS b_credits_posted
-             FROM ledger_transfer t
-             LEFT JOIN ledger_account_balance b ON b.account_id = $1 AND b.transfer_id = t.id
-             WHERE (t.debit_account_id = $1 OR t.credit_account_id = $1) AND t.created_at > $2
-             ORDER BY t.created_at, t.id LIMIT $3"
+             FROM ledger_account_balance b JOIN ledger_transfer t ON t.id = b.transfer_id
+             WHERE b.account_id = $1 AND b.created_at > $2
+             ORDER BY b.created_at, b.transfer_id LIMIT $3"
         ))
         .bind(account.raw())
         .bind(page.after_raw())

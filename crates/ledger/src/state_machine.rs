@@ -3,7 +3,7 @@
 //! loads the snapshot and writes the outcome; nothing here does I/O, so the
 //! rules are tested directly and by property tests.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use kernel::Timestamp;
 
@@ -44,6 +44,11 @@ pub struct Snapshot {
     pub settled: Vec<TransferId>,
     /// Accounts whose balances changed.
     pub changed_accounts: Vec<AccountId>,
+    /// The same sets as the three lists above, for membership tests in
+    /// constant time: a batch of 16,384 transfers must not search lists.
+    inserted_set: HashSet<TransferId>,
+    settled_set: HashSet<TransferId>,
+    changed_set: HashSet<AccountId>,
     pub history: Vec<BalanceRow>,
     /// The timestamp the next new transfer gets, in microseconds: strictly
     /// increasing, so a statement's order is the order money moved.
@@ -61,7 +66,7 @@ enum Undo {
 impl Snapshot {
     fn save_account(&mut self, id: AccountId, undo: &mut Vec<Undo>) {
         if let Some(account) = self.accounts.get(&id) {
-            let first_change = !self.changed_accounts.contains(&id);
+            let first_change = self.changed_set.insert(id);
             undo.push(Undo::Account(account.clone(), first_change));
             if first_change {
                 self.changed_accounts.push(id);
@@ -97,12 +102,19 @@ impl Snapshot {
             match entry {
                 Undo::Account(account, first_change) => {
                     if first_change {
-                        self.changed_accounts.retain(|id| *id != account.id);
+                        self.changed_set.remove(&account.id);
+                        // Undo runs newest first, so the entry is usually last.
+                        if self.changed_accounts.last() == Some(&account.id) {
+                            self.changed_accounts.pop();
+                        } else {
+                            self.changed_accounts.retain(|id| *id != account.id);
+                        }
                     }
                     self.accounts.insert(account.id, account);
                 }
                 Undo::Inserted(id) => {
                     self.transfers.remove(&id);
+                    self.inserted_set.remove(&id);
                     self.inserted.pop();
                 }
                 Undo::Settled(id, state, first_change) => {
@@ -110,7 +122,12 @@ impl Snapshot {
                         stored.pending_state = state;
                     }
                     if first_change {
-                        self.settled.retain(|settled| *settled != id);
+                        self.settled_set.remove(&id);
+                        if self.settled.last() == Some(&id) {
+                            self.settled.pop();
+                        } else {
+                            self.settled.retain(|settled| *settled != id);
+                        }
                     }
                 }
                 Undo::History => {
@@ -380,9 +397,9 @@ fn set_pending_state(
     state: PendingState,
     undo: &mut Vec<Undo>,
 ) {
-    let stored_before = !snapshot.inserted.contains(&id);
+    let stored_before = !snapshot.inserted_set.contains(&id);
     if let Some(stored) = snapshot.transfers.get_mut(&id) {
-        let first_change = stored_before && !snapshot.settled.contains(&id);
+        let first_change = stored_before && snapshot.settled_set.insert(id);
         undo.push(Undo::Settled(id, stored.pending_state, first_change));
         stored.pending_state = state;
         if first_change {
@@ -411,6 +428,7 @@ fn insert(
     };
     snapshot.transfers.insert(transfer.id, stored);
     snapshot.inserted.push(transfer.id);
+    snapshot.inserted_set.insert(transfer.id);
     undo.push(Undo::Inserted(transfer.id));
     snapshot.record_history(transfer.debit_account_id, transfer.id, timestamp, undo);
     snapshot.record_history(transfer.credit_account_id, transfer.id, timestamp, undo);

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use kernel::{CompanyId, Timestamp, Tx};
+use kernel::{CompanyId, Engine, Timestamp, Tx};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -21,17 +21,17 @@ const ROWS_PER_INSERT: usize = 1_000;
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, ledger, code, company_id, flags, user_data, debits_pending, debits_posted, credits_pending, credits_posted, created_at";
 pub(crate) const TRANSFER_COLUMNS: &str = "id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, flags, user_ref, timeout_seconds, pending_state, expires_at, created_at";
 
-fn placeholders(count: usize, start: usize) -> String {
+fn placeholders(engine: Engine, count: usize, start: usize) -> String {
     (start..start + count)
-        .map(|n| format!("${n}"))
+        .map(|n| engine.placeholder(n))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// `($1, $2, $3), ($4, $5, $6), ...`: `rows` tuples of `width` parameters.
-fn value_rows(rows: usize, width: usize) -> String {
+fn value_rows(engine: Engine, rows: usize, width: usize) -> String {
     (0..rows)
-        .map(|row| format!("({})", placeholders(width, row * width + 1)))
+        .map(|row| format!("({})", placeholders(engine, width, row * width + 1)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -86,6 +86,7 @@ pub(crate) async fn load_snapshot(
     tx: &mut Tx,
     transfers: &[&Transfer],
 ) -> Result<Snapshot, sqlx::Error> {
+    let engine = tx.engine();
     let mut account_ids: Vec<i64> = transfers
         .iter()
         .flat_map(|t| [t.debit_account_id.raw(), t.credit_account_id.raw()])
@@ -105,7 +106,7 @@ pub(crate) async fn load_snapshot(
     for chunk in account_ids.chunks(IDS_PER_STATEMENT) {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM ledger_account WHERE id IN ({}) ORDER BY id{lock}",
-            placeholders(chunk.len(), 1)
+            placeholders(engine, chunk.len(), 1)
         );
         let mut query = sqlx::query(&sql);
         for id in chunk {
@@ -119,7 +120,7 @@ pub(crate) async fn load_snapshot(
     for chunk in transfer_ids.chunks(IDS_PER_STATEMENT) {
         let sql = format!(
             "SELECT {TRANSFER_COLUMNS} FROM ledger_transfer WHERE id IN ({}) ORDER BY id{lock}",
-            placeholders(chunk.len(), 1)
+            placeholders(engine, chunk.len(), 1)
         );
         let mut query = sqlx::query(&sql);
         for id in chunk {
@@ -140,6 +141,7 @@ pub(crate) async fn write_outcome(
     snapshot: &Snapshot,
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
+    let engine = tx.engine();
     let inserted: Vec<&StoredTransfer> = snapshot
         .inserted
         .iter()
@@ -148,7 +150,7 @@ pub(crate) async fn write_outcome(
     for chunk in inserted.chunks(ROWS_PER_INSERT) {
         let sql = format!(
             "INSERT INTO ledger_transfer ({TRANSFER_COLUMNS}, updated_at) VALUES {}",
-            value_rows(chunk.len(), 14)
+            value_rows(engine, chunk.len(), 14)
         );
         let mut query = sqlx::query(&sql);
         for stored in chunk {
@@ -181,7 +183,7 @@ pub(crate) async fn write_outcome(
         let sql = format!(
             "UPDATE ledger_transfer SET pending_state = v.column2, updated_at = v.column3
              FROM (VALUES {}) AS v WHERE ledger_transfer.id = v.column1",
-            value_rows(chunk.len(), 3)
+            value_rows(engine, chunk.len(), 3)
         );
         let mut query = sqlx::query(&sql);
         for stored in chunk {
@@ -203,7 +205,7 @@ pub(crate) async fn write_outcome(
             "UPDATE ledger_account SET debits_pending = v.column2, debits_posted = v.column3,
                 credits_pending = v.column4, credits_posted = v.column5, updated_at = v.column6
              FROM (VALUES {}) AS v WHERE ledger_account.id = v.column1",
-            value_rows(chunk.len(), 6)
+            value_rows(engine, chunk.len(), 6)
         );
         let mut query = sqlx::query(&sql);
         for account in chunk {
@@ -222,7 +224,7 @@ pub(crate) async fn write_outcome(
         let sql = format!(
             "INSERT INTO ledger_account_balance (account_id, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted, created_at, updated_at)
              VALUES {}",
-            value_rows(chunk.len(), 8)
+            value_rows(engine, chunk.len(), 8)
         );
         let mut query = sqlx::query(&sql);
         for row in chunk {
@@ -247,10 +249,11 @@ pub(crate) async fn insert_accounts(
     accounts: &[&Account],
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
+    let engine = tx.engine();
     for chunk in accounts.chunks(ROWS_PER_INSERT) {
         let sql = format!(
             "INSERT INTO ledger_account ({ACCOUNT_COLUMNS}, updated_at) VALUES {}",
-            value_rows(chunk.len(), 12)
+            value_rows(engine, chunk.len(), 12)
         );
         let mut query = sqlx::query(&sql);
         for account in chunk {
@@ -278,11 +281,12 @@ pub(crate) async fn existing_accounts(
     tx: &mut Tx,
     ids: &[i64],
 ) -> Result<Vec<Account>, sqlx::Error> {
+    let engine = tx.engine();
     let mut found = Vec::new();
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM ledger_account WHERE id IN ({})",
-            placeholders(chunk.len(), 1)
+            placeholders(engine, chunk.len(), 1)
         );
         let mut query = sqlx::query(&sql);
         for id in chunk {

@@ -55,12 +55,13 @@ impl Engine {
     /// Run on every new connection.
     ///
     /// SQLite: WAL so readers never block the writer; `synchronous=FULL` so an
-    /// acknowledged commit survives a power cut; foreign keys on; and a busy
-    /// timeout for the rare moment a checkpoint holds the file.
+    /// acknowledged commit survives a power cut; foreign keys on; a busy
+    /// timeout for the rare moment a checkpoint holds the file; and a 64 MiB
+    /// page cache so a large ledger's indexes stay in memory.
     pub(crate) fn session_setup_sql(self, postgres_schema: Option<&str>) -> String {
         match self {
             Engine::Sqlite => "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536;"
                 .to_owned(),
             Engine::Postgres => match postgres_schema {
                 Some(schema) => format!("SET search_path TO \"{}\"", schema.replace('"', "")),
@@ -85,6 +86,18 @@ impl Engine {
                 .await?;
         }
         Ok(())
+    }
+
+    /// The `n`th bind parameter (from 1) in generated bulk statements. One SQL
+    /// text (`$n`) serves both engines everywhere else, but SQLite looks up a
+    /// numbered parameter by name on every bind, so a statement with thousands
+    /// of `$n` costs time quadratic in their number; unnumbered `?` cost nothing.
+    /// Measured on a 14,000-parameter insert: 4 s against a few milliseconds.
+    pub fn placeholder(self, n: usize) -> String {
+        match self {
+            Engine::Sqlite => "?".to_owned(),
+            Engine::Postgres => format!("${n}"),
+        }
     }
 
     /// Appended to a SELECT whose rows the transaction will update. PostgreSQL

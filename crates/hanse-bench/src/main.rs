@@ -1,0 +1,34 @@
+//! `hanse-bench`: a load generator for Hanse's modules, like pgbench. Each
+//! subcommand drives one module through its real interface against a fresh
+//! database and prints human lines, then one JSON line for scripts.
+
+mod database;
+mod ledger_bench;
+mod report;
+
+use clap::{Parser, Subcommand};
+
+/// Load generator for Hanse: throughput and latency of one module at a time.
+#[derive(Debug, Parser)]
+#[command(name = "hanse-bench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Creates accounts, then submits transfers from concurrent clients
+    /// through the ledger's group commit, then checks the whole ledger.
+    Ledger(ledger_bench::LedgerBenchArgs),
+}
+
+// The default multi-threaded runtime: clients, the group-commit writer and the
+// database driver run on all cores, as in `hanse serve`.
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Ledger(args) => ledger_bench::run(args).await,
+    }
+}
