@@ -349,3 +349,63 @@ storage_test!(
         assert_eq!(rest.next_after, None);
     }
 );
+
+storage_test!(
+    two_writers_on_one_database_never_overdraw,
+    migrations(),
+    |db: Db| async move {
+        // Two ledgers on one database stand for two processes (on PostgreSQL, two
+        // nodes): each has its own group-commit writer and no shared memory.
+        let (first, _) = start(&db);
+        let (second, _) = start(&db);
+        let (bank, wallets) = (source(CNY), [wallet(CNY), wallet(CNY), wallet(CNY)]);
+        create(
+            &first,
+            &[
+                bank.clone(),
+                wallets[0].clone(),
+                wallets[1].clone(),
+                wallets[2].clone(),
+            ],
+        )
+        .await;
+        first
+            .create_transfers(wallets.iter().map(|w| transfer(&bank, w, 1_000)).collect())
+            .await
+            .unwrap();
+        let spend = |ledger: ledger::Ledger, offset: usize| {
+            let wallets = wallets.clone();
+            async move {
+                let mut ok = 0;
+                for round in 0..30 {
+                    let from = &wallets[(round + offset) % 3];
+                    let to = &wallets[(round + offset + 1) % 3];
+                    let results = ledger
+                        .create_transfers(vec![transfer(from, to, 90), transfer(from, to, 90)])
+                        .await
+                        .unwrap();
+                    ok += results.iter().filter(|r| **r == R::Ok).count();
+                }
+                ok
+            }
+        };
+        let (a, b) = tokio::join!(spend(first.clone(), 0), spend(second.clone(), 1));
+        assert!(a + b > 0);
+        let check = first.check().await.unwrap();
+        assert!(check.balanced(), "{:?}", check.violations);
+        let total: i64 = first
+            .lookup_accounts(&wallets.iter().map(|w| w.id).collect::<Vec<_>>())
+            .await
+            .unwrap()
+            .iter()
+            .map(|account| {
+                assert!(account.available() >= 0, "overdrawn: {account:?}");
+                account.credit_balance()
+            })
+            .sum();
+        assert_eq!(
+            total, 3_000,
+            "money moved between wallets, none made or lost"
+        );
+    }
+);
