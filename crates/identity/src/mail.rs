@@ -38,6 +38,20 @@ fn build(from: &Mailbox, mail: OutgoingMail) -> Result<Message, MailError> {
         .map_err(|e| MailError(e.to_string()))
 }
 
+/// Builds the message and hands it to a lettre transport.
+async fn deliver<T>(transport: &T, from: &Mailbox, mail: OutgoingMail) -> Result<(), MailError>
+where
+    T: AsyncTransport + Sync,
+    T::Error: std::fmt::Display,
+{
+    let message = build(from, mail)?;
+    transport
+        .send(message)
+        .await
+        .map(|_| ())
+        .map_err(|e| MailError(e.to_string()))
+}
+
 /// Writes each mail as an `.eml` file into a folder, to be read by a person.
 pub struct MailboxMailer {
     from: Mailbox,
@@ -59,12 +73,7 @@ impl MailboxMailer {
 #[async_trait::async_trait]
 impl Mailer for MailboxMailer {
     async fn send(&self, mail: OutgoingMail) -> Result<(), MailError> {
-        let message = build(&self.from, mail)?;
-        self.transport
-            .send(message)
-            .await
-            .map(|_| ())
-            .map_err(|e| MailError(e.to_string()))
+        deliver(&self.transport, &self.from, mail).await
     }
 }
 
@@ -87,11 +96,6 @@ impl SmtpMailer {
 #[async_trait::async_trait]
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: OutgoingMail) -> Result<(), MailError> {
-        let message = build(&self.from, mail)?;
-        self.transport
-            .send(message)
-            .await
-            .map(|_| ())
-            .map_err(|e| MailError(e.to_string()))
+        deliver(&self.transport, &self.from, mail).await
     }
 }

@@ -115,49 +115,42 @@ impl Ledger {
     }
 
     pub async fn lookup_accounts(&self, ids: &[AccountId]) -> Result<Vec<Account>, LedgerError> {
-        let mut found = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(1_000) {
-            let placeholders = (1..=chunk.len())
-                .map(|n| self.db.engine().placeholder(n))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "SELECT {ACCOUNT_COLUMNS} FROM ledger_account WHERE id IN ({placeholders})"
-            );
-            let mut query = sqlx::query(&sql);
-            for id in chunk {
-                query = query.bind(id.raw());
-            }
-            for row in query.fetch_all(self.db.reader()).await? {
-                found.push(store::account_from_row(&row)?);
-            }
-        }
-        Ok(found)
+        let ids: Vec<i64> = ids.iter().map(|id| id.raw()).collect();
+        let select = format!("SELECT {ACCOUNT_COLUMNS} FROM ledger_account");
+        let mut connection = self.db.reader().acquire().await?;
+        let engine = self.db.engine();
+        Ok(store::select_by_ids(
+            &mut connection,
+            engine,
+            &select,
+            "",
+            &ids,
+            store::account_from_row,
+        )
+        .await?)
     }
 
     pub async fn lookup_transfers(
         &self,
         ids: &[TransferId],
     ) -> Result<Vec<(Transfer, PendingState)>, LedgerError> {
-        let mut found = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(1_000) {
-            let placeholders = (1..=chunk.len())
-                .map(|n| self.db.engine().placeholder(n))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "SELECT {TRANSFER_COLUMNS} FROM ledger_transfer WHERE id IN ({placeholders})"
-            );
-            let mut query = sqlx::query(&sql);
-            for id in chunk {
-                query = query.bind(id.raw());
-            }
-            for row in query.fetch_all(self.db.reader()).await? {
-                let stored = store::transfer_from_row(&row)?;
-                found.push((stored.transfer, stored.pending_state));
-            }
-        }
-        Ok(found)
+        let ids: Vec<i64> = ids.iter().map(|id| id.raw()).collect();
+        let select = format!("SELECT {TRANSFER_COLUMNS} FROM ledger_transfer");
+        let mut connection = self.db.reader().acquire().await?;
+        let engine = self.db.engine();
+        let found = store::select_by_ids(
+            &mut connection,
+            engine,
+            &select,
+            "",
+            &ids,
+            store::transfer_from_row,
+        )
+        .await?;
+        Ok(found
+            .into_iter()
+            .map(|stored| (stored.transfer, stored.pending_state))
+            .collect())
     }
 
     /// A company's accounts, by id.

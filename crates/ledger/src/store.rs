@@ -36,6 +36,33 @@ fn value_rows(engine: Engine, rows: usize, width: usize) -> String {
         .join(", ")
 }
 
+/// The rows of `table` whose id is in `ids`, decoded, in chunks of
+/// [`IDS_PER_STATEMENT`]; `suffix` follows the IN list (ordering, locking).
+pub(crate) async fn select_by_ids<T>(
+    connection: &mut sqlx::AnyConnection,
+    engine: Engine,
+    select: &str,
+    suffix: &str,
+    ids: &[i64],
+    decode: fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<Vec<T>, sqlx::Error> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "{select} WHERE id IN ({}){suffix}",
+            placeholders(engine, chunk.len(), 1)
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *connection).await? {
+            found.push(decode(&row)?);
+        }
+    }
+    Ok(found)
+}
+
 pub(crate) fn account_from_row(row: &AnyRow) -> Result<Account, sqlx::Error> {
     Ok(Account {
         id: AccountId::from_raw(row.try_get("id")?),
@@ -102,34 +129,32 @@ pub(crate) async fn load_snapshot(
         .collect();
 
     let mut snapshot = Snapshot::default();
-    let lock = tx.engine().lock_rows_clause();
-    for chunk in account_ids.chunks(IDS_PER_STATEMENT) {
-        let sql = format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM ledger_account WHERE id IN ({}) ORDER BY id{lock}",
-            placeholders(engine, chunk.len(), 1)
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(tx.conn()).await? {
-            let account = account_from_row(&row)?;
-            snapshot.accounts.insert(account.id, account);
-        }
+    let suffix = format!(" ORDER BY id{}", engine.lock_rows_clause());
+    let accounts_select = format!("SELECT {ACCOUNT_COLUMNS} FROM ledger_account");
+    for account in select_by_ids(
+        tx.conn(),
+        engine,
+        &accounts_select,
+        &suffix,
+        &account_ids,
+        account_from_row,
+    )
+    .await?
+    {
+        snapshot.accounts.insert(account.id, account);
     }
-    for chunk in transfer_ids.chunks(IDS_PER_STATEMENT) {
-        let sql = format!(
-            "SELECT {TRANSFER_COLUMNS} FROM ledger_transfer WHERE id IN ({}) ORDER BY id{lock}",
-            placeholders(engine, chunk.len(), 1)
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(tx.conn()).await? {
-            let stored = transfer_from_row(&row)?;
-            snapshot.transfers.insert(stored.transfer.id, stored);
-        }
+    let transfers_select = format!("SELECT {TRANSFER_COLUMNS} FROM ledger_transfer");
+    for stored in select_by_ids(
+        tx.conn(),
+        engine,
+        &transfers_select,
+        &suffix,
+        &transfer_ids,
+        transfer_from_row,
+    )
+    .await?
+    {
+        snapshot.transfers.insert(stored.transfer.id, stored);
     }
     Ok(snapshot)
 }
@@ -282,33 +307,22 @@ pub(crate) async fn existing_accounts(
     ids: &[i64],
 ) -> Result<Vec<Account>, sqlx::Error> {
     let engine = tx.engine();
-    let mut found = Vec::new();
-    for chunk in ids.chunks(IDS_PER_STATEMENT) {
-        let sql = format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM ledger_account WHERE id IN ({})",
-            placeholders(engine, chunk.len(), 1)
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(tx.conn()).await? {
-            found.push(account_from_row(&row)?);
-        }
-    }
-    Ok(found)
+    let select = format!("SELECT {ACCOUNT_COLUMNS} FROM ledger_account");
+    select_by_ids(tx.conn(), engine, &select, "", ids, account_from_row).await
 }
 
 /// Pending transfers whose timeout has passed, oldest first, at most `limit`.
+/// Not locked here: the sweep then loads them with `load_snapshot`, which locks
+/// accounts before transfers like every batch, so the two cannot deadlock, and
+/// `expire` skips any that another node settled in between.
 pub(crate) async fn lapsed_pending(
     tx: &mut Tx,
     now: Timestamp,
     limit: i64,
 ) -> Result<Vec<StoredTransfer>, sqlx::Error> {
-    let lock = tx.engine().lock_rows_clause();
     let sql = format!(
         "SELECT {TRANSFER_COLUMNS} FROM ledger_transfer
-         WHERE pending_state = 1 AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY id LIMIT $2{lock}"
+         WHERE pending_state = 1 AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY id LIMIT $2"
     );
     let rows = sqlx::query(&sql)
         .bind(now.micros())

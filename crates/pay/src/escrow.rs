@@ -83,23 +83,25 @@ impl Pay {
                 && existing.escrow.seller == seller
                 && existing.escrow.amount == amount
                 && existing.escrow.fee == fee;
-            return if same {
-                Ok(existing.escrow)
-            } else {
-                Err(PayError::invalid(
+            if !same {
+                return Err(PayError::invalid(
                     "order_reference",
                     "order_already_held",
                     "this order already has an escrow with other terms",
-                ))
-            };
+                ));
+            }
+            if existing.escrow.status != "holding" {
+                return Ok(existing.escrow);
+            }
+            // An earlier attempt stopped between recording and reserving:
+            // finish it with the transfer id it chose.
+            return self.reserve(existing).await;
         }
-        let wallet = self
-            .existing_wallet(buyer, amount.currency)
+        // A buyer without a wallet in the currency cannot pay: refuse before
+        // recording anything.
+        self.existing_wallet(buyer, amount.currency)
             .await?
             .ok_or(PayError::InsufficientFunds)?;
-        let escrow_account = self
-            .operator_account(amount.currency, AccountKind::Escrow, "")
-            .await?;
         let now = self.clock.now();
         let record = EscrowRow {
             escrow: Escrow {
@@ -139,9 +141,23 @@ impl Pay {
         .await?;
         tx.commit().await?;
 
+        self.reserve(record).await
+    }
+
+    /// Makes the hold in the ledger for a recorded escrow and marks it held;
+    /// if the ledger refuses, the record goes too, so nothing is left behind.
+    async fn reserve(&self, mut record: EscrowRow) -> Result<Escrow> {
+        let amount = record.escrow.amount;
+        let wallet = self
+            .existing_wallet(record.escrow.buyer, amount.currency)
+            .await?
+            .ok_or(PayError::InsufficientFunds)?;
+        let escrow_account = self
+            .operator_account(amount.currency, AccountKind::Escrow, "")
+            .await?;
         // Escrow never expires silently: the hold has no timeout.
         let hold = Transfer {
-            user_ref: order_reference,
+            user_ref: record.escrow.order_reference,
             ..Transfer::new(
                 record.hold,
                 wallet,
@@ -157,7 +173,7 @@ impl Pay {
             Some(refusal) => {
                 let mut tx = self.db.begin().await?;
                 sqlx::query("DELETE FROM pay_escrow WHERE company_id = $1 AND id = $2")
-                    .bind(buyer)
+                    .bind(record.escrow.buyer)
                     .bind(record.escrow.id)
                     .execute(tx.conn())
                     .await?;
@@ -172,6 +188,7 @@ impl Pay {
         }
         self.set_escrow_status(record.escrow.id, "holding", "held", 0)
             .await?;
+        record.escrow.status = "held".to_owned();
         Ok(record.escrow)
     }
 

@@ -105,6 +105,33 @@ impl Pay {
     }
 }
 
+impl Pay {
+    /// Moves a record of `table` from status `from` to `to`, only if it is
+    /// still in `from`; true when it moved. The condition makes concurrent or
+    /// repeated settlements of one record harmless.
+    pub(crate) async fn transition(
+        &self,
+        table: &'static str,
+        id: i64,
+        from: &str,
+        to: &str,
+    ) -> Result<bool> {
+        let mut tx = self.db.begin().await?;
+        let changed = sqlx::query(&format!(
+            "UPDATE {table} SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4"
+        ))
+        .bind(to)
+        .bind(self.clock.now().micros())
+        .bind(id)
+        .bind(from)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(changed == 1)
+    }
+}
+
 /// Validates an amount from a person: positive, within the bound.
 pub(crate) fn check_amount(amount: kernel::Money) -> Result<()> {
     if amount.minor <= 0 {

@@ -196,14 +196,8 @@ impl Pay {
             WebhookOutcome::Applied | WebhookOutcome::AlreadyHandled => {}
         }
         let status = if confirm { "confirmed" } else { "failed" };
-        let mut tx = self.db.begin().await?;
-        sqlx::query("UPDATE pay_sandbox_operation SET status = $1, updated_at = $2 WHERE id = $3")
-            .bind(status)
-            .bind(self.clock.now().micros())
-            .bind(id)
-            .execute(tx.conn())
+        self.transition("pay_sandbox_operation", id.raw(), "pending", status)
             .await?;
-        tx.commit().await?;
         op.status = status.to_owned();
         Ok(op)
     }

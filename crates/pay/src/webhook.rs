@@ -143,14 +143,8 @@ impl Pay {
     }
 
     async fn set_top_up_status(&self, id: i64, status: &str) -> Result<()> {
-        let mut tx = self.db.begin().await?;
-        sqlx::query("UPDATE pay_top_up SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'pending'")
-            .bind(status)
-            .bind(self.clock.now().micros())
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        self.transition("pay_top_up", id, "pending", status)
+            .await
+            .map(|_| ())
     }
 }

@@ -136,19 +136,7 @@ impl Pay {
         from: &str,
         to: &str,
     ) -> Result<bool> {
-        let mut tx = self.db.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE pay_withdrawal SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
-        )
-        .bind(to)
-        .bind(self.clock.now().micros())
-        .bind(id)
-        .bind(from)
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        Ok(changed == 1)
+        self.transition("pay_withdrawal", id.raw(), from, to).await
     }
 
     /// Posts (`completed`) or voids (`failed`) a pending withdrawal's

@@ -12,8 +12,7 @@ use identity::{Language, NewUser};
 use serde::Deserialize;
 
 use super::{Shell, error_response, render};
-use crate::api::auth::{cleared_session_cookie, client_of, session_cookie};
-use crate::error::ApiError;
+use crate::api::auth::{cleared_session_cookie, new_session_cookie, sign_in};
 use crate::state::AppState;
 
 /// Where to go after signing in or up, e.g. back to an invitation link.
@@ -92,17 +91,12 @@ pub async fn signup(
     };
     let result = async {
         let user = state.identity.sign_up(&new_user).await?;
-        let (user_agent, ip) = client_of(&headers, address);
-        let (_, secret) = state
-            .identity
-            .start_session(user.id, &user_agent, &ip)
-            .await?;
-        Ok::<_, ApiError>(secret)
+        new_session_cookie(&state, &headers, address, user.id).await
     }
     .await;
     match result {
-        Ok(secret) => (
-            jar.add(session_cookie(secret, state.settings.secure_cookies)),
+        Ok(cookie) => (
+            jar.add(cookie),
             Redirect::to(local_path(&form.next).unwrap_or("/companies/new")),
         )
             .into_response(),
@@ -158,23 +152,10 @@ pub async fn signin(
     shell: Shell,
     Form(form): Form<SigninForm>,
 ) -> Response {
-    let result = async {
-        state.sign_in_limits.check(&form.email, address.ip())?;
-        let user = state
-            .identity
-            .authenticate(&form.email, &form.password)
-            .await?;
-        let (user_agent, ip) = client_of(&headers, address);
-        let (_, secret) = state
-            .identity
-            .start_session(user.id, &user_agent, &ip)
-            .await?;
-        Ok::<_, ApiError>(secret)
-    }
-    .await;
+    let result = sign_in(&state, &headers, address, &form.email, &form.password).await;
     match result {
-        Ok(secret) => (
-            jar.add(session_cookie(secret, state.settings.secure_cookies)),
+        Ok((_, cookie)) => (
+            jar.add(cookie),
             Redirect::to(local_path(&form.next).unwrap_or("/")),
         )
             .into_response(),

@@ -9,7 +9,7 @@ use axum_extra::extract::CookieJar;
 use identity::User;
 use serde::Deserialize;
 
-use super::{client_of, session_cookie};
+use super::sign_in;
 use crate::error::{ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::state::AppState;
@@ -34,20 +34,13 @@ pub async fn handler(
     jar: CookieJar,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> ApiResult<(CookieJar, ApiJson<User>)> {
-    state
-        .sign_in_limits
-        .check(&credentials.email, address.ip())?;
-    let user = state
-        .identity
-        .authenticate(&credentials.email, &credentials.password)
-        .await?;
-    let (user_agent, ip) = client_of(&headers, address);
-    let (_, secret) = state
-        .identity
-        .start_session(user.id, &user_agent, &ip)
-        .await?;
-    Ok((
-        jar.add(session_cookie(secret, state.settings.secure_cookies)),
-        ApiJson(user),
-    ))
+    let (user, cookie) = sign_in(
+        &state,
+        &headers,
+        address,
+        &credentials.email,
+        &credentials.password,
+    )
+    .await?;
+    Ok((jar.add(cookie), ApiJson(user)))
 }

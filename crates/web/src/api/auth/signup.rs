@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::CookieJar;
 use identity::{NewUser, User};
 
-use super::{client_of, session_cookie};
+use super::new_session_cookie;
 use crate::error::{ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::state::AppState;
@@ -26,11 +26,6 @@ pub async fn handler(
     ApiJson(new_user): ApiJson<NewUser>,
 ) -> ApiResult<(StatusCode, CookieJar, ApiJson<User>)> {
     let user = state.identity.sign_up(&new_user).await?;
-    let (user_agent, ip) = client_of(&headers, address);
-    let (_, secret) = state
-        .identity
-        .start_session(user.id, &user_agent, &ip)
-        .await?;
-    let jar = jar.add(session_cookie(secret, state.settings.secure_cookies));
+    let jar = jar.add(new_session_cookie(&state, &headers, address, user.id).await?);
     Ok((StatusCode::CREATED, jar, ApiJson(user)))
 }
