@@ -96,8 +96,6 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(api_wallet::bank_accounts::remove))
         .routes(routes!(pay_webhook::handler))
         .routes(routes!(sandbox_bank::list))
-        .routes(routes!(sandbox_bank::confirm))
-        .routes(routes!(sandbox_bank::fail))
         .merge(money_moving_routes())
         .split_for_parts();
     let document = openapi.clone();
@@ -117,6 +115,9 @@ fn money_moving_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api_wallet::top_ups::create))
         .routes(routes!(api_wallet::withdrawals::create))
+        // The sandbox bank's confirmation credits or pays out money too.
+        .routes(routes!(sandbox_bank::confirm))
+        .routes(routes!(sandbox_bank::fail))
         .route_layer(axum::middleware::from_fn(crate::idempotency::require_key))
 }
 

@@ -47,7 +47,7 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/sandbox-bank/operations/{operation_id}/confirm", tag = "pay",
-    params(("operation_id" = SandboxOperationId, Path)),
+    params(("operation_id" = SandboxOperationId, Path), ("Idempotency-Key" = String, Header, description = "Required")),
     responses((status = 200, body = SandboxOperation), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("session" = [])))]
 pub async fn confirm(
@@ -59,7 +59,7 @@ pub async fn confirm(
 }
 
 #[utoipa::path(post, path = "/api/v1/sandbox-bank/operations/{operation_id}/fail", tag = "pay",
-    params(("operation_id" = SandboxOperationId, Path)),
+    params(("operation_id" = SandboxOperationId, Path), ("Idempotency-Key" = String, Header, description = "Required")),
     responses((status = 200, body = SandboxOperation), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("session" = [])))]
 pub async fn fail(

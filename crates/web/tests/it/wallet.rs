@@ -68,14 +68,14 @@ async fn bank_settles(app: &TestApp, actor: &Actor, confirm: bool) -> Value {
         .unwrap()
         .to_owned();
     let action = if confirm { "confirm" } else { "fail" };
-    let (status, body) = call(
-        app,
-        &actor.client,
-        Method::POST,
-        &format!("/api/v1/sandbox-bank/operations/{id}/{action}"),
-        None,
-    )
-    .await;
+    let response = actor
+        .client
+        .post(app.url(&format!("/api/v1/sandbox-bank/operations/{id}/{action}")))
+        .header("Idempotency-Key", format!("bank-{id}-{action}"))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = read(response).await;
     assert_eq!(status, 200, "{body}");
     body
 }
@@ -118,6 +118,29 @@ app_test!(top_up_through_the_sandbox_bank, |app: TestApp| async move {
     assert_eq!(again["id"], top_up["id"], "a retry is the same top-up");
     assert_eq!(available(&app, &owner).await, (0, 0));
 
+    let (_, operations) = call(
+        &app,
+        &owner.client,
+        Method::GET,
+        "/api/v1/sandbox-bank/operations",
+        None,
+    )
+    .await;
+    let operation = operations["items"][0]["id"].as_str().unwrap().to_owned();
+    let keyless = call(
+        &app,
+        &owner.client,
+        Method::POST,
+        &format!("/api/v1/sandbox-bank/operations/{operation}/confirm"),
+        None,
+    )
+    .await;
+    check_problem(
+        &keyless,
+        400,
+        "idempotency_key_required",
+        Some("idempotency-key"),
+    );
     let settled = bank_settles(&app, &owner, true).await;
     assert_eq!(settled["status"], "confirmed");
     assert_eq!(available(&app, &owner).await, (50_000, 0));
