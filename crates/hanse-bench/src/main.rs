@@ -5,6 +5,7 @@
 mod database;
 mod ledger_bench;
 mod report;
+mod search_bench;
 
 use clap::{Parser, Subcommand};
 
@@ -21,6 +22,9 @@ enum Command {
     /// Creates accounts, then submits transfers from concurrent clients
     /// through the ledger's group commit, then checks the whole ledger.
     Ledger(ledger_bench::LedgerBenchArgs),
+    /// Generates a bilingual product catalog, indexes it, then runs a mix of
+    /// searches from concurrent clients.
+    Search(search_bench::SearchBenchArgs),
 }
 
 // The default multi-threaded runtime: clients, the group-commit writer and the
@@ -30,5 +34,9 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Ledger(args) => ledger_bench::run(args).await,
+        // Search is synchronous and CPU-bound: it runs on its own threads.
+        Command::Search(args) => {
+            tokio::task::spawn_blocking(move || search_bench::run(args)).await?
+        }
     }
 }
