@@ -131,7 +131,7 @@ async fn commit(db: &Db, now: Timestamp, batch: Vec<Request>) -> Option<i64> {
             for request in batch {
                 let _ = request
                     .reply
-                    .send(Err(LedgerError::Invariant(message.clone())));
+                    .send(Err(LedgerError::BatchFailed(message.clone())));
             }
             None
         }

@@ -281,6 +281,10 @@ pub enum LedgerError {
     BatchTooLarge(usize),
     #[error("the ledger is inconsistent: {0}")]
     Invariant(String),
+    /// The batch holding the caller's transfers failed as a whole (storage or
+    /// invariant); nothing of it was written, and the same ids may be retried.
+    #[error("the batch failed and nothing of it was written: {0}")]
+    BatchFailed(String),
 }
 
 impl From<sqlx::Error> for LedgerError {
