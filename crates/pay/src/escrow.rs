@@ -4,7 +4,7 @@
 
 use kernel::page::{Page, PageRequest};
 use kernel::{CompanyId, Money, Scope};
-use ledger::{CreateTransferResult, Transfer, TransferFlags, TransferId};
+use ledger::{AccountId, CreateTransferResult, Transfer, TransferFlags, TransferId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -230,6 +230,8 @@ impl Pay {
                     .escrow_transfer(
                         record.settle,
                         &record,
+                        self.operator_account(amount.currency, AccountKind::Escrow, "")
+                            .await?,
                         amount.minor,
                         TransferKind::EscrowSettled,
                     )
@@ -287,6 +289,7 @@ impl Pay {
                 .escrow_transfer(
                     record.settle,
                     record,
+                    escrow_account,
                     to_seller.minor,
                     TransferKind::EscrowSettled,
                 )
@@ -327,11 +330,13 @@ impl Pay {
         self.expect_ok(self.ledger.create_transfers(chain).await?)
     }
 
-    /// The settling transfer of the hold: buyer wallet → escrow, as the hold.
+    /// The settling transfer of the hold: buyer wallet → `escrow_account`, as
+    /// the hold.
     async fn escrow_transfer(
         &self,
         id: TransferId,
         record: &EscrowRow,
+        escrow_account: AccountId,
         amount: i64,
         kind: TransferKind,
     ) -> Result<Transfer> {
@@ -340,9 +345,6 @@ impl Pay {
             .existing_wallet(record.escrow.buyer, currency)
             .await?
             .ok_or(PayError::NotFound("wallet"))?;
-        let escrow_account = self
-            .operator_account(currency, AccountKind::Escrow, "")
-            .await?;
         Ok(Transfer {
             user_ref: record.escrow.order_reference,
             ..Transfer::new(
