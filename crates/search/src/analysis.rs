@@ -138,6 +138,14 @@ fn segment(jieba: &Jieba, text: &str, segmentation: Segmentation, output: &mut V
     }
 }
 
+/// Registers the analyzers under the names the schemas use.
+pub(crate) fn register_analyzers(index: &tantivy::Index) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(BILINGUAL_ANALYZER, document_analyzer());
+    tokenizers.register(PLAIN_ANALYZER, plain_analyzer());
+    tokenizers.register(RUNS_ANALYZER, runs_analyzer());
+}
+
 /// The analyzer for documents (search mode), registered as [`BILINGUAL_ANALYZER`].
 pub fn document_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(JiebaTokenizer::new(Segmentation::Search))

@@ -2,19 +2,28 @@
 //! requested order, applies the exact price-at-quantity filter and counts
 //! categories and provinces from fast columns (cheaper than a facet
 //! collector, DESIGN.md field notes).
+//!
+//! A search with no text can match every product, so this loop runs a
+//! million times for one request: it reads full columns directly (no
+//! per-document index lookup), counts into dense arrays rather than hash
+//! maps, and reads a hit's second sort key only when its first one could
+//! still enter the top (perf showed SipHash and the second column read as
+//! a third of the time).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::{Cardinality, Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::document::{CATEGORY_LEVEL_NAMES, CATEGORY_LEVELS, unit_price_at};
+use crate::ranking::ranking_score;
 use crate::request::SortOrder;
 
-/// How much the supplier's quality can lift relevance: score × (1 + w × q).
-const QUALITY_WEIGHT: f64 = 0.5;
+/// A category level is counted in a dense array when its ids span at most
+/// this many values, in a hash map otherwise.
+const DENSE_CATEGORY_SPAN_MAX: u64 = 1 << 20;
 
 pub(crate) struct SearchCollector {
     pub sort: SortOrder,
@@ -36,7 +45,7 @@ pub(crate) struct RankedDoc {
     pub unit_price_minor: Option<i64>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Collected {
     pub total: u64,
     pub ranked: Vec<RankedDoc>,
@@ -48,18 +57,105 @@ pub(crate) struct Collected {
 /// unit price): ordered by the tuple, smallest first out of the heap.
 type HeapEntry = ((u64, u64), u32, u32, Option<i64>);
 
+/// The first value of a column for a document, read straight from the
+/// values when every document has exactly one (the common case here).
+struct FirstValue<T> {
+    column: Column<T>,
+    full: bool,
+    default: T,
+}
+
+impl<T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + 'static> FirstValue<T> {
+    fn new(column: Column<T>, default: T) -> FirstValue<T> {
+        let full = column.get_cardinality() == Cardinality::Full;
+        FirstValue {
+            column,
+            full,
+            default,
+        }
+    }
+
+    #[inline]
+    fn get(&self, doc: DocId) -> T {
+        if self.full {
+            self.column.values.get_val(doc)
+        } else {
+            self.column.first(doc).unwrap_or(self.default)
+        }
+    }
+}
+
+/// Counts of one category level's ids in one segment.
+enum LevelCounts {
+    Dense { min: u64, counts: Vec<u32> },
+    Sparse(HashMap<u64, u64>),
+}
+
+impl LevelCounts {
+    fn for_column(column: &Column<u64>) -> LevelCounts {
+        let (min, max) = (column.min_value(), column.max_value());
+        if max >= min && max - min < DENSE_CATEGORY_SPAN_MAX {
+            LevelCounts::Dense {
+                min,
+                counts: vec![0; (max - min + 1) as usize],
+            }
+        } else {
+            LevelCounts::Sparse(HashMap::new())
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, category: u64) {
+        match self {
+            LevelCounts::Dense { min, counts } => {
+                // Values outside the column's range cannot occur; the
+                // check keeps a corrupt column from panicking a search.
+                if let Some(count) = category
+                    .checked_sub(*min)
+                    .and_then(|slot| counts.get_mut(slot as usize))
+                {
+                    *count += 1;
+                }
+            }
+            LevelCounts::Sparse(map) => *map.entry(category).or_default() += 1,
+        }
+    }
+
+    fn drain_into(self, output: &mut HashMap<u64, u64>) {
+        match self {
+            LevelCounts::Dense { min, counts } => {
+                for (slot, count) in counts.into_iter().enumerate() {
+                    if count > 0 {
+                        *output.entry(min + slot as u64).or_default() += u64::from(count);
+                    }
+                }
+            }
+            LevelCounts::Sparse(map) => {
+                for (category, count) in map {
+                    *output.entry(category).or_default() += count;
+                }
+            }
+        }
+    }
+}
+
 pub(crate) struct SearchSegmentCollector {
     segment_ord: SegmentOrdinal,
     settings: Settings,
-    quality: Column<f64>,
-    created_at: Column<i64>,
+    quality: FirstValue<f64>,
+    created_at: FirstValue<i64>,
     price_tiers: Column<u64>,
-    category_levels: Vec<Column<u64>>,
+    category_levels: Vec<FirstValue<u64>>,
+    /// One counter per level, made when a document is first counted there.
+    category_counts: Vec<Option<LevelCounts>>,
+    /// The level at which the filtered category was last found: categories
+    /// sit at one depth, so it is nearly always the same.
+    filtered_level_hint: usize,
     province: Option<StrColumn>,
+    /// Indexed by the province's term ordinal in this segment.
+    province_counts: Vec<u64>,
     total: u64,
     top: BinaryHeap<Reverse<HeapEntry>>,
-    categories: HashMap<u64, u64>,
-    province_ord_counts: HashMap<u64, u64>,
 }
 
 #[derive(Clone, Copy)]
@@ -71,6 +167,8 @@ struct Settings {
     price_quantity: Option<i64>,
     price_min_minor: Option<i64>,
     price_max_minor: Option<i64>,
+    needs_price: bool,
+    price_filtered: bool,
 }
 
 /// Maps an i64 onto u64 keeping the order.
@@ -88,30 +186,47 @@ impl Collector for SearchCollector {
         reader: &SegmentReader,
     ) -> tantivy::Result<SearchSegmentCollector> {
         let fast = reader.fast_fields();
-        let category_levels = CATEGORY_LEVEL_NAMES
+        let category_columns = CATEGORY_LEVEL_NAMES
             .iter()
             .map(|name| fast.u64(name))
             .collect::<tantivy::Result<Vec<_>>>()?;
+        let category_counts = category_columns
+            .iter()
+            .map(|_| None)
+            .collect::<Vec<Option<LevelCounts>>>();
+        let province = fast.str("province")?;
+        let province_counts = vec![0; province.as_ref().map_or(0, |column| column.num_terms())];
+        let price_filtered = self.price_min_minor.is_some() || self.price_max_minor.is_some();
         Ok(SearchSegmentCollector {
             segment_ord,
             settings: Settings {
                 sort: self.sort,
-                keep: self.keep,
+                keep: self.keep.max(1),
                 has_text: self.has_text,
                 category_id: self.category_id,
                 price_quantity: self.price_quantity,
                 price_min_minor: self.price_min_minor,
                 price_max_minor: self.price_max_minor,
+                needs_price: price_filtered
+                    || matches!(
+                        self.sort,
+                        SortOrder::PriceAscending | SortOrder::PriceDescending
+                    ),
+                price_filtered,
             },
-            quality: fast.f64("quality")?,
-            created_at: fast.i64("created_at")?,
+            quality: FirstValue::new(fast.f64("quality")?, 0.0),
+            created_at: FirstValue::new(fast.i64("created_at")?, 0),
             price_tiers: fast.u64("price_tiers")?,
-            category_levels,
-            province: fast.str("province")?,
+            category_levels: category_columns
+                .into_iter()
+                .map(|column| FirstValue::new(column, 0))
+                .collect(),
+            category_counts,
+            filtered_level_hint: 0,
+            province,
+            province_counts,
             total: 0,
             top: BinaryHeap::new(),
-            categories: HashMap::new(),
-            province_ord_counts: HashMap::new(),
         })
     }
 
@@ -145,68 +260,14 @@ impl Collector for SearchCollector {
 impl SegmentCollector for SearchSegmentCollector {
     type Fruit = Collected;
 
+    #[inline]
     fn collect(&mut self, doc: DocId, score: Score) {
-        let settings = self.settings;
-        let needs_price = settings.price_min_minor.is_some()
-            || settings.price_max_minor.is_some()
-            || matches!(
-                settings.sort,
-                SortOrder::PriceAscending | SortOrder::PriceDescending
-            );
-        let unit_price = if needs_price {
-            let price = unit_price_at(
-                self.price_tiers.values_for_doc(doc),
-                settings.price_quantity,
-            );
-            let in_range = price.is_some_and(|price| {
-                settings.price_min_minor.is_none_or(|min| price >= min)
-                    && settings.price_max_minor.is_none_or(|max| price <= max)
-            });
-            let filtered = settings.price_min_minor.is_some() || settings.price_max_minor.is_some();
-            if filtered && !in_range {
-                return;
-            }
-            price
-        } else {
-            None
-        };
-        self.total += 1;
-        self.count_category(doc);
-        if let Some(province) = &self.province
-            && let Some(ord) = province.ords().first(doc)
-        {
-            *self.province_ord_counts.entry(ord).or_default() += 1;
-        }
+        self.collect_one(doc, score);
+    }
 
-        let base = if settings.has_text {
-            f64::from(score)
-        } else {
-            1.0
-        };
-        let quality = self.quality.first(doc).unwrap_or(0.0).clamp(0.0, 1.0);
-        let relevance = (base * (1.0 + QUALITY_WEIGHT * quality)) as f32;
-        let relevance_key = u64::from(relevance.max(0.0).to_bits());
-        let created_key = ordered_i64(self.created_at.first(doc).unwrap_or(0));
-        let key = match settings.sort {
-            SortOrder::Relevance => (relevance_key, created_key),
-            SortOrder::Newest => (created_key, relevance_key),
-            SortOrder::PriceAscending => (
-                u64::MAX - ordered_i64(unit_price.unwrap_or(i64::MAX)),
-                relevance_key,
-            ),
-            SortOrder::PriceDescending => {
-                (ordered_i64(unit_price.unwrap_or(i64::MIN)), relevance_key)
-            }
-        };
-        // Among equal keys the earlier document wins, as in the merge.
-        let entry = Reverse((key, u32::MAX - doc, relevance.to_bits(), unit_price));
-        if self.top.len() < settings.keep {
-            self.top.push(entry);
-        } else if let Some(smallest) = self.top.peek()
-            && entry < *smallest
-        {
-            self.top.pop();
-            self.top.push(entry);
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for doc in docs {
+            self.collect_one(*doc, 0.0);
         }
     }
 
@@ -224,12 +285,19 @@ impl SegmentCollector for SearchSegmentCollector {
                 },
             )
             .collect();
+        let mut categories = HashMap::new();
+        for counts in self.category_counts.into_iter().flatten() {
+            counts.drain_into(&mut categories);
+        }
         let mut provinces = HashMap::new();
         if let Some(column) = &self.province {
             let mut name = String::new();
-            for (ord, count) in self.province_ord_counts {
+            for (ord, count) in self.province_counts.into_iter().enumerate() {
+                if count == 0 {
+                    continue;
+                }
                 name.clear();
-                if column.ord_to_str(ord, &mut name).unwrap_or(false) {
+                if column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
                     *provinces.entry(name.clone()).or_default() += count;
                 }
             }
@@ -237,36 +305,140 @@ impl SegmentCollector for SearchSegmentCollector {
         Collected {
             total: self.total,
             ranked,
-            categories: self.categories,
+            categories,
             provinces,
         }
     }
 }
 
 impl SearchSegmentCollector {
+    #[inline]
+    fn collect_one(&mut self, doc: DocId, score: Score) {
+        let settings = self.settings;
+        let unit_price = if settings.needs_price {
+            let price = unit_price_at(
+                self.price_tiers.values_for_doc(doc),
+                settings.price_quantity,
+            );
+            if settings.price_filtered {
+                let in_range = price.is_some_and(|price| {
+                    settings.price_min_minor.is_none_or(|min| price >= min)
+                        && settings.price_max_minor.is_none_or(|max| price <= max)
+                });
+                if !in_range {
+                    return;
+                }
+            }
+            price
+        } else {
+            None
+        };
+        self.total += 1;
+        self.count_category(doc);
+        if let Some(province) = &self.province
+            && let Some(ord) = province.ords().first(doc)
+            && let Some(count) = self.province_counts.get_mut(ord as usize)
+        {
+            *count += 1;
+        }
+        self.offer(doc, score, unit_price);
+    }
+
+    /// Puts `doc` among the top hits if it belongs there. The first sort key
+    /// alone usually rules a document out, so the second is read only for
+    /// documents that tie with or beat the weakest kept hit.
+    #[inline]
+    fn offer(&mut self, doc: DocId, score: Score, unit_price: Option<i64>) {
+        let settings = self.settings;
+        let weakest_primary = if self.top.len() < settings.keep {
+            None
+        } else {
+            self.top.peek().map(|Reverse(((primary, _), ..))| *primary)
+        };
+        let text_score = settings.has_text.then_some(score);
+        let relevance = || ranking_score(text_score, self.quality.get(doc));
+        let relevance_key = |relevance: f32| u64::from(relevance.max(0.0).to_bits());
+        let (key, relevance) = match settings.sort {
+            SortOrder::Relevance => {
+                // The best quality could lift this score at most to the
+                // bound: below the weakest kept hit, quality need not be read.
+                if settings.has_text
+                    && let Some(weakest) = weakest_primary
+                    && relevance_key(ranking_score(text_score, 1.0)) < weakest
+                {
+                    return;
+                }
+                let relevance = relevance();
+                let primary = relevance_key(relevance);
+                if weakest_primary.is_some_and(|weakest| primary < weakest) {
+                    return;
+                }
+                let created_key = ordered_i64(self.created_at.get(doc));
+                ((primary, created_key), relevance)
+            }
+            SortOrder::Newest => {
+                let primary = ordered_i64(self.created_at.get(doc));
+                if weakest_primary.is_some_and(|weakest| primary < weakest) {
+                    return;
+                }
+                let relevance = relevance();
+                ((primary, relevance_key(relevance)), relevance)
+            }
+            SortOrder::PriceAscending | SortOrder::PriceDescending => {
+                let primary = if settings.sort == SortOrder::PriceAscending {
+                    u64::MAX - ordered_i64(unit_price.unwrap_or(i64::MAX))
+                } else {
+                    ordered_i64(unit_price.unwrap_or(i64::MIN))
+                };
+                if weakest_primary.is_some_and(|weakest| primary < weakest) {
+                    return;
+                }
+                let relevance = relevance();
+                ((primary, relevance_key(relevance)), relevance)
+            }
+        };
+        // Among equal keys the earlier document wins, as in the merge.
+        let entry = Reverse((key, u32::MAX - doc, relevance.to_bits(), unit_price));
+        if self.top.len() < settings.keep {
+            self.top.push(entry);
+        } else if let Some(smallest) = self.top.peek()
+            && entry < *smallest
+        {
+            self.top.pop();
+            self.top.push(entry);
+        }
+    }
+
     /// Counts the category one level below the filtered one (the top level
     /// without a filter). Zero means "no category at this level".
+    #[inline]
     fn count_category(&mut self, doc: DocId) {
         let child_level = match self.settings.category_id {
             None => 0,
             Some(filtered) => {
-                let mut found = None;
-                for level in 0..CATEGORY_LEVELS {
-                    if self.category_levels[level].first(doc) == Some(filtered) {
-                        found = Some(level + 1);
-                        break;
+                let hint = self.filtered_level_hint;
+                let level = if self.category_levels[hint].get(doc) == filtered {
+                    Some(hint)
+                } else {
+                    (0..CATEGORY_LEVELS)
+                        .find(|level| self.category_levels[*level].get(doc) == filtered)
+                };
+                match level {
+                    Some(level) if level + 1 < CATEGORY_LEVELS => {
+                        self.filtered_level_hint = level;
+                        level + 1
                     }
-                }
-                match found {
-                    Some(level) if level < CATEGORY_LEVELS => level,
                     _ => return,
                 }
             }
         };
-        if let Some(category) = self.category_levels[child_level].first(doc)
-            && category != 0
-        {
-            *self.categories.entry(category).or_default() += 1;
+        let category = self.category_levels[child_level].get(doc);
+        if category != 0 {
+            self.category_counts[child_level]
+                .get_or_insert_with(|| {
+                    LevelCounts::for_column(&self.category_levels[child_level].column)
+                })
+                .add(category);
         }
     }
 }

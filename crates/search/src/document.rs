@@ -203,7 +203,13 @@ impl ProductDocument {
         if let Some(title) = &self.title_en {
             document.add_text(fields.title_en, title);
         }
-        let mut body = String::with_capacity(self.description.len() + 128);
+        // The body holds the titles too, so that it alone decides whether a
+        // word matches (see `query.rs`).
+        let mut body = String::with_capacity(self.description.len() + 256);
+        for title in [&self.title_zh, &self.title_en].into_iter().flatten() {
+            body.push_str(truncate(title, TEXT_INDEXED_BYTES_MAX));
+            body.push('\n');
+        }
         body.push_str(&self.description);
         for (name, value) in &self.attributes {
             body.push('\n');

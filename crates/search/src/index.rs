@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tantivy::merge_policy::LogMergePolicy;
 use tantivy::schema::Value;
@@ -11,10 +11,8 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::SearchError;
-use crate::analysis::{
-    BILINGUAL_ANALYZER, PLAIN_ANALYZER, RUNS_ANALYZER, document_analyzer, plain_analyzer,
-    query_analyzer, runs_analyzer,
-};
+use crate::analysis::{document_analyzer, query_analyzer, register_analyzers};
+use crate::cache::{CACHED_KEEP_MIN, CacheKey, ResultCache};
 use crate::collector::SearchCollector;
 use crate::document::{Fields, ProductDocument, build_schema};
 use crate::highlight::highlight;
@@ -28,7 +26,9 @@ use crate::request::{
 const FACET_VALUES_MAX: usize = 30;
 /// Terms of the suggestion field looked at per segment for one prefix.
 const SUGGEST_TERMS_SCANNED_MAX: usize = 5_000;
-const LIMIT_DEFAULT: usize = 20;
+pub(crate) const LIMIT_DEFAULT: usize = 20;
+/// The result cache holds at most this many searches, whatever is asked.
+const RESULT_CACHE_ENTRIES_MAX: usize = 10_000;
 
 #[derive(Debug, Clone, Copy)]
 pub struct SearchIndexOptions {
@@ -36,6 +36,12 @@ pub struct SearchIndexOptions {
     pub writer_threads: usize,
     /// Memory for all indexing threads together, in bytes.
     pub writer_memory_bytes: usize,
+    /// Results of searches that matched many products kept for the current
+    /// searcher generation (see `cache.rs`); 0 turns the cache off.
+    pub result_cache_entries: usize,
+    /// Only searches matching at least this many products are cached: fewer
+    /// are cheaper to collect again than to keep.
+    pub result_cache_total_min: u64,
 }
 
 impl Default for SearchIndexOptions {
@@ -43,6 +49,8 @@ impl Default for SearchIndexOptions {
         SearchIndexOptions {
             writer_threads: 1,
             writer_memory_bytes: 100_000_000,
+            result_cache_entries: 256,
+            result_cache_total_min: 10_000,
         }
     }
 }
@@ -56,6 +64,7 @@ pub struct SearchIndex {
     writer: Mutex<Option<IndexWriter>>,
     query_analyzer: TextAnalyzer,
     document_analyzer: TextAnalyzer,
+    result_cache: ResultCache,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -82,24 +91,23 @@ impl SearchIndex {
 
     /// An index in memory, for tests.
     pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        SearchIndex::in_memory_with(SearchIndexOptions::default())
+    }
+
+    /// An index in memory with `options`, for tests.
+    pub fn in_memory_with(options: SearchIndexOptions) -> Result<SearchIndex, SearchError> {
         let (schema, _) = build_schema();
-        SearchIndex::from_index(Index::create_in_ram(schema), SearchIndexOptions::default())
+        SearchIndex::from_index(Index::create_in_ram(schema), options)
     }
 
     fn from_index(index: Index, options: SearchIndexOptions) -> Result<SearchIndex, SearchError> {
         let (_, fields) = build_schema();
-        index
-            .tokenizers()
-            .register(BILINGUAL_ANALYZER, document_analyzer());
-        index
-            .tokenizers()
-            .register(PLAIN_ANALYZER, plain_analyzer());
-        index.tokenizers().register(RUNS_ANALYZER, runs_analyzer());
+        register_analyzers(&index);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = new_writer(&index, options)?;
+        let writer = new_writer(&index, options.writer_threads, options.writer_memory_bytes)?;
         Ok(SearchIndex {
             index,
             fields,
@@ -108,6 +116,10 @@ impl SearchIndex {
             writer: Mutex::new(Some(writer)),
             query_analyzer: query_analyzer(),
             document_analyzer: document_analyzer(),
+            result_cache: ResultCache::new(
+                options.result_cache_entries.min(RESULT_CACHE_ENTRIES_MAX),
+                options.result_cache_total_min,
+            ),
         })
     }
 
@@ -160,7 +172,11 @@ impl SearchIndex {
         writer.commit()?;
         // Background merges hold segments; wait for them before merging all.
         writer.wait_merging_threads()?;
-        let mut writer = new_writer(&self.index, self.options)?;
+        let mut writer = new_writer(
+            &self.index,
+            self.options.writer_threads,
+            self.options.writer_memory_bytes,
+        )?;
         let segment_ids = self.index.searchable_segment_ids()?;
         if segment_ids.len() > 1 {
             writer.merge(&segment_ids).wait()?;
@@ -192,16 +208,36 @@ impl SearchIndex {
             limit => limit.min(LIMIT_MAX),
         };
         let price = request.price.as_ref();
-        let collector = SearchCollector {
-            sort: request.sort,
-            keep: offset + limit,
-            has_text: built.has_text,
-            category_id: request.category_id.map(|id| id.max(0) as u64),
-            price_quantity: price.and_then(|price| price.quantity),
-            price_min_minor: price.and_then(|price| price.min_minor),
-            price_max_minor: price.and_then(|price| price.max_minor),
+        let generation = searcher.generation().generation_id();
+        let cache_key = CacheKey::new(request, bounded_text(&request.text));
+        let collected = match self
+            .result_cache
+            .get(generation, &cache_key, offset + limit)
+        {
+            Some(collected) => collected,
+            None => {
+                // A result that may be cached keeps enough hits for the
+                // first pages, so the next page is served from it too.
+                let keep = if self.result_cache.is_enabled() {
+                    (offset + limit).max(CACHED_KEEP_MIN)
+                } else {
+                    offset + limit
+                };
+                let collector = SearchCollector {
+                    sort: request.sort,
+                    keep,
+                    has_text: built.has_text,
+                    category_id: request.category_id.map(|id| id.max(0) as u64),
+                    price_quantity: price.and_then(|price| price.quantity),
+                    price_min_minor: price.and_then(|price| price.min_minor),
+                    price_max_minor: price.and_then(|price| price.max_minor),
+                };
+                let collected = Arc::new(searcher.search(&*built.query, &collector)?);
+                self.result_cache
+                    .put(generation, cache_key, collected.clone());
+                collected
+            }
         };
-        let collected = searcher.search(&*built.query, &collector)?;
 
         let mut document_analyzer = self.document_analyzer.clone();
         let mut hits = Vec::with_capacity(limit);
@@ -262,19 +298,22 @@ impl SearchIndex {
 
         let mut categories: Vec<CategoryCount> = collected
             .categories
-            .into_iter()
+            .iter()
             .map(|(category_id, count)| CategoryCount {
-                category_id: category_id as i64,
-                count,
+                category_id: *category_id as i64,
+                count: *count,
             })
             .collect();
         categories.sort_by_key(|facet| (std::cmp::Reverse(facet.count), facet.category_id));
         categories.truncate(FACET_VALUES_MAX);
         let mut provinces: Vec<ProvinceCount> = collected
             .provinces
-            .into_iter()
+            .iter()
             .filter(|(province, _)| !province.is_empty())
-            .map(|(province, count)| ProvinceCount { province, count })
+            .map(|(province, count)| ProvinceCount {
+                province: province.clone(),
+                count: *count,
+            })
             .collect();
         provinces.sort_by(|left, right| {
             right
@@ -343,10 +382,14 @@ impl SearchIndex {
     }
 }
 
-fn new_writer(index: &Index, options: SearchIndexOptions) -> Result<IndexWriter, SearchError> {
-    let threads = options.writer_threads.clamp(1, 8);
+pub(crate) fn new_writer(
+    index: &Index,
+    threads: usize,
+    memory_bytes: usize,
+) -> Result<IndexWriter, SearchError> {
+    let threads = threads.clamp(1, 8);
     // tantivy requires at least 15 MB per thread.
-    let memory = options.writer_memory_bytes.max(threads * 20_000_000);
+    let memory = memory_bytes.max(threads * 20_000_000);
     let writer = index.writer_with_num_threads(threads, memory)?;
     writer.set_merge_policy(Box::new(LogMergePolicy::default()));
     Ok(writer)

@@ -5,12 +5,15 @@
 //! [`ProductDocument`], which the owner of the products feeds it.
 
 mod analysis;
+mod cache;
 mod collector;
 mod document;
 mod highlight;
 mod index;
 mod query;
+mod ranking;
 mod request;
+mod requests;
 
 pub use analysis::{AnalyzedToken, Segmentation, analyze, pinyin_words};
 pub use document::ProductDocument;
@@ -20,6 +23,7 @@ pub use request::{
     CategoryCount, Hit, LIMIT_MAX, OFFSET_MAX, PriceFilter, ProvinceCount, QUERY_CHARS_MAX,
     SUGGESTIONS_MAX, SearchRequest, SearchResults, SortOrder,
 };
+pub use requests::{RequestDocument, RequestHit, RequestIndex, RequestResults, RequestSearch};
 
 /// What can go wrong in the search index. Bad queries are not errors: they
 /// are bounded and read leniently.

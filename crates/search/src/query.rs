@@ -10,7 +10,7 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
     TermQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
@@ -39,21 +39,37 @@ pub(crate) fn bounded_text(text: &str) -> &str {
     }
 }
 
-fn term_query(term: Term) -> Box<dyn Query> {
+pub(crate) fn term_query(term: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
 }
 
-fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+pub(crate) fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
     (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
 }
 
-pub(crate) fn build(
-    request: &SearchRequest,
-    fields: &Fields,
+/// The fields a text is searched in: the same three for products and for
+/// buying requests.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TextFields {
+    /// Titles, bilingual analysis, boosted.
+    pub title: Field,
+    /// Everything searchable, the titles included, bilingual analysis.
+    pub body: Field,
+    /// The pinyin of the Chinese title words.
+    pub pinyin: Field,
+}
+
+/// The analysed words of `text` (bounded), each a required clause that
+/// matches the word in the body or the pinyin, with one typo allowed for a
+/// long Latin word the index does not hold, and scores a match in the title
+/// higher; and the terms to highlight.
+pub(crate) fn text_clauses(
+    text: &str,
+    fields: TextFields,
     searcher: &Searcher,
     analyzer: &mut TextAnalyzer,
-) -> tantivy::Result<BuiltQuery> {
-    let text = bounded_text(&request.text);
+) -> tantivy::Result<(Vec<(Occur, Box<dyn Query>)>, HashSet<String>)> {
+    let text = bounded_text(text);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut highlight_terms = HashSet::new();
     let mut seen_terms = HashSet::new();
@@ -67,31 +83,60 @@ pub(crate) fn build(
         highlight_terms.insert(token.term.clone());
         let title_term = Term::from_field_text(fields.title, &token.term);
         let body_term = Term::from_field_text(fields.body, &token.term);
-        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(term_query(title_term.clone()), TITLE_BOOST)),
-            ),
-            (Occur::Should, term_query(body_term.clone())),
-        ];
+        // Which documents match is decided by the body alone (it holds the
+        // titles too), or the pinyin, or a typo: alternatives with no
+        // documents are left out, so most words are one posting list and the
+        // words intersect by skipping instead of through a union of lists
+        // (the unions were a quarter of the search time in perf).
+        let body_documents = searcher.doc_freq(&body_term)?;
+        let mut matchers: Vec<Box<dyn Query>> = Vec::new();
+        if body_documents > 0 {
+            matchers.push(term_query(body_term.clone()));
+        }
         let is_latin_word = token.surface.chars().all(|c| c.is_ascii_alphabetic());
         if is_latin_word {
             let pinyin_term = Term::from_field_text(fields.pinyin, &token.surface);
-            alternatives.push((Occur::Should, term_query(pinyin_term)));
+            if searcher.doc_freq(&pinyin_term)? > 0 {
+                matchers.push(term_query(pinyin_term));
+            }
             // A typo is only assumed when the word is nowhere in the index:
             // fuzzy matching every word would cost time and precision.
-            if token.surface.len() >= FUZZY_CHARS_MIN
-                && searcher.doc_freq(&title_term)? == 0
-                && searcher.doc_freq(&body_term)? == 0
-            {
-                for term in [title_term, body_term] {
-                    alternatives
-                        .push((Occur::Should, Box::new(FuzzyTermQuery::new(term, 1, true))));
-                }
+            if token.surface.len() >= FUZZY_CHARS_MIN && body_documents == 0 {
+                matchers.push(Box::new(FuzzyTermQuery::new(body_term.clone(), 1, true)));
             }
         }
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+        let matcher: Box<dyn Query> = match matchers.len() {
+            // Matches nothing, which makes the whole search match nothing.
+            0 => term_query(body_term),
+            1 => matchers.remove(0),
+            _ => Box::new(BooleanQuery::union(matchers)),
+        };
+        let mut word: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matcher)];
+        // A word in the title only adds to the score: it selects nothing.
+        if searcher.doc_freq(&title_term)? > 0 {
+            word.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(term_query(title_term), TITLE_BOOST)),
+            ));
+        }
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(word))));
     }
+    Ok((clauses, highlight_terms))
+}
+
+pub(crate) fn build(
+    request: &SearchRequest,
+    fields: &Fields,
+    searcher: &Searcher,
+    analyzer: &mut TextAnalyzer,
+) -> tantivy::Result<BuiltQuery> {
+    let text_fields = TextFields {
+        title: fields.title,
+        body: fields.body,
+        pinyin: fields.pinyin,
+    };
+    let (mut clauses, highlight_terms) =
+        text_clauses(&request.text, text_fields, searcher, analyzer)?;
     let has_text = !clauses.is_empty();
 
     if let Some(category_id) = request.category_id {

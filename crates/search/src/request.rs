@@ -10,7 +10,7 @@ pub const OFFSET_MAX: usize = 1_000;
 /// The most suggestions returned for a prefix.
 pub const SUGGESTIONS_MAX: usize = 20;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum SortOrder {
     /// Text relevance weighted by the supplier's quality score; with no text,
     /// quality then newest.
@@ -25,7 +25,7 @@ pub enum SortOrder {
 /// Unit price between `min_minor` and `max_minor` (inclusive) when buying
 /// `quantity` (the first tier when absent), in `currency` only: prices in
 /// other currencies are not comparable and are left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PriceFilter {
     pub currency: String,
     pub quantity: Option<i64>,
@@ -33,7 +33,7 @@ pub struct PriceFilter {
     pub max_minor: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     /// Words in Chinese, English or pinyin; all must match (a Latin word of
     /// five letters or more that is nowhere in the index matches at edit

@@ -2,6 +2,10 @@
 //! English, mixed and pinyin, typos, filters, facets, snippets on compound
 //! Chinese words, and input that must never break a search.
 
+mod cache;
+mod relevance;
+mod requests;
+
 use search::{
     PriceFilter, ProductDocument, SearchIndex, SearchIndexOptions, SearchRequest, SortOrder,
 };
