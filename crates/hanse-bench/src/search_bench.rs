@@ -5,8 +5,9 @@
 //! clients and reports throughput and latency.
 
 mod catalog;
+mod csv_catalog;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -27,7 +28,7 @@ const QUERY_FILE_LINES_MAX: usize = 1_000_000;
 
 #[derive(Debug, clap::Args)]
 pub struct SearchBenchArgs {
-    /// Products to generate and index.
+    /// Products to generate and index (with --catalog, the most rows read).
     #[arg(long, default_value_t = 1_000_000, value_parser = RangedU64ValueParser::<usize>::new().range(1..=PRODUCTS_MAX))]
     products: usize,
     /// Concurrent clients, each sending its next search when one returns.
@@ -39,10 +40,22 @@ pub struct SearchBenchArgs {
     /// Indexing threads of the search index writer.
     #[arg(long, default_value_t = 2, value_parser = RangedU64ValueParser::<usize>::new().range(1..=8))]
     index_threads: usize,
-    /// Texts to search for, one a line, used in turn instead of the
-    /// generated mix (without filters).
+    /// Texts to search for, one a line (blank lines skipped), used in turn
+    /// instead of the generated mix (without filters).
     #[arg(long, value_name = "FILE")]
-    query_file: Option<std::path::PathBuf>,
+    query_file: Option<PathBuf>,
+    /// Products to index, read from a CSV file in the product import format,
+    /// instead of generated ones.
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// Writes the generated catalog (--products, --seed) to FILE in the
+    /// product import format, then stops without indexing.
+    #[arg(long, value_name = "FILE", conflicts_with = "catalog")]
+    write_catalog: Option<PathBuf>,
+    /// Searches kept in the index's result cache (0 turns it off, to measure
+    /// every search collected afresh).
+    #[arg(long, default_value_t = 256, value_parser = RangedU64ValueParser::<usize>::new().range(0..=10_000))]
+    result_cache: usize,
     /// Seed of the generated catalog and query mix.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -68,33 +81,82 @@ pub struct SearchBenchSummary {
 }
 
 pub fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
+    let now_micros = 1_800_000_000_000_000;
+    let mut rng = StdRng::seed_from_u64(args.seed);
+    if let Some(path) = &args.write_catalog {
+        let file =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        let products =
+            (1..=args.products as i64).map(|id| catalog::product(&mut rng, id, now_micros));
+        let written = csv_catalog::write_catalog(std::io::BufWriter::new(file), products)
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!(
+            "hanse-bench search: wrote {written} products to {}",
+            path.display()
+        );
+        return Ok(());
+    }
     let directory = tempfile::tempdir().context("creating the index directory")?;
     println!(
-        "hanse-bench search: {} products into {}",
+        "hanse-bench search: {} products{} into {}",
         args.products,
+        match &args.catalog {
+            Some(path) => format!(" at most from {}", path.display()),
+            None => String::new(),
+        },
         directory.path().display()
     );
     let options = search::SearchIndexOptions {
         writer_threads: args.index_threads,
         writer_memory_bytes: args.index_threads * 300_000_000,
+        result_cache_entries: args.result_cache,
+        ..search::SearchIndexOptions::default()
     };
     let index = search::SearchIndex::open_in_dir(directory.path(), options)?;
 
-    let mut rng = StdRng::seed_from_u64(args.seed);
-    let now_micros = 1_800_000_000_000_000;
     let load_started = Instant::now();
     let mut batch = Vec::with_capacity(INDEX_BATCH);
-    for id in 1..=args.products as i64 {
-        batch.push(catalog::product(&mut rng, id, now_micros));
+    let mut products = 0;
+    let mut add = |product: search::ProductDocument| -> anyhow::Result<()> {
+        batch.push(product);
+        products += 1;
         if batch.len() == INDEX_BATCH {
             index.index(&batch)?;
             batch.clear();
+        }
+        Ok(())
+    };
+    match &args.catalog {
+        Some(path) => {
+            let file =
+                std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+            let mut reader =
+                csv_catalog::CatalogReader::new(std::io::BufReader::new(file), now_micros)
+                    .with_context(|| format!("reading {}", path.display()))?;
+            while reader.report.rows < args.products
+                && let Some(product) = reader.next_product()
+            {
+                add(product)?;
+            }
+            let report = &reader.report;
+            println!(
+                "read {} rows: {} published, {} draft or unlisted, {} unreadable",
+                report.rows, report.published, report.not_published, report.unreadable
+            );
+            for error in &report.first_errors {
+                println!("  unreadable {error}");
+            }
+        }
+        None => {
+            for id in 1..=args.products as i64 {
+                add(catalog::product(&mut rng, id, now_micros))?;
+            }
         }
     }
     index.index(&batch)?;
     index.commit()?;
     let index_elapsed = load_started.elapsed();
-    let index_docs_per_s = args.products as f64 / index_elapsed.as_secs_f64();
+    let index_docs_per_s = products as f64 / index_elapsed.as_secs_f64();
     println!(
         "indexed {} products in {:.1} s: {:.0} docs/s ({} segments)",
         index.num_docs(),
@@ -177,7 +239,7 @@ pub fn run(args: SearchBenchArgs) -> anyhow::Result<()> {
         latency.max_ms
     );
     let summary = SearchBenchSummary {
-        products: args.products,
+        products,
         index_threads: args.index_threads,
         index_s: index_elapsed.as_secs_f64(),
         index_docs_per_s,
@@ -201,6 +263,7 @@ fn query_file_requests(path: &Path) -> anyhow::Result<Vec<search::SearchRequest>
         .with_context(|| format!("reading queries from {}", path.display()))?;
     Ok(text
         .lines()
+        .filter(|line| !line.trim().is_empty())
         .take(QUERY_FILE_LINES_MAX)
         .map(|line| search::SearchRequest {
             text: line.to_string(),
