@@ -47,6 +47,9 @@ pub(crate) fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
     (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
 }
 
+/// One clause of a boolean query.
+pub(crate) type Clause = (Occur, Box<dyn Query>);
+
 /// The fields a text is searched in: the same three for products and for
 /// buying requests.
 #[derive(Debug, Clone, Copy)]
@@ -68,7 +71,7 @@ pub(crate) fn text_clauses(
     fields: TextFields,
     searcher: &Searcher,
     analyzer: &mut TextAnalyzer,
-) -> tantivy::Result<(Vec<(Occur, Box<dyn Query>)>, HashSet<String>)> {
+) -> tantivy::Result<(Vec<Clause>, HashSet<String>)> {
     let text = bounded_text(text);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut highlight_terms = HashSet::new();
