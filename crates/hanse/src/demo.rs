@@ -9,14 +9,36 @@
 //! The network's money, wallets with four months of payments behind them, is
 //! loaded afterwards by [`load_money`], which needs the database as well.
 
+mod catalog;
 mod companies;
 mod money;
 
 use anyhow::Context as _;
 use kernel::{Actor, Role, Scope};
 
+pub use catalog::{CatalogSummary, load_catalog};
 pub use companies::DEMO_COMPANIES;
-pub use money::load_money;
+pub use money::{MoneySummary, load_money};
+
+/// Loads the whole demo network: people and companies, their money, then
+/// their catalog and buying requests. The outbox is delivered between, since
+/// storefronts open when identity's `CompanyRegistered` reaches the market.
+pub async fn load_network(
+    services: &web::Services,
+) -> anyhow::Result<(DemoSummary, MoneySummary, CatalogSummary)> {
+    let summary = load(&services.identity).await?;
+    let money = load_money(&services.identity, &services.db).await?;
+    kernel::outbox::Dispatcher::new(
+        services.db.clone(),
+        services.clock.clone(),
+        services.subscribers(),
+    )
+    .run_once()
+    .await
+    .context("cannot deliver the outbox")?;
+    let catalog = load_catalog(&services.market, &services.identity, services.clock.now()).await?;
+    Ok((summary, money, catalog))
+}
 
 /// The password of every demo account. It is published in the README, which is
 /// why a database holding the demo must never hold real business.

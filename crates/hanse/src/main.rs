@@ -5,6 +5,7 @@ mod config;
 mod demo;
 mod logging;
 mod operator;
+mod reindex;
 mod serve;
 mod services;
 
@@ -52,6 +53,12 @@ enum Command {
     },
     /// Bring the database schema up to date and exit.
     Migrate {
+        #[command(flatten)]
+        storage: StorageFlags,
+    },
+    /// Rebuild this node's search index from the database, with a progress
+    /// bar. Stop `hanse serve` first: the index is held by one process.
+    Reindex {
         #[command(flatten)]
         storage: StorageFlags,
     },
@@ -128,20 +135,36 @@ async fn main() -> anyhow::Result<()> {
             let config = load_config(config_file, storage, None)?;
             logging::init(&config)?;
             let db = services::open_database(&config).await?;
-            let services = services::build(&config, db.clone(), &config.public_url())?;
-            let summary = demo::load(&services.identity).await?;
-            let money = demo::load_money(&services.identity, &db).await?;
+            let services = services::build(
+                &config,
+                db.clone(),
+                &config.public_url(),
+                services::scratch_search_index()?,
+            )?;
+            let (summary, money, catalog) = demo::load_network(&services).await?;
             println!(
-                "demo network: {} companies, {} people ({} new); {} wallets, {} escrows ({} new)",
+                "demo network: {} companies, {} people ({} new); {} wallets, {} escrows ({} new); \
+                 {} categories, {} products ({} published), {} buying requests, {} quotations ({} new)",
                 summary.companies,
                 summary.people,
                 summary.created,
                 money.wallets,
                 money.escrows,
-                money.created
+                money.created,
+                catalog.categories,
+                catalog.products,
+                catalog.published,
+                catalog.requests,
+                catalog.quotations,
+                catalog.created
             );
             db.close().await;
             Ok(())
+        }
+        Command::Reindex { storage } => {
+            let config = load_config(config_file, storage, None)?;
+            logging::init(&config)?;
+            reindex::run(&config).await
         }
         Command::Config { storage } => {
             let config = load_config(config_file, storage, None)?;

@@ -28,7 +28,12 @@ fn read_password() -> anyhow::Result<String> {
 pub async fn create(config: &Config, email: &str, name: &str) -> anyhow::Result<()> {
     let password = read_password()?;
     let db = services::open_database(config).await?;
-    let services = services::build(config, db.clone(), &config.public_url())?;
+    let services = services::build(
+        config,
+        db.clone(),
+        &config.public_url(),
+        services::scratch_search_index()?,
+    )?;
     let new_user = NewUser {
         email: email.to_owned(),
         password,

@@ -16,18 +16,23 @@ pub async fn run(config: Config, load_demo: bool) -> anyhow::Result<()> {
             Err(_) => config.public_url(),
         });
     let db = services::open_database(&config).await?;
-    let services = services::build(&config, db.clone(), &public_url)?;
+    let services = services::build(
+        &config,
+        db.clone(),
+        &public_url,
+        services::open_search_index(&config)?,
+    )?;
     if load_demo {
-        let summary = demo::load(&services.identity).await?;
-        // Money after people: wallets belong to the companies just made. Loaded
-        // before serving, while nothing else writes.
-        let money = demo::load_money(&services.identity, &db).await?;
+        // Loaded before serving, while nothing else writes.
+        let (summary, money, catalog) = demo::load_network(&services).await?;
         tracing::info!(
             companies = summary.companies,
             people = summary.people,
             wallets = money.wallets,
             escrows = money.escrows,
-            created = summary.created + money.created,
+            products = catalog.products,
+            requests = catalog.requests,
+            created = summary.created + money.created + catalog.created,
             "demo network loaded"
         );
     }

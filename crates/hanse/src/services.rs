@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use identity::HashCost;
 use identity::mail::{MailboxMailer, Mailer, SmtpMailer};
 use kernel::{Clock, Db, SystemClock};
+use market::search_feed::SearchIndexes;
 use secrecy::ExposeSecret;
 
 use crate::config::Config;
@@ -27,8 +28,28 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// This node's search index on disk, for `serve` and `reindex`. A second
+/// process cannot open it while one holds it.
+pub fn open_search_index(config: &Config) -> anyhow::Result<Arc<SearchIndexes>> {
+    let dir = config.data_dir.join("search");
+    let indexes = SearchIndexes::open(&dir)
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+    Ok(Arc::new(indexes))
+}
+
+/// A search index in memory, for commands that write but do not search:
+/// the server's own index catches up from the outbox when it starts.
+pub fn scratch_search_index() -> anyhow::Result<Arc<SearchIndexes>> {
+    Ok(Arc::new(SearchIndexes::in_memory()?))
+}
+
 /// The services; `public_url` is where links in mail point.
-pub fn build(config: &Config, db: Db, public_url: &str) -> anyhow::Result<web::Services> {
+pub fn build(
+    config: &Config,
+    db: Db,
+    public_url: &str,
+    search: Arc<SearchIndexes>,
+) -> anyhow::Result<web::Services> {
     let from = config.mail_from.parse().context("mail_from")?;
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(SmtpMailer::new(url.expose_secret(), from).context("smtp_url")?),
@@ -44,5 +65,9 @@ pub fn build(config: &Config, db: Db, public_url: &str) -> anyhow::Result<web::S
         mailer,
         HashCost::PRODUCTION,
         public_url.to_owned(),
+        web::NodeFiles {
+            images_dir: config.data_dir.join("images"),
+            search,
+        },
     ))
 }

@@ -31,6 +31,18 @@ pub enum ApiScope {
     /// Move money: top-ups, withdrawals, bank accounts.
     #[serde(rename = "wallet:write")]
     WalletWrite,
+    /// Read the own catalog and storefront, including drafts.
+    #[serde(rename = "catalog:read")]
+    CatalogRead,
+    /// Change products, images, the storefront; import and export.
+    #[serde(rename = "catalog:write")]
+    CatalogWrite,
+    /// Read the own buying requests and quotations, sent and received.
+    #[serde(rename = "sourcing:read")]
+    SourcingRead,
+    /// Post buying requests, send, accept and decline quotations.
+    #[serde(rename = "sourcing:write")]
+    SourcingWrite,
 }
 
 impl ApiScope {
@@ -40,6 +52,10 @@ impl ApiScope {
         ApiScope::StaffWrite,
         ApiScope::WalletRead,
         ApiScope::WalletWrite,
+        ApiScope::CatalogRead,
+        ApiScope::CatalogWrite,
+        ApiScope::SourcingRead,
+        ApiScope::SourcingWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +65,10 @@ impl ApiScope {
             ApiScope::StaffWrite => "staff:write",
             ApiScope::WalletRead => "wallet:read",
             ApiScope::WalletWrite => "wallet:write",
+            ApiScope::CatalogRead => "catalog:read",
+            ApiScope::CatalogWrite => "catalog:write",
+            ApiScope::SourcingRead => "sourcing:read",
+            ApiScope::SourcingWrite => "sourcing:write",
         }
     }
 

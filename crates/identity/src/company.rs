@@ -130,6 +130,9 @@ impl Identity {
             company_id: company.id,
             legal_name: company.legal_name.clone(),
             country: company.country.clone(),
+            region: company.region.clone(),
+            city: company.city.clone(),
+            size: company.size.as_str().to_owned(),
             owner,
         };
         outbox::append(&mut tx, &event, Some(company.id), now).await?;

@@ -10,6 +10,14 @@ pub struct CompanyRegistered {
     pub company_id: CompanyId,
     pub legal_name: String,
     pub country: String,
+    /// Province or state, city and staff size; added after the first
+    /// version, so older payloads read as empty.
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub size: String,
     pub owner: UserId,
 }
 

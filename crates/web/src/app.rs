@@ -31,6 +31,7 @@ pub fn migrations() -> Vec<Migration> {
     all.extend(identity::migrations());
     all.extend(ledger::migrations());
     all.extend(pay::migrations());
+    all.extend(market::migrations());
     all.push(Migration {
         module: "web",
         version: 1,
@@ -47,6 +48,17 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     pub identity: Identity,
     pub pay: pay::Pay,
+    pub market: market::Market,
+    /// Keeps this node's search index from the outbox; runs beside the server.
+    pub search_feed: market::search_feed::SearchFeed,
+}
+
+/// Where a node keeps its files: uploaded images and its search index.
+pub struct NodeFiles {
+    pub images_dir: std::path::PathBuf,
+    /// The search index, opened on disk by `hanse serve`, in memory for
+    /// commands that do not search.
+    pub search: Arc<market::search_feed::SearchIndexes>,
 }
 
 impl Services {
@@ -58,6 +70,7 @@ impl Services {
         mailer: Arc<dyn identity::mail::Mailer>,
         hash_cost: identity::HashCost,
         public_url: String,
+        files: NodeFiles,
     ) -> Services {
         let identity = Identity::new(db.clone(), clock.clone(), mailer, hash_cost, public_url);
         let ledger = ledger::Ledger::start(
@@ -67,18 +80,26 @@ impl Services {
         );
         let sandbox = Arc::new(pay::SandboxBank::new(db.clone(), clock.clone()));
         let pay = pay::Pay::new(db.clone(), clock.clone(), ledger, sandbox);
+        let market = market::Market::new(
+            db.clone(),
+            clock.clone(),
+            files.images_dir,
+            files.search.clone(),
+        );
+        let search_feed = market::search_feed::SearchFeed::new(db.clone(), files.search);
         Services {
             db,
             clock,
             identity,
             pay,
+            market,
+            search_feed,
         }
     }
 
-    /// The outbox subscribers of every module. None yet: identity's events wait
-    /// for the modules that will react to them (trust, crm).
-    fn subscribers(&self) -> Vec<Arc<dyn Subscriber>> {
-        Vec::new()
+    /// The outbox subscribers of every module.
+    pub fn subscribers(&self) -> Vec<Arc<dyn Subscriber>> {
+        vec![Arc::new(market::StorefrontOpener)]
     }
 }
 
@@ -88,6 +109,7 @@ pub struct App {
     router: Router,
     address: SocketAddr,
     dispatcher: Dispatcher,
+    search_feed: market::search_feed::SearchFeed,
 }
 
 impl App {
@@ -109,11 +131,13 @@ impl App {
             services.clock.clone(),
             services.subscribers(),
         );
+        let search_feed = services.search_feed.clone();
         let state = AppState::new(AppStateInner {
             db: services.db,
             clock: services.clock,
             identity: services.identity,
             pay: services.pay,
+            market: services.market,
             i18n: I18n::default(),
             metrics: Metrics::default(),
             sign_in_limits: SignInLimits::default(),
@@ -125,6 +149,7 @@ impl App {
             router: router(state),
             address,
             dispatcher,
+            search_feed,
         })
     }
 
@@ -139,6 +164,7 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop_dispatcher, dispatcher_stopped) = tokio::sync::watch::channel(false);
+        let feed = tokio::spawn(self.search_feed.run(dispatcher_stopped.clone()));
         let dispatcher = tokio::spawn(self.dispatcher.run(dispatcher_stopped));
         let service = self
             .router
@@ -148,6 +174,7 @@ impl App {
             .await;
         let _ = stop_dispatcher.send(true);
         let _ = dispatcher.await;
+        let _ = feed.await;
         served
     }
 }

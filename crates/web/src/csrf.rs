@@ -2,6 +2,9 @@
 //! a hidden field of every form, and compared on every form post (the
 //! double-submit pattern). Another site can make a browser post a form, but it
 //! can neither read nor set the cookie, so it cannot repeat the token.
+//! File uploads (`multipart/form-data`) carry the token in the form's action
+//! URL instead, so the upload streams to its handler, with its own size
+//! limit, rather than being buffered here under the form limit.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -33,7 +36,24 @@ pub async fn protect(State(state): State<AppState>, mut request: Request, next: 
         .clone()
         .unwrap_or_else(|| identity::token::generate(""));
 
-    if request.method() == Method::POST {
+    if request.method() == Method::POST && is_multipart(&request) {
+        let sent = request.uri().query().and_then(|query| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(name, _)| name == FIELD)
+                .map(|(_, value)| value.into_owned())
+        });
+        let matches = match (&existing, sent) {
+            (Some(cookie), Some(sent)) => constant_time_eq(cookie.as_bytes(), sent.as_bytes()),
+            _ => false,
+        };
+        if !matches {
+            return crate::pages::error_page(
+                &state,
+                request.headers(),
+                ApiError::new(ErrorCode::CsrfFailed, "reload the page and try again"),
+            );
+        }
+    } else if request.method() == Method::POST {
         let (parts, body) = request.into_parts();
         let Ok(bytes) = to_bytes(body, state.settings.body_limit_bytes).await else {
             return ApiError::new(ErrorCode::BodyTooLarge, "the form is larger than the limit")
@@ -58,7 +78,14 @@ pub async fn protect(State(state): State<AppState>, mut request: Request, next: 
 
     request.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(request).await;
-    if existing.is_none() {
+    // A response shared caches may keep (a content-addressed image) must not
+    // hand one visitor's token to the next.
+    let shared = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("public"));
+    if existing.is_none() && !shared {
         let cookie = Cookie::build((COOKIE, token))
             .path("/")
             .http_only(true)
@@ -70,6 +97,19 @@ pub async fn protect(State(state): State<AppState>, mut request: Request, next: 
         }
     }
     response
+}
+
+fn is_multipart(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -64,6 +64,13 @@ pub enum ErrorCode {
     IdempotencyKeyInProgress,
     /// The request needs `Content-Type: application/json`.
     UnsupportedMediaType,
+    /// The resource is not in a state that allows this (e.g. the buying
+    /// request is closed, the quotation already answered).
+    StateConflict,
+    /// This month's quotation quota is used up.
+    QuotaExhausted,
+    /// A product file has bad rows; `rows` lists them and nothing was imported.
+    ImportRejected,
     Internal,
     Unavailable,
 }
@@ -81,7 +88,10 @@ impl ErrorCode {
             BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Unauthenticated | WrongCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | CsrfFailed => StatusCode::FORBIDDEN,
-            NoActiveCompany | InsufficientFunds | EscrowClosed => StatusCode::CONFLICT,
+            NoActiveCompany | InsufficientFunds | EscrowClosed | StateConflict | QuotaExhausted => {
+                StatusCode::CONFLICT
+            }
+            ImportRejected => StatusCode::UNPROCESSABLE_ENTITY,
             CurrencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             InvalidSignature => StatusCode::UNAUTHORIZED,
             StaleWebhook => StatusCode::BAD_REQUEST,
@@ -119,6 +129,8 @@ pub struct ApiError {
     /// A narrower, stable reason for `invalid_field`, e.g. `weak_password`.
     pub reason: Option<String>,
     pub retry_after_seconds: Option<u64>,
+    /// The bad rows of a rejected product file.
+    pub rows: Vec<market::product_csv::RowError>,
 }
 
 /// RFC 9457 problem details, with Hanse's stable `code`.
@@ -135,6 +147,9 @@ pub struct Problem {
     pub field: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For `import_rejected`: each bad row, its field and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<market::product_csv::RowError>,
 }
 
 impl ApiError {
@@ -145,6 +160,7 @@ impl ApiError {
             field: None,
             reason: None,
             retry_after_seconds: None,
+            rows: Vec::new(),
         }
     }
 
@@ -196,6 +212,7 @@ impl ApiError {
             code: self.code,
             field: self.field.clone(),
             reason: self.reason.clone(),
+            rows: self.rows.clone(),
         }
     }
 }
@@ -295,6 +312,39 @@ impl From<pay::PayError> for ApiError {
             field: field.map(str::to_owned),
             ..ApiError::new(code, message)
         }
+    }
+}
+
+impl From<market::MarketError> for ApiError {
+    fn from(error: market::MarketError) -> Self {
+        use market::MarketError;
+        let message = error.to_string();
+        let code = match error {
+            MarketError::Invalid {
+                field,
+                code,
+                message,
+            } => {
+                return ApiError {
+                    reason: Some(code.to_owned()),
+                    ..ApiError::field(ErrorCode::InvalidField, field, message)
+                };
+            }
+            MarketError::ImportRejected(rows) => {
+                return ApiError {
+                    rows,
+                    ..ApiError::field(ErrorCode::ImportRejected, "file", message)
+                };
+            }
+            MarketError::NotFound(_) => ErrorCode::NotFound,
+            MarketError::Forbidden => ErrorCode::Forbidden,
+            MarketError::Conflict(_) => ErrorCode::StateConflict,
+            MarketError::QuotaExhausted { .. } => ErrorCode::QuotaExhausted,
+            MarketError::Search(_) | MarketError::ImageFile(_) | MarketError::Storage(_) => {
+                return ApiError::internal(error);
+            }
+        };
+        ApiError::new(code, message)
     }
 }
 

@@ -43,6 +43,7 @@ pub struct AppStateInner {
     pub clock: Arc<dyn Clock>,
     pub identity: Identity,
     pub pay: pay::Pay,
+    pub market: market::Market,
     pub i18n: I18n,
     pub metrics: Metrics,
     pub sign_in_limits: SignInLimits,

@@ -20,6 +20,7 @@ pub struct TestApp {
     pub engine: Engine,
     pub identity: Identity,
     pub pay: pay::Pay,
+    pub market: market::Market,
     /// Starts at the real time; tests move it forward to expire things.
     pub clock: Arc<ManualClock>,
     pub mailbox: PathBuf,
@@ -68,9 +69,17 @@ impl TestApp {
             Arc::new(mailer),
             HashCost::FAST_INSECURE,
             address.clone(),
+            crate::NodeFiles {
+                images_dir: data_dir.path().join("images"),
+                search: Arc::new(
+                    market::search_feed::SearchIndexes::open(&data_dir.path().join("search"))
+                        .expect("search index"),
+                ),
+            },
         );
         let identity = services.identity.clone();
         let pay = services.pay.clone();
+        let market = services.market.clone();
         let app = App::build(WebSettings::new(address.clone()), listener, services).expect("build");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run(async {
@@ -81,6 +90,7 @@ impl TestApp {
             engine,
             identity,
             pay,
+            market,
             clock,
             mailbox,
             _test_db: test_db,
@@ -159,11 +169,42 @@ impl TestApp {
             .expect("id")
             .parse()
             .expect("company id");
+        self.wait_for_storefront(company_id).await;
         Actor {
             client,
             email,
             user_id,
             company_id,
+        }
+    }
+
+    /// Waits until the outbox dispatcher has opened the company's storefront
+    /// (it runs in the background, woken by the registration's commit).
+    pub async fn wait_for_storefront(&self, company_id: CompanyId) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.market.storefront(company_id).await.is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no storefront for {company_id} after 10 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Waits until `check` holds for the search index, which follows the
+    /// outbox in the background; panics after 10 s.
+    pub async fn wait_for_search<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !check().await {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "search never showed: {what}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
 

@@ -119,7 +119,8 @@ impl Db {
         sqlx::query("SELECT 1").execute(self.reader()).await.is_ok()
     }
 
-    pub(crate) fn outbox_committed(&self) -> &Notify {
+    /// Wakes readers of the outbox after a local commit that appended events.
+    pub fn outbox_committed(&self) -> &Notify {
         &self.inner.outbox_committed
     }
 

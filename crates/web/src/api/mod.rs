@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod company;
+pub mod market;
 pub mod me;
 pub mod operator;
 pub mod pay_webhook;
@@ -28,6 +29,7 @@ use wallet as api_wallet;
         (name = "company", description = "The company the request acts for: profile, staff, invitations, API keys"),
         (name = "wallet", description = "The company's money: balances, statement, top-ups, withdrawals, bank accounts"),
         (name = "pay", description = "Payment providers' webhooks and the sandbox bank"),
+        (name = "market", description = "Search, categories, products, storefronts, images, buying requests and quotations"),
         (name = "operator", description = "For the network's operator")
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
@@ -96,6 +98,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(api_wallet::bank_accounts::remove))
         .routes(routes!(pay_webhook::handler))
         .routes(routes!(sandbox_bank::list))
+        .routes(routes!(operator::market::create_category))
+        .routes(routes!(operator::market::update_settings))
+        .merge(market_routes())
+        .merge(upload_routes())
         .merge(money_moving_routes())
         .split_for_parts();
     let document = openapi.clone();
@@ -107,6 +113,50 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         }),
     );
     (router, openapi)
+}
+
+/// The marketplace: public reading, the own catalog, buying requests and quotations.
+fn market_routes() -> OpenApiRouter<AppState> {
+    use market::{catalog, quotations, rfqs, search, storefronts};
+    OpenApiRouter::new()
+        .routes(routes!(search::products))
+        .routes(routes!(search::suggestions))
+        .routes(routes!(catalog::categories))
+        .routes(routes!(storefronts::product))
+        .routes(routes!(storefronts::show))
+        .routes(routes!(storefronts::products))
+        .routes(routes!(storefronts::own, storefronts::update))
+        .routes(routes!(catalog::list, catalog::create))
+        .routes(routes!(catalog::show, catalog::update))
+        .routes(routes!(catalog::set_status))
+        .routes(routes!(catalog::export))
+        .routes(routes!(rfqs::board))
+        .routes(routes!(rfqs::public))
+        .routes(routes!(rfqs::list, rfqs::create))
+        .routes(routes!(rfqs::show))
+        .routes(routes!(rfqs::close))
+        .routes(routes!(rfqs::matched))
+        .routes(routes!(quotations::send))
+        .routes(routes!(quotations::sent))
+        .routes(routes!(quotations::show))
+        .routes(routes!(quotations::accept))
+        .routes(routes!(quotations::decline))
+        .routes(routes!(quotations::quota))
+}
+
+/// Uploads larger than the JSON bodies of the rest of the API, each with its
+/// own cap: images and product files.
+fn upload_routes() -> OpenApiRouter<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    let images = OpenApiRouter::new()
+        .routes(routes!(market::images::upload))
+        .layer(DefaultBodyLimit::max(market::images::IMAGE_BODY_BYTES_MAX));
+    let import = OpenApiRouter::new()
+        .routes(routes!(market::catalog::import))
+        .layer(DefaultBodyLimit::max(
+            ::market::product_csv::IMPORT_BYTES_MAX,
+        ));
+    images.merge(import)
 }
 
 /// POSTs that move money: an `Idempotency-Key` is required, so a retry after a

@@ -7,6 +7,7 @@ mod auth;
 mod company;
 mod home;
 mod invitation;
+mod market;
 mod operator;
 mod sandbox_bank;
 mod shell;
@@ -81,6 +82,7 @@ pub fn router() -> Router<AppState> {
             "/sandbox-bank/operations/{operation_id}/fail",
             post(sandbox_bank::fail),
         )
+        .merge(market::router())
         .fallback(not_found)
 }
 

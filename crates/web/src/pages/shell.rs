@@ -41,6 +41,16 @@ impl Shell {
         self.state.i18n.message(self.language, key, &[])
     }
 
+    /// A message in the page's language, with Fluent arguments such as a count.
+    pub fn t_with(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.state.i18n.message(self.language, key, args)
+    }
+
+    /// Whether Chinese is the page's language, to pick `name_zh` over `name_en`.
+    pub fn chinese(&self) -> bool {
+        self.language == Language::ZhCn
+    }
+
     pub fn is_active(&self, company: &CompanyId) -> bool {
         self.active_company_id == Some(*company)
     }

@@ -4,6 +4,7 @@ mod auth;
 mod bad_input;
 mod company;
 mod idempotency;
+mod market;
 mod observability;
 mod pages;
 mod support;

@@ -12,6 +12,7 @@ const PASSWORD: &str = "a long enough password";
 const ENGLISH: &str = "en";
 const CHINESE: &str = "zh-CN,zh;q=0.9";
 
+mod market;
 mod wallet;
 
 /// A page as a browser got it.
@@ -1120,8 +1121,19 @@ fn every_key_the_templates_use_is_translated() {
     let i18n = web::i18n::I18n::default();
     let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     let mut untranslated = Vec::new();
+    // Templates sit in the folder and one level of sub-folders (`market/`).
+    let mut paths = Vec::new();
     for entry in std::fs::read_dir(&templates).expect("templates") {
         let path = entry.expect("entry").path();
+        if path.is_dir() {
+            for inner in std::fs::read_dir(&path).expect("template folder") {
+                paths.push(inner.expect("entry").path());
+            }
+        } else {
+            paths.push(path);
+        }
+    }
+    for path in paths {
         let text = std::fs::read_to_string(&path).expect("template");
         for piece in text.split(r#"shell.t(""#).skip(1) {
             let key = piece.split('"').next().unwrap_or_default();

@@ -80,7 +80,63 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
         .as_str()
         .unwrap()
         .to_owned();
+    // B's market records: a draft product, a buying request, and a quotation
+    // B sent on a third company's request.
+    let category = crate::market::flask_category(app).await;
+    let (status, product) = call(
+        app,
+        &owner.client,
+        Method::POST,
+        "/api/v1/catalog/products",
+        Some(crate::market::flask(&category, "B-1")),
+    )
+    .await;
+    assert_eq!(status, 201, "{product}");
+    let now = app.now();
+    let request = json!({
+        "title": "Flasks", "category_id": category, "quantity": 1000, "unit": "piece",
+        "currency": "CNY", "destination": "Ningbo, CN",
+        "valid_until": now.plus_seconds(86_400).to_string()
+    });
+    let (status, rfq) = call(
+        app,
+        &owner.client,
+        Method::POST,
+        "/api/v1/sourcing/rfqs",
+        Some(request.clone()),
+    )
+    .await;
+    assert_eq!(status, 201, "{rfq}");
+    let third = app.sign_up_company("Gamma Imports").await;
+    let (_, third_rfq) = call(
+        app,
+        &third.client,
+        Method::POST,
+        "/api/v1/sourcing/rfqs",
+        Some(request),
+    )
+    .await;
+    let (status, quotation) = call(
+        app,
+        &owner.client,
+        Method::POST,
+        &format!(
+            "/api/v1/rfqs/{}/quotations",
+            third_rfq["id"].as_str().unwrap()
+        ),
+        Some(json!({
+            "price_tiers": [{"min_quantity": 1000, "unit_price_minor": 900}], "currency": "CNY",
+            "quantity": 1000, "lead_time_days": 20, "shipping_terms": "FOB",
+            "valid_until": now.plus_seconds(86_400).to_string()
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{quotation}");
     let ids_by_parameter = HashMap::from([
+        ("product_id", product["id"].as_str().unwrap().to_owned()),
+        ("rfq_id", rfq["id"].as_str().unwrap().to_owned()),
+        ("quotation_id", quotation["id"].as_str().unwrap().to_owned()),
+        ("company_id", owner.company_id.to_string()),
         ("membership_id", membership),
         (
             "invitation_id",
@@ -115,12 +171,33 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
 
 /// Paths with a parameter that names no company's resource: a provider's
 /// webhook is addressed by provider and authenticated by its signature.
-const NOT_TENANT_RESOURCES: &[&str] = &["/api/v1/pay/webhooks/{provider}"];
+/// Storefronts and the buying-request board are public by design, and any
+/// supplier may quote on any open request.
+const NOT_TENANT_RESOURCES: &[&str] = &[
+    "/api/v1/pay/webhooks/{provider}",
+    "/api/v1/storefronts/{company_id}",
+    "/api/v1/storefronts/{company_id}/products",
+    "/api/v1/rfqs/{rfq_id}",
+    "/api/v1/rfqs/{rfq_id}/quotations",
+];
 
 /// A body the operation accepts, so that only the id decides the answer.
 fn body_for(method: &Method, path: &str) -> Option<Value> {
     match (method.as_str(), path) {
         ("PATCH", "/api/v1/company/staff/{membership_id}") => Some(json!({"role": "viewer"})),
+        ("POST", "/api/v1/catalog/products/{product_id}/status") => {
+            Some(json!({"status": "published"}))
+        }
+        ("POST", "/api/v1/sourcing/quotations/{quotation_id}/decline") => {
+            Some(json!({"reason": "no"}))
+        }
+        ("PUT", "/api/v1/operator/companies/{company_id}/market") => {
+            Some(json!({"verified": true}))
+        }
+        ("PUT", "/api/v1/catalog/products/{product_id}") => Some(crate::market::flask(
+            &market::CategoryId::from_raw(1).to_string(),
+            "A-1",
+        )),
         ("GET" | "DELETE", _) => None,
         _ => Some(json!({})),
     }
@@ -138,6 +215,10 @@ async fn snapshot_of_b(app: &TestApp, owner_b: &web::testing::Actor) -> Vec<Valu
         "/api/v1/wallet/top-ups",
         "/api/v1/wallet/balances",
         "/api/v1/sandbox-bank/operations",
+        "/api/v1/catalog/products",
+        "/api/v1/sourcing/rfqs",
+        "/api/v1/sourcing/quotations",
+        "/api/v1/storefront",
     ] {
         let (status, mut body) = call(app, &owner_b.client, Method::GET, path, None).await;
         assert_eq!(status, 200, "{path}: {body}");
@@ -228,6 +309,12 @@ app_test!(
             "/api/v1/wallet/balances",
             "/api/v1/wallet/statement?currency=CNY",
             "/api/v1/sandbox-bank/operations",
+            "/api/v1/catalog/products",
+            "/api/v1/catalog/export",
+            "/api/v1/sourcing/rfqs",
+            "/api/v1/sourcing/quotations",
+            "/api/v1/sourcing/matched-rfqs",
+            "/api/v1/storefront",
         ] {
             let (status, body) = call(&app, &owner_a.client, Method::GET, path, None).await;
             assert_eq!(status, 200, "{path}");

@@ -2,3 +2,4 @@
 
 pub mod companies;
 pub mod ledger;
+pub mod market;

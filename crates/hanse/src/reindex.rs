@@ -1,0 +1,41 @@
+//! `hanse reindex`: rebuilds this node's search index from the database,
+//! for a new node, after an index format change, or when the index was lost.
+
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::config::Config;
+use crate::services;
+
+pub async fn run(config: &Config) -> anyhow::Result<()> {
+    let db = services::open_database(config).await?;
+    // A fresh index: the old one is removed first, so nothing stale survives.
+    let dir = config.data_dir.join("search");
+    // Opening it first takes the index's lock: a running server keeps it,
+    // and its index must not be removed under it.
+    drop(
+        services::open_search_index(config)
+            .context("is `hanse serve` running on this data directory?")?,
+    );
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .with_context(|| format!("cannot remove the old index in {}", dir.display()))?;
+    }
+    let indexes = services::open_search_index(config)?;
+    let feed = market::search_feed::SearchFeed::new(db.clone(), indexes);
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} products ({per_sec}, {eta} left)")
+            .context("progress bar template")?,
+    );
+    let indexed = feed
+        .rebuild(|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await
+        .context("cannot rebuild the search index")?;
+    bar.finish();
+    println!("search index rebuilt: {indexed} published products");
+    db.close().await;
+    Ok(())
+}

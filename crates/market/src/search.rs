@@ -1,0 +1,33 @@
+//! Searching the market: products through the index the feed keeps, with
+//! the category tree to name the facet counts.
+
+use search::{SearchRequest, SearchResults};
+
+use crate::Market;
+use crate::error::Result;
+
+impl Market {
+    /// Searches published products. The index holds nothing else, so drafts
+    /// and unlisted products never show, whoever asks.
+    pub async fn search_products(&self, request: SearchRequest) -> Result<SearchResults> {
+        let indexes = self.search.clone();
+        let results = tokio::task::spawn_blocking(move || indexes.products.search(&request))
+            .await
+            .map_err(|error| std::io::Error::other(error.to_string()))??;
+        Ok(results)
+    }
+
+    /// Completions for what the user is typing.
+    pub async fn suggest(&self, typed: String, limit: usize) -> Result<Vec<String>> {
+        let indexes = self.search.clone();
+        let suggestions =
+            tokio::task::spawn_blocking(move || indexes.products.suggest(&typed, limit))
+                .await
+                .map_err(|error| std::io::Error::other(error.to_string()))??;
+        Ok(suggestions)
+    }
+
+    pub fn search_indexes(&self) -> &std::sync::Arc<crate::search_feed::SearchIndexes> {
+        &self.search
+    }
+}

@@ -1,0 +1,147 @@
+//! The search index follows the outbox: published products appear, edits
+//! show, unlisted products and drafts never do, and a rebuild starts afresh.
+
+use kernel::Role;
+use market::ProductStatus;
+use search::SearchRequest;
+
+use crate::support::{fixture, migrations};
+
+fn text(query: &str) -> SearchRequest {
+    SearchRequest {
+        text: query.to_owned(),
+        ..SearchRequest::default()
+    }
+}
+
+kernel::storage_test!(
+    the_index_follows_publishing_editing_and_unlisting,
+    migrations(),
+    |db| async move {
+        let f = fixture(db).await;
+        let hengxin = f.company("恒信保温杯", "浙江省", Role::Owner).await;
+        let draft = f
+            .market
+            .create_product(&hengxin, &f.flask("HX-1", "Vacuum flask 500 ml"))
+            .await
+            .unwrap();
+        f.settle_search().await;
+        assert_eq!(
+            f.market.search_products(text("flask")).await.unwrap().total,
+            0,
+            "drafts are not searchable"
+        );
+
+        f.market
+            .set_product_status(&hengxin, draft.id, ProductStatus::Published)
+            .await
+            .unwrap();
+        f.settle_search().await;
+        let found = f.market.search_products(text("保温杯")).await.unwrap();
+        assert_eq!(
+            found.hits.iter().map(|hit| hit.id).collect::<Vec<_>>(),
+            vec![draft.id.raw()]
+        );
+        assert_eq!(found.hits[0].company_name, "恒信保温杯");
+        assert_eq!(found.hits[0].province, "浙江省");
+        let in_category = SearchRequest {
+            category_id: Some(f.housewares.id.raw()),
+            ..text("")
+        };
+        assert_eq!(
+            f.market.search_products(in_category).await.unwrap().total,
+            1
+        );
+
+        f.market
+            .update_product(
+                &hengxin,
+                draft.id,
+                &f.flask("HX-1", "Thermos bottle with tea infuser"),
+            )
+            .await
+            .unwrap();
+        f.settle_search().await;
+        assert_eq!(
+            f.market
+                .search_products(text("infuser"))
+                .await
+                .unwrap()
+                .total,
+            1
+        );
+
+        // What buyers see of the company follows the storefront.
+        f.market
+            .set_verified(hengxin.company_id(), true)
+            .await
+            .unwrap();
+        f.settle_search().await;
+        let verified_only = SearchRequest {
+            verified_only: true,
+            ..text("infuser")
+        };
+        assert_eq!(
+            f.market.search_products(verified_only).await.unwrap().total,
+            1
+        );
+
+        f.market
+            .set_product_status(&hengxin, draft.id, ProductStatus::Unlisted)
+            .await
+            .unwrap();
+        f.settle_search().await;
+        assert_eq!(
+            f.market
+                .search_products(text("infuser"))
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        assert_eq!(
+            f.feed.catch_up().await.unwrap(),
+            0,
+            "caught up: nothing left to read"
+        );
+    }
+);
+
+kernel::storage_test!(
+    a_rebuild_indexes_every_published_product,
+    migrations(),
+    |db| async move {
+        let f = fixture(db).await;
+        let hengxin = f.company("恒信保温杯", "浙江省", Role::Owner).await;
+        for sku in ["A", "B", "C"] {
+            let product = f
+                .market
+                .create_product(&hengxin, &f.flask(sku, "Vacuum flask"))
+                .await
+                .unwrap();
+            if sku != "C" {
+                f.market
+                    .set_product_status(&hengxin, product.id, ProductStatus::Published)
+                    .await
+                    .unwrap();
+            }
+        }
+        let seen = std::sync::Mutex::new(Vec::new());
+        let indexed = f
+            .feed
+            .rebuild(|done, total| seen.lock().unwrap().push((done, total)))
+            .await
+            .unwrap();
+        assert_eq!(indexed, 2);
+        assert_eq!(seen.lock().unwrap().last(), Some(&(2, 2)));
+        assert_eq!(
+            f.market.search_products(text("flask")).await.unwrap().total,
+            2
+        );
+        assert_eq!(
+            f.feed.catch_up().await.unwrap(),
+            0,
+            "the rebuild took the outbox position"
+        );
+    }
+);
