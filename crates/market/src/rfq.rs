@@ -55,9 +55,9 @@ pub struct RfqInput {
     pub show_company: bool,
 }
 
-const RFQ_COLUMNS: &str = "r.company_id, r.id, r.title, r.category_id, r.quantity, r.unit, r.target_price_minor, r.currency, r.deliver_by, r.destination, r.details, r.valid_until, r.show_company, r.status, r.created_at";
+pub(crate) const RFQ_COLUMNS: &str = "r.company_id, r.id, r.title, r.category_id, r.quantity, r.unit, r.target_price_minor, r.currency, r.deliver_by, r.destination, r.details, r.valid_until, r.show_company, r.status, r.created_at";
 
-fn rfq(row: &AnyRow) -> Result<Rfq> {
+pub(crate) fn rfq(row: &AnyRow) -> Result<Rfq> {
     let status: String = row.try_get("status")?;
     Ok(Rfq {
         id: RfqId::from_raw(row.try_get("id")?),

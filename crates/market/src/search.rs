@@ -27,6 +27,33 @@ impl Market {
         Ok(suggestions)
     }
 
+    /// Searches open buying requests; each hit comes with the request as the
+    /// board shows it. Requests that closed or expired since they were
+    /// indexed are left out of the page.
+    pub async fn search_rfqs(
+        &self,
+        request: search::RequestSearch,
+    ) -> Result<(u64, Vec<(search::RequestHit, crate::PublicRfq)>)> {
+        let indexes = self.search.clone();
+        let results = tokio::task::spawn_blocking(move || indexes.requests.search(&request))
+            .await
+            .map_err(|error| std::io::Error::other(error.to_string()))??;
+        let now = self.clock.now();
+        let mut hits = Vec::with_capacity(results.hits.len());
+        for hit in results.hits {
+            match self.public_rfq(crate::RfqId::from_raw(hit.id)).await {
+                Ok(rfq)
+                    if rfq.rfq.status == crate::RfqStatus::Open && rfq.rfq.valid_until > now =>
+                {
+                    hits.push((hit, rfq))
+                }
+                Ok(_) | Err(crate::MarketError::NotFound(_)) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        Ok((results.total, hits))
+    }
+
     pub fn search_indexes(&self) -> &std::sync::Arc<crate::search_feed::SearchIndexes> {
         &self.search
     }

@@ -12,15 +12,16 @@ use std::time::Duration;
 
 use kernel::outbox::{self, OutboxEvent};
 use kernel::{CompanyId, Db};
-use search::{ProductDocument, SearchIndex, SearchIndexOptions};
+use search::{ProductDocument, RequestDocument, RequestIndex, SearchIndex, SearchIndexOptions};
 use sqlx::Row;
 use tokio::sync::watch;
 
 use crate::category::CategoryTree;
 use crate::error::{MarketError, Result};
-use crate::events::{ProductChanged, ProductPublished, StorefrontChanged};
-use crate::model::{Product, ProductStatus, Storefront};
+use crate::events::{ProductChanged, ProductPublished, RfqClosed, RfqPosted, StorefrontChanged};
+use crate::model::{Product, ProductStatus, Rfq, RfqStatus, Storefront};
 use crate::product::{PRODUCT_COLUMNS, product};
+use crate::rfq::{RFQ_COLUMNS, rfq};
 use crate::rows::numbered_placeholders;
 use crate::storefront::{STOREFRONT_COLUMNS, storefront};
 
@@ -37,6 +38,8 @@ const POSITION_FILE: &str = "feed-position";
 /// The search indexes of one node and how far into the outbox they are.
 pub struct SearchIndexes {
     pub products: SearchIndex,
+    /// Open buying requests.
+    pub requests: RequestIndex,
     position: Mutex<i64>,
     position_file: Option<PathBuf>,
 }
@@ -46,6 +49,7 @@ impl SearchIndexes {
     pub fn open(dir: &Path) -> Result<SearchIndexes> {
         let products =
             SearchIndex::open_in_dir(&dir.join("products"), SearchIndexOptions::default())?;
+        let requests = RequestIndex::open_in_dir(&dir.join("requests"))?;
         let position_file = dir.join(POSITION_FILE);
         let position = match std::fs::read_to_string(&position_file) {
             Ok(text) => text.trim().parse().unwrap_or(0),
@@ -54,6 +58,7 @@ impl SearchIndexes {
         };
         Ok(SearchIndexes {
             products,
+            requests,
             position: Mutex::new(position),
             position_file: Some(position_file),
         })
@@ -63,6 +68,7 @@ impl SearchIndexes {
     pub fn in_memory() -> Result<SearchIndexes> {
         Ok(SearchIndexes {
             products: SearchIndex::in_memory()?,
+            requests: RequestIndex::in_memory()?,
             position: Mutex::new(0),
             position_file: None,
         })
@@ -78,6 +84,7 @@ impl SearchIndexes {
 
     fn commit(&self, position: i64) -> Result<()> {
         self.products.commit()?;
+        self.requests.commit()?;
         *self
             .position
             .lock()
@@ -170,8 +177,9 @@ impl SearchFeed {
                 return Ok(read);
             };
             read += events.len();
-            let (products, companies) = affected(&events);
-            self.refresh(products, companies).await?;
+            let touched = affected(&events);
+            self.refresh_requests(&touched.requests).await?;
+            self.refresh(touched.products, touched.companies).await?;
             self.indexes.commit(last)?;
         }
     }
@@ -236,9 +244,55 @@ impl SearchFeed {
             done += products.len() as u64;
             progress(done, total.max(0) as u64);
         }
+        let open: Vec<i64> = sqlx::query("SELECT id FROM market_rfq WHERE status = 'open'")
+            .fetch_all(self.db.reader())
+            .await?
+            .iter()
+            .map(|row| row.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        self.refresh_requests(&open.into_iter().collect()).await?;
         self.indexes.commit(position)?;
         self.indexes.products.merge_segments()?;
         Ok(done)
+    }
+
+    /// Indexes the open requests among `ids` and removes the others.
+    async fn refresh_requests(&self, ids: &BTreeSet<i64>) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let tree = load_tree(&self.db).await?;
+        let ids: Vec<i64> = ids.iter().copied().collect();
+        for chunk in ids.chunks(PRODUCTS_PER_QUERY_MAX) {
+            let sql = format!(
+                "SELECT {RFQ_COLUMNS} FROM market_rfq r WHERE r.id IN ({})",
+                numbered_placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            let open: Vec<Rfq> = query
+                .fetch_all(self.db.reader())
+                .await?
+                .iter()
+                .map(rfq)
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .filter(|rfq| rfq.status == RfqStatus::Open)
+                .collect();
+            for id in chunk {
+                if !open.iter().any(|rfq| rfq.id.raw() == *id) {
+                    self.indexes.requests.delete(*id)?;
+                }
+            }
+            let documents: Vec<RequestDocument> = open
+                .iter()
+                .map(|rfq| request_document(rfq, &tree))
+                .collect();
+            self.indexes.requests.index(&documents)?;
+        }
+        Ok(())
     }
 
     async fn refresh(&self, mut products: BTreeSet<i64>, companies: BTreeSet<i64>) -> Result<()> {
@@ -323,10 +377,18 @@ async fn load_tree(db: &Db) -> Result<CategoryTree> {
     crate::category::load_tree(db).await
 }
 
-/// The products and companies whose index entries the events touch.
-fn affected(events: &[OutboxEvent]) -> (BTreeSet<i64>, BTreeSet<i64>) {
+/// What the events touch in the indexes.
+#[derive(Default)]
+struct Affected {
+    products: BTreeSet<i64>,
+    companies: BTreeSet<i64>,
+    requests: BTreeSet<i64>,
+}
+
+fn affected(events: &[OutboxEvent]) -> Affected {
     let mut products = BTreeSet::new();
     let mut companies = BTreeSet::new();
+    let mut requests = BTreeSet::new();
     for event in events {
         if let Some(Ok(published)) = event.decode::<ProductPublished>() {
             products.insert(published.product_id.raw());
@@ -334,7 +396,46 @@ fn affected(events: &[OutboxEvent]) -> (BTreeSet<i64>, BTreeSet<i64>) {
             products.insert(changed.product_id.raw());
         } else if let Some(Ok(changed)) = event.decode::<StorefrontChanged>() {
             companies.insert(changed.company_id.raw());
+        } else if let Some(Ok(posted)) = event.decode::<RfqPosted>() {
+            requests.insert(posted.rfq_id.raw());
+        } else if let Some(Ok(closed)) = event.decode::<RfqClosed>() {
+            requests.insert(closed.rfq_id.raw());
         }
     }
-    (products, companies)
+    Affected {
+        products,
+        companies,
+        requests,
+    }
+}
+
+/// A buying request as search sees it.
+pub fn request_document(rfq: &Rfq, tree: &CategoryTree) -> RequestDocument {
+    let path = tree.path(rfq.category_id);
+    // "Hamburg, DE": the country code is the last part when it is one.
+    let destination_country = rfq
+        .destination
+        .rsplit(',')
+        .next()
+        .map(str::trim)
+        .filter(|part| part.len() == 2 && part.bytes().all(|b| b.is_ascii_uppercase()))
+        .unwrap_or("")
+        .to_owned();
+    RequestDocument {
+        id: rfq.id.raw(),
+        company_id: rfq.company_id.raw(),
+        title: rfq.title.clone(),
+        details: rfq.details.clone(),
+        category_path: path.iter().map(|category| category.id.raw()).collect(),
+        category_names: path
+            .iter()
+            .map(|category| format!("{} {}", category.name_zh, category.name_en))
+            .collect::<Vec<_>>()
+            .join(" "),
+        quantity: rfq.quantity,
+        unit: rfq.unit.clone(),
+        destination_country,
+        created_at_micros: rfq.created_at.micros(),
+        valid_until_micros: rfq.valid_until.micros(),
+    }
 }

@@ -121,6 +121,7 @@ fn market_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(search::products))
         .routes(routes!(search::suggestions))
+        .routes(routes!(search::rfqs))
         .routes(routes!(catalog::categories))
         .routes(routes!(storefronts::product))
         .routes(routes!(storefronts::show))

@@ -429,6 +429,31 @@ app_test!(
         assert_eq!(matched["items"][0]["id"], rfq_id);
         let (_, board) = call(&app, &app.client(), Method::GET, "/api/v1/rfqs", None).await;
         assert_eq!(board["items"][0]["buyer_name"], "Vogel Haushalt");
+        // Buying requests are searchable too, in either language.
+        let app_ref = &app;
+        for query in ["q=vacuum+flasks", "q=%E4%BF%9D%E6%B8%A9%E6%9D%AF"] {
+            app.wait_for_search(query, || async move {
+                let path = format!("/api/v1/search/rfqs?{query}");
+                let (_, found) = call(app_ref, &app_ref.client(), Method::GET, &path, None).await;
+                found["hits"].as_array().is_some_and(|hits| hits.len() == 1)
+            })
+            .await;
+        }
+        let (_, found) = call(
+            &app,
+            &app.client(),
+            Method::GET,
+            "/api/v1/search/rfqs?q=flasks",
+            None,
+        )
+        .await;
+        assert_eq!(found["hits"][0]["rfq"]["id"], rfq_id);
+        assert!(
+            found["hits"][0]["title_html"]
+                .as_str()
+                .unwrap()
+                .contains("<mark>")
+        );
 
         let quotation = json!({
             "price_tiers": [{"min_quantity": 1000, "unit_price_minor": 1050}],

@@ -254,3 +254,84 @@ pub async fn suggestions(
     let limit = query.limit.unwrap_or(8).clamp(1, search::SUGGESTIONS_MAX);
     Ok(ApiJson(state.market.suggest(query.q, limit).await?))
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RfqSearchQuery {
+    /// Words in Chinese, English or pinyin; all must match. Empty lists the newest.
+    #[serde(default)]
+    pub q: String,
+    /// A category id (`cat_…`): requests in it or below it.
+    pub category: Option<String>,
+    /// Results to skip, at most 1,000.
+    pub offset: Option<usize>,
+    /// Page size, 1 to 100 (default 20).
+    pub limit: Option<usize>,
+}
+
+/// A buying request found, with the matched words marked.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RfqHit {
+    pub rfq: market::PublicRfq,
+    /// HTML: escaped, matches in `<mark>`.
+    pub title_html: String,
+    pub snippet_html: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RfqSearchResponse {
+    pub total: u64,
+    pub hits: Vec<RfqHit>,
+}
+
+#[utoipa::path(get, path = "/api/v1/search/rfqs", tag = "market", params(RfqSearchQuery),
+    responses((status = 200, body = RfqSearchResponse), (status = 400, body = crate::error::Problem)))]
+pub async fn rfqs(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<RfqSearchQuery>,
+) -> ApiResult<ApiJson<RfqSearchResponse>> {
+    let category_id = query
+        .category
+        .as_deref()
+        .filter(|text| !text.is_empty())
+        .map(|text| {
+            text.parse::<market::CategoryId>()
+                .map(|id| id.raw())
+                .map_err(|_| invalid("category", "a category id such as cat_…"))
+        })
+        .transpose()?;
+    if let Some(limit) = query.limit
+        && !(1..=search::LIMIT_MAX).contains(&limit)
+    {
+        return Err(invalid("limit", "between 1 and 100"));
+    }
+    if query
+        .offset
+        .is_some_and(|offset| offset > search::OFFSET_MAX)
+    {
+        return Err(invalid(
+            "offset",
+            "at most 1000; refine the query to go deeper",
+        ));
+    }
+    let (total, hits) = state
+        .market
+        .search_rfqs(search::RequestSearch {
+            text: query.q,
+            category_id,
+            offset: query.offset.unwrap_or(0),
+            limit: query.limit.unwrap_or(20),
+        })
+        .await?;
+    Ok(ApiJson(RfqSearchResponse {
+        total,
+        hits: hits
+            .into_iter()
+            .map(|(hit, rfq)| RfqHit {
+                rfq,
+                title_html: hit.title_html,
+                snippet_html: hit.snippet_html,
+            })
+            .collect(),
+    }))
+}
