@@ -11,6 +11,7 @@
 
 mod catalog;
 mod companies;
+mod company_names;
 mod money;
 
 use anyhow::Context as _;
@@ -285,6 +286,38 @@ async fn ensure_person(
         }
         Err(error) => {
             Err(anyhow::Error::from(error).context(format!("signing up {}", demo_person.email)))
+        }
+    }
+}
+
+/// The most items read while counting one demo list; the demo makes far
+/// fewer, so reaching it means a bug, not a big network.
+const COUNTED_ITEMS_MAX: usize = 10_000;
+
+/// All items of a paginated list of any module, up to [`COUNTED_ITEMS_MAX`].
+async fn every_page<T, E, Fetched>(
+    mut fetch_page: impl FnMut(kernel::PageRequest) -> Fetched,
+) -> anyhow::Result<Vec<T>>
+where
+    Fetched: std::future::Future<Output = Result<kernel::Page<T>, E>>,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let mut items = Vec::new();
+    let mut after = None;
+    loop {
+        let page = fetch_page(kernel::PageRequest::new(
+            after,
+            Some(kernel::page::PAGE_SIZE_MAX),
+        ))
+        .await?;
+        items.extend(page.items);
+        anyhow::ensure!(
+            items.len() <= COUNTED_ITEMS_MAX,
+            "more than {COUNTED_ITEMS_MAX} items in one demo list"
+        );
+        match page.next_after {
+            Some(next_after) => after = Some(next_after),
+            None => return Ok(items),
         }
     }
 }

@@ -300,14 +300,9 @@ impl Market {
         .bind(now)
         .execute(tx.conn())
         .await;
-        if let Err(error) = inserted {
-            let error = kernel::StorageError::from(error);
-            return Err(if error.is_unique_violation() {
-                MarketError::invalid("slug", "taken", "another category has this slug")
-            } else {
-                error.into()
-            });
-        }
+        rows::unique_or(inserted, || {
+            MarketError::invalid("slug", "taken", "another category has this slug")
+        })?;
         tx.commit().await?;
         Ok(category)
     }

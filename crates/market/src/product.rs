@@ -195,6 +195,10 @@ pub(crate) fn check_product(tree: &CategoryTree, input: &ProductInput) -> Result
     }))
 }
 
+fn sku_taken() -> MarketError {
+    MarketError::invalid("sku", "taken", "another product of yours has this SKU")
+}
+
 pub(crate) const PRODUCT_COLUMNS: &str = "company_id, id, sku, category_id, title_zh, title_en, description, attributes, unit, moq, price_tiers, currency, lead_time_days, origin, available_quantity, images, status, published_at, created_at, updated_at";
 
 pub(crate) fn product(row: &AnyRow) -> Result<Product> {
@@ -261,14 +265,7 @@ pub(crate) async fn insert_product(
     .bind(now.micros())
     .execute(tx.conn())
     .await;
-    if let Err(error) = inserted {
-        let error = kernel::StorageError::from(error);
-        return Err(if error.is_unique_violation() {
-            MarketError::invalid("sku", "taken", "another product of yours has this SKU")
-        } else {
-            error.into()
-        });
-    }
+    rows::unique_or(inserted, sku_taken)?;
     announce(tx, company_id, id, status, now).await?;
     Ok(Product {
         id,
@@ -326,14 +323,7 @@ pub(crate) async fn rewrite_product(
     .bind(current.id)
     .execute(tx.conn())
     .await;
-    if let Err(error) = updated {
-        let error = kernel::StorageError::from(error);
-        return Err(if error.is_unique_violation() {
-            MarketError::invalid("sku", "taken", "another product of yours has this SKU")
-        } else {
-            error.into()
-        });
-    }
+    rows::unique_or(updated, sku_taken)?;
     announce(tx, current.company_id, current.id, current.status, now).await
 }
 

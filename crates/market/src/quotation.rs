@@ -197,14 +197,9 @@ impl Market {
         .bind(now.micros())
         .execute(tx.conn())
         .await;
-        if let Err(error) = inserted {
-            let error = kernel::StorageError::from(error);
-            return Err(if error.is_unique_violation() {
-                MarketError::Conflict("your company has already quoted on this request")
-            } else {
-                error.into()
-            });
-        }
+        rows::unique_or(inserted, || {
+            MarketError::Conflict("your company has already quoted on this request")
+        })?;
         let event = QuotationSent {
             quotation_id: id,
             rfq_id,

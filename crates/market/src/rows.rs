@@ -46,3 +46,19 @@ pub(crate) fn numbered_placeholders(first: usize, count: usize) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// A statement's result with a unique-key violation answered by `taken`,
+/// the business meaning of that key (a slug or SKU in use, a second quotation).
+pub(crate) fn unique_or<T>(
+    result: Result<T, sqlx::Error>,
+    taken: impl FnOnce() -> crate::MarketError,
+) -> Result<T, crate::MarketError> {
+    result.map_err(|error| {
+        let error = StorageError::from(error);
+        if error.is_unique_violation() {
+            taken()
+        } else {
+            error.into()
+        }
+    })
+}

@@ -17,33 +17,12 @@ mod requests;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::Context as _;
-use kernel::page::{Page, PageRequest};
 use kernel::{Actor, Role, Scope};
 
-use super::DEMO_COMPANIES;
+use super::{DEMO_COMPANIES, every_page};
 
 // The companies, by legal name as in `companies.rs`; a test checks every one.
-const HENGXIN_THERMOS: &str = "义乌市恒信保温杯有限公司";
-const HUAQIANG_XUNDA_ELECTRONICS: &str = "深圳市华强讯达电子有限公司";
-const HONGDA_TEXTILE: &str = "杭州萧山宏达纺织有限公司";
-const YONGHUA_PACKAGING: &str = "宁波甬华包装材料有限公司";
-const HUAMING_FURNITURE: &str = "佛山市顺德区华铭家具有限公司";
-const JINGTUO_MOULDS: &str = "东莞市精拓塑胶模具有限公司";
-const RUIBU_SHOES: &str = "温州市瑞步鞋业有限公司";
-const MINGXIANGYUAN_TEA: &str = "厦门茗香源茶业进出口有限公司";
-const HUAZHEN_MACHINE_PARTS: &str = "青岛华振机械配件有限公司";
-const MEIYAN_COSMETICS_PACKAGING: &str = "广州美妍化妆品包装有限公司";
-const JINXIU_SILK: &str = "苏州市吴江区锦绣丝绸有限公司";
-const XINGLE_TOYS: &str = "汕头市星乐玩具有限公司";
-const VOGEL_HAMBURG: &str = "Vogel Haushaltswaren GmbH";
-const VAN_DEN_BERG_ROTTERDAM: &str = "Van den Berg Groothandel B.V.";
-const MORETTI_MILANO: &str = "Tessuti Moretti S.r.l.";
-const NOWAK_WOLKA_KOSOWSKA: &str = "Nowak Dystrybucja Sp. z o.o.";
-const AL_NOOR_DUBAI: &str = "Al Noor General Trading L.L.C.";
-const PHUONG_NAM_GARMENT: &str = "Công ty TNHH May Mặc Phương Nam";
-const JAMBO_NAIROBI: &str = "Jambo Household Supplies Limited";
-const PACIFIC_CREST_LOS_ANGELES: &str = "Pacific Crest Home Goods LLC";
-const SINAR_JAYA_KUALA_LUMPUR: &str = "Sinar Jaya Distribution Sdn. Bhd.";
+use super::company_names::*;
 
 /// The suppliers the operator has checked already: the long-established ones,
 /// so that buyers see verified and unverified suppliers side by side.
@@ -60,9 +39,6 @@ const SECONDS_PER_DAY: i64 = 24 * 3600;
 /// Pictures drawn and uploaded at once: drawing and decoding are CPU work on
 /// blocking threads, so a few at a time use the cores without flooding them.
 const PICTURES_IN_FLIGHT_MAX: usize = 4;
-/// The most items read while counting one list; the demo makes far fewer, so
-/// reaching it means a bug, not a big catalog.
-const COUNTED_ITEMS_MAX: usize = 10_000;
 
 /// What a load of the demo catalog found and made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -457,29 +433,6 @@ async fn count_catalog(
     Ok(summary)
 }
 
-/// All items of a paginated list, up to [`COUNTED_ITEMS_MAX`].
-async fn every_page<T, Fetched>(
-    mut fetch_page: impl FnMut(PageRequest) -> Fetched,
-) -> anyhow::Result<Vec<T>>
-where
-    Fetched: std::future::Future<Output = market::Result<Page<T>>>,
-{
-    let mut items = Vec::new();
-    let mut after = None;
-    loop {
-        let page = fetch_page(PageRequest::new(after, Some(kernel::page::PAGE_SIZE_MAX))).await?;
-        items.extend(page.items);
-        anyhow::ensure!(
-            items.len() <= COUNTED_ITEMS_MAX,
-            "more than {COUNTED_ITEMS_MAX} items in one demo list"
-        );
-        match page.next_after {
-            Some(next_after) => after = Some(next_after),
-            None => return Ok(items),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -650,7 +603,7 @@ mod tests {
             .unwrap();
         assert!(market.storefront(hengxin.id).await.unwrap().verified);
         let on_sale = market
-            .published_products_of(hengxin.id, PageRequest::new(None, Some(200)))
+            .published_products_of(hengxin.id, kernel::PageRequest::new(None, Some(200)))
             .await
             .unwrap();
         assert!(

@@ -19,10 +19,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use kernel::page::{Page, PageRequest};
+use kernel::page::PageRequest;
 use kernel::{Actor, Clock as _, Currency, Money, Role, Scope};
 
-use super::{DEMO_COMPANIES, DemoCompany};
+use super::{DEMO_COMPANIES, DemoCompany, every_page};
 
 /// What a load of the demo money found and made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,9 +46,6 @@ const SECONDS_PER_DAY: i64 = 24 * 3600;
 const PLATFORM_FEE_BASIS_POINTS: i64 = 200;
 /// How long the sandbox bank takes to collect a top-up.
 const TOP_UP_COLLECTION_MINUTES: i64 = 35;
-/// The most items read while counting one list; the demo makes far fewer, so
-/// reaching it means a bug, not a big network.
-const COUNTED_ITEMS_MAX: usize = 10_000;
 
 mod history;
 
@@ -425,29 +422,6 @@ async fn count_money(
         escrows: escrow_ids.len(),
         created: 0,
     })
-}
-
-/// All items of a paginated list, up to [`COUNTED_ITEMS_MAX`].
-async fn every_page<T, Fetched>(
-    mut fetch_page: impl FnMut(PageRequest) -> Fetched,
-) -> anyhow::Result<Vec<T>>
-where
-    Fetched: std::future::Future<Output = pay::Result<Page<T>>>,
-{
-    let mut items = Vec::new();
-    let mut after = None;
-    loop {
-        let page = fetch_page(PageRequest::new(after, Some(kernel::page::PAGE_SIZE_MAX))).await?;
-        items.extend(page.items);
-        anyhow::ensure!(
-            items.len() <= COUNTED_ITEMS_MAX,
-            "more than {COUNTED_ITEMS_MAX} items in one demo list"
-        );
-        match page.next_after {
-            Some(next_after) => after = Some(next_after),
-            None => return Ok(items),
-        }
-    }
 }
 
 #[cfg(test)]
