@@ -9,9 +9,12 @@
 //! at all (see `highlight.rs`), but the index stays sane for anything that
 //! reads positions.
 
+use std::cell::RefCell;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, LazyLock};
 
 use jieba_rs::{Jieba, TokenizeMode};
+use lru::LruCache;
 use pinyin::ToPinyin;
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
@@ -109,33 +112,121 @@ impl TokenStream for JiebaTokenStream<'_> {
 
 /// Cuts `text` into word tokens with byte offsets, sorted by (start, end),
 /// dropping whitespace and punctuation.
+///
+/// A product's title is cut for four fields (title, body, suggestions,
+/// pinyin), and its words, attribute lines, stock phrases and company name
+/// recur in thousands of products; jieba was most of the indexing time in
+/// perf. jieba cuts runs of Chinese characters, Latin letters, digits and a
+/// few signs (`.-_%#&+`) each on its own, so a document is cut piece by
+/// piece between spaces and punctuation (the same tokens as the whole text;
+/// tested), and each thread keeps the words of its recent pieces. Queries
+/// are cut whole: they are short and seldom repeat.
 fn segment(jieba: &Jieba, text: &str, segmentation: Segmentation, output: &mut Vec<Token>) {
-    let mode = match segmentation {
-        Segmentation::Search => TokenizeMode::Search,
-        Segmentation::Default => TokenizeMode::Default,
-    };
+    let first = output.len();
+    match segmentation {
+        Segmentation::Default => push_words(&cut(jieba, text, TokenizeMode::Default), 0, output),
+        Segmentation::Search => RECENT_PIECES.with_borrow_mut(|recent| {
+            for (offset, piece) in pieces(text) {
+                if piece.len() <= CACHED_PIECE_BYTES_MAX {
+                    let words =
+                        recent.get_or_insert_ref(piece, || cut(jieba, piece, TokenizeMode::Search));
+                    push_words(words, offset, output);
+                } else {
+                    push_words(&cut(jieba, piece, TokenizeMode::Search), offset, output);
+                }
+            }
+        }),
+    }
+    for (position, token) in output[first..].iter_mut().enumerate() {
+        token.position = position;
+    }
+}
+
+/// Characters at which jieba always ends a run (none of them is in the runs
+/// it cuts as one): whitespace and common punctuation.
+#[rustfmt::skip]
+fn ends_a_run(character: char) -> bool {
+    character.is_whitespace()
+        || matches!(
+            character,
+            ',' | ';' | ':' | '!' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '"' | '\'' | '/'
+                | '|' | '*' | '=' | '<' | '>' | '，' | '。' | '、' | '；' | '：' | '！' | '？'
+                | '（' | '）' | '【' | '】' | '《' | '》' | '“' | '”' | '‘' | '’'
+        )
+}
+
+/// The non-empty pieces of `text` between run-ending characters, with their
+/// byte offsets.
+fn pieces(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    let mut boundaries = text
+        .char_indices()
+        .filter(|(_, character)| ends_a_run(*character))
+        .map(|(at, character)| (at, at + character.len_utf8()))
+        .chain(std::iter::once((text.len(), text.len())));
+    std::iter::from_fn(move || {
+        loop {
+            let (end, next_start) = boundaries.next()?;
+            let piece = (start, &text[start..end]);
+            start = next_start;
+            if !piece.1.is_empty() {
+                return Some(piece);
+            }
+        }
+    })
+}
+
+/// Pieces at most this long are kept in a thread's recent pieces.
+const CACHED_PIECE_BYTES_MAX: usize = 128;
+/// Recent pieces kept per thread: a megabyte or so at most.
+const CACHED_PIECES_MAX: usize = 4_096;
+
+thread_local! {
+    static RECENT_PIECES: RefCell<LruCache<String, Vec<Word>>> = RefCell::new(LruCache::new(
+        NonZeroUsize::new(CACHED_PIECES_MAX).expect("the cache holds pieces"),
+    ));
+}
+
+/// A word jieba cut out of a text, by byte offsets into it.
+#[derive(Debug, Clone)]
+struct Word {
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+/// The words of `text` with a letter or digit in them, sorted by (start,
+/// end) without repeats.
+fn cut(jieba: &Jieba, text: &str, mode: TokenizeMode) -> Vec<Word> {
     // jieba reports offsets in chars; tantivy wants bytes.
     let mut char_to_byte: Vec<usize> = text.char_indices().map(|(byte, _)| byte).collect();
     char_to_byte.push(text.len());
     // HMM off: unknown Chinese words become single characters on both the
     // document and the query side, which keeps the two consistent.
-    let mut words: Vec<(usize, usize, &str)> = jieba
+    let mut words: Vec<Word> = jieba
         .tokenize(text, mode, false)
         .into_iter()
         .filter(|word| word.word.chars().any(char::is_alphanumeric))
-        .map(|word| (char_to_byte[word.start], char_to_byte[word.end], word.word))
+        .map(|word| Word {
+            start: char_to_byte[word.start],
+            end: char_to_byte[word.end],
+            text: word.word.to_string(),
+        })
         .collect();
-    words.sort_by_key(|(start, end, _)| (*start, *end));
-    words.dedup_by_key(|(start, end, _)| (*start, *end));
-    for (position, (start, end, word)) in words.into_iter().enumerate() {
-        output.push(Token {
-            offset_from: start,
-            offset_to: end,
-            position,
-            text: word.to_string(),
-            position_length: 1,
-        });
-    }
+    words.sort_by_key(|word| (word.start, word.end));
+    words.dedup_by_key(|word| (word.start, word.end));
+    words
+}
+
+/// Appends `words` as tokens, their offsets moved by `offset`.
+fn push_words(words: &[Word], offset: usize, output: &mut Vec<Token>) {
+    output.extend(words.iter().map(|word| Token {
+        offset_from: word.start + offset,
+        offset_to: word.end + offset,
+        position: 0,
+        text: word.text.clone(),
+        position_length: 1,
+    }));
 }
 
 /// Registers the analyzers under the names the schemas use.
@@ -209,33 +300,40 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedToken> {
 /// and sub-word (保温杯 → "baowen baowenbei"), for the pinyin field.
 /// Words without any Chinese character are left out.
 pub fn pinyin_words(text: &str) -> String {
+    // Most English titles: nothing to cut.
+    if text.to_pinyin().all(|pinyin| pinyin.is_none()) {
+        return String::new();
+    }
     let mut tokens = Vec::new();
     segment(&JIEBA, text, Segmentation::Search, &mut tokens);
-    let mut output = String::new();
-    for token in tokens {
-        let mut word = String::new();
-        let mut has_chinese = false;
-        for (character, pinyin) in token.text.chars().zip(token.text.as_str().to_pinyin()) {
-            match pinyin {
-                Some(pinyin) => {
-                    has_chinese = true;
-                    word.push_str(pinyin.plain());
-                }
-                None => word.extend(character.to_lowercase()),
+    let words: Vec<String> = tokens
+        .iter()
+        .filter_map(|token| pinyin_of_word(&token.text))
+        .collect();
+    words.join(" ")
+}
+
+/// The pinyin of one word, syllables joined, other characters lowercased
+/// (蓝牙 → "lanya", T恤 → "txu"); `None` without any Chinese character.
+pub(crate) fn pinyin_of_word(word: &str) -> Option<String> {
+    let mut pinyin_word = String::new();
+    let mut has_chinese = false;
+    for (character, pinyin) in word.chars().zip(word.to_pinyin()) {
+        match pinyin {
+            Some(pinyin) => {
+                has_chinese = true;
+                pinyin_word.push_str(pinyin.plain());
             }
-        }
-        if has_chinese {
-            if !output.is_empty() {
-                output.push(' ');
-            }
-            output.push_str(&word);
+            None => pinyin_word.extend(character.to_lowercase()),
         }
     }
-    output
+    has_chinese.then_some(pinyin_word)
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn check(text: &str, expected_terms: &[&str]) {
@@ -274,5 +372,70 @@ mod tests {
     #[test]
     fn pinyin_is_joined_per_word() {
         assert_eq!(pinyin_words("蓝牙耳机 bluetooth"), "lanya erji");
+        assert_eq!(pinyin_words("纯棉T恤"), "chunmian txu");
+        assert_eq!(pinyin_words("Bluetooth earphones"), "");
+    }
+
+    /// Pieces of product text, with the awkward ones: mixed scripts, case
+    /// that lowercases to more characters, separators, an over-long word.
+    const PIECES: &[&str] = &[
+        "保温杯",
+        "不锈钢",
+        "蓝牙耳机",
+        "纯棉",
+        "T恤",
+        "充电宝",
+        "Bluetooth",
+        "Earphones",
+        "stainless",
+        "STEEL",
+        "running",
+        "500ml",
+        "10000mAh",
+        "ΣΑΣ",
+        "Straße",
+        "İstanbul",
+        " ",
+        "\n",
+        "\r\n",
+        "\r",
+        ",",
+        "，",
+        "。",
+        "!",
+        "-",
+        "_",
+        ".",
+        "x",
+        "Supercalifragilisticexpialidocious-and-then-some-more",
+    ];
+
+    proptest! {
+        /// Piece by piece, with recent pieces remembered, gives what jieba
+        /// gives for the whole text.
+        #[test]
+        fn documents_cut_piece_by_piece_as_a_whole(
+            texts in prop::collection::vec(
+                prop::collection::vec(prop::sample::select(PIECES), 0..16)
+                    .prop_map(|pieces| pieces.concat()),
+                1..4,
+            )
+        ) {
+            for text in &texts {
+                let mut by_line = Vec::new();
+                segment(&JIEBA, text, Segmentation::Search, &mut by_line);
+                let whole: Vec<(usize, usize, String, usize)> =
+                    cut(&JIEBA, text, TokenizeMode::Search)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(position, word)| (word.start, word.end, word.text, position))
+                        .collect();
+                let by_line: Vec<(usize, usize, String, usize)> = by_line
+                    .into_iter()
+                    .map(|token| (token.offset_from, token.offset_to, token.text, token.position))
+                    .collect();
+                prop_assert_eq!(by_line, whole);
+            }
+        }
     }
 }
