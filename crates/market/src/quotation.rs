@@ -2,6 +2,8 @@
 //! monthly quota; the buyer compares them side by side, accepts one (trade
 //! turns it into an order) or declines with a reason.
 
+use std::collections::HashMap;
+
 use kernel::db::Tx;
 use kernel::outbox;
 use kernel::{CompanyId, Currency, Page, PageRequest, Role, Scope, Timestamp};
@@ -14,7 +16,7 @@ use crate::events::{QuotationAccepted, QuotationDeclined, QuotationSent, RfqClos
 use crate::fields::{number_in, paragraphs, required_line};
 use crate::model::{
     PriceTier, QuotaStatus, Quotation, QuotationId, QuotationStatus, Rfq, RfqId, RfqStatus,
-    ShippingTerms,
+    ShippingTerms, Storefront,
 };
 use crate::price::{QUANTITY_MAX, validate_tiers};
 use crate::{Market, rows};
@@ -388,7 +390,57 @@ impl Market {
             used: used.unwrap_or(0),
         })
     }
+
+    /// The storefronts of `company_ids` with this month's quota use, for the
+    /// operator's list of suppliers; companies without a storefront yet are
+    /// left out. At most [`STANDINGS_MAX`] ids.
+    pub async fn supplier_standings(
+        &self,
+        company_ids: &[CompanyId],
+    ) -> Result<HashMap<CompanyId, (Storefront, QuotaStatus)>> {
+        if company_ids.len() > STANDINGS_MAX {
+            return Err(MarketError::invalid(
+                "company_ids",
+                "too_many",
+                format!("at most {STANDINGS_MAX} companies at once"),
+            ));
+        }
+        if company_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let storefronts = self.storefronts(company_ids).await?;
+        let month = quota_month(self.clock.now());
+        let sql = format!(
+            "SELECT company_id, used FROM market_quota_usage WHERE month = $1 AND company_id IN ({})",
+            rows::numbered_placeholders(2, company_ids.len())
+        );
+        let mut query = sqlx::query(&sql).bind(&month);
+        for id in company_ids {
+            query = query.bind(*id);
+        }
+        let mut used: HashMap<CompanyId, i64> = HashMap::new();
+        for row in query.fetch_all(self.db.reader()).await? {
+            used.insert(
+                CompanyId::from_raw(row.try_get("company_id")?),
+                row.try_get("used")?,
+            );
+        }
+        Ok(storefronts
+            .into_iter()
+            .map(|storefront| {
+                let status = QuotaStatus {
+                    month: month.clone(),
+                    quota: storefront.quotation_quota_monthly,
+                    used: used.get(&storefront.company_id).copied().unwrap_or(0),
+                };
+                (storefront.company_id, (storefront, status))
+            })
+            .collect())
+    }
 }
+
+/// Companies looked up at once by [`Market::supplier_standings`].
+pub const STANDINGS_MAX: usize = 100;
 
 use crate::rfq::may_buy;
 

@@ -161,6 +161,24 @@ impl Market {
         storefront(&row)
     }
 
+    /// The storefronts of `company_ids` that exist, in no particular order.
+    pub(crate) async fn storefronts(&self, company_ids: &[CompanyId]) -> Result<Vec<Storefront>> {
+        let sql = format!(
+            "SELECT {STOREFRONT_COLUMNS} FROM market_storefront WHERE company_id IN ({})",
+            rows::numbered_placeholders(1, company_ids.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in company_ids {
+            query = query.bind(*id);
+        }
+        query
+            .fetch_all(self.db.reader())
+            .await?
+            .iter()
+            .map(storefront)
+            .collect()
+    }
+
     pub async fn update_storefront(
         &self,
         scope: &Scope,

@@ -9,6 +9,7 @@ mod home;
 mod invitation;
 mod market;
 mod operator;
+mod operator_market;
 mod sandbox_bank;
 mod shell;
 mod staff;
@@ -65,6 +66,15 @@ pub fn router() -> Router<AppState> {
         .route("/invitations/{token}/accept", post(invitation::accept))
         .route("/operator", get(operator::show))
         .route("/operator/ledger", get(operator::ledger))
+        .route("/operator/market", get(operator_market::show))
+        .route(
+            "/operator/market/categories",
+            post(operator_market::create_category),
+        )
+        .route(
+            "/operator/market/companies/{company_id}",
+            post(operator_market::update_supplier),
+        )
         .route("/wallet", get(wallet::show))
         .route("/wallet/top-ups", post(wallet::top_up))
         .route("/wallet/withdrawals", post(wallet::withdraw))

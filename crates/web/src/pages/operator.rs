@@ -1,4 +1,4 @@
-//! The operator's overview of member companies.
+//! The operator's overview of member companies and the ledger report.
 
 use askama::Template;
 use axum::extract::State;
@@ -10,6 +10,15 @@ use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::pagination::{PageBody, PageQuery};
 use crate::state::AppState;
+
+/// Operator pages do not exist for anyone else: "not found", as the API says.
+pub fn require_operator(shell: &Shell) -> Result<(), ApiError> {
+    if shell.signed_in()?.user.is_operator {
+        Ok(())
+    } else {
+        Err(ApiError::not_found())
+    }
+}
 
 #[derive(Template)]
 #[template(path = "operator.html")]
@@ -25,10 +34,7 @@ pub async fn show(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Response {
     let result = async {
-        let user = shell.signed_in()?.user;
-        if !user.is_operator {
-            return Err(ApiError::not_found());
-        }
+        require_operator(&shell)?;
         let page: PageBody<Company> = state
             .identity
             .all_companies(query.to_request()?)
@@ -57,10 +63,7 @@ struct LedgerPage<'a> {
 /// Ledger totals per currency and the whole-ledger check.
 pub async fn ledger(State(state): State<AppState>, shell: Shell) -> Response {
     let result = async {
-        let user = shell.signed_in()?.user;
-        if !user.is_operator {
-            return Err(ApiError::not_found());
-        }
+        require_operator(&shell)?;
         crate::api::operator::ledger::report(&state).await
     }
     .await;

@@ -13,6 +13,7 @@ const ENGLISH: &str = "en";
 const CHINESE: &str = "zh-CN,zh;q=0.9";
 
 mod market;
+mod operator_market;
 mod wallet;
 
 /// A page as a browser got it.
@@ -150,6 +151,30 @@ async fn submit(
     let mut with_token = vec![("csrf_token", token.as_str())];
     with_token.extend_from_slice(fields);
     post(app, client, action, &with_token).await
+}
+
+/// A browser signed in as a newly created network operator.
+async fn operator_client(app: &TestApp) -> Client {
+    let operator = identity::NewUser {
+        email: "ops@hanse.test".into(),
+        password: PASSWORD.into(),
+        display_name: "Ops".into(),
+        mobile: None,
+        language: identity::Language::En,
+        time_zone: "UTC".into(),
+    };
+    app.identity.create_operator(&operator).await.unwrap();
+    let client = app.client();
+    let signed_in = submit(
+        app,
+        &client,
+        "/signin",
+        "/signin",
+        &[("email", "ops@hanse.test"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(signed_in.status, 303, "the operator signs in");
+    client
 }
 
 /// A JSON API call as `client`; the status and the body.
@@ -698,6 +723,8 @@ app_test!(
             "/account/sessions",
             "/companies/new",
             "/operator",
+            "/operator/ledger",
+            "/operator/market",
         ] {
             check_redirect(&app, &visitor, path, "/signin").await;
         }
@@ -721,12 +748,14 @@ app_test!(
             .add_staff(&owner, "clerk@hidden-ops.test", "sales")
             .await;
         for person in [&owner, &member] {
-            let page = get(&app, &person.client, "/operator").await;
-            page.assert_shows(404, &["Nothing found here."]);
-            assert!(
-                !page.html.contains("Member companies"),
-                "no operator content"
-            );
+            for path in ["/operator", "/operator/ledger", "/operator/market"] {
+                let page = get(&app, &person.client, path).await;
+                page.assert_shows(404, &["Nothing found here."]);
+                assert!(
+                    !page.html.contains("Member companies") && !page.html.contains("Suppliers"),
+                    "no operator content on {path}"
+                );
+            }
         }
         get(&app, &member.client, "/account/sessions")
             .await

@@ -12,6 +12,8 @@ mod search;
 mod sourcing;
 mod storefront;
 
+pub use rfqs::query_fields;
+
 use std::str::FromStr;
 
 use axum::Router;

@@ -4,7 +4,7 @@
 use web::app_test;
 use web::testing::TestApp;
 
-use super::{get, submit};
+use super::{get, operator_client, submit};
 
 /// The first `action` of a form whose path starts with `prefix` and ends with `suffix`.
 fn form_action(html: &str, prefix: &str, suffix: &str) -> String {
@@ -126,28 +126,7 @@ app_test!(
 app_test!(
     the_operator_sees_the_ledger_page,
     |app: TestApp| async move {
-        let operator = identity::NewUser {
-            email: "ops@hanse.test".into(),
-            password: "a long enough password".into(),
-            display_name: "Ops".into(),
-            mobile: None,
-            language: identity::Language::En,
-            time_zone: "UTC".into(),
-        };
-        app.identity.create_operator(&operator).await.unwrap();
-        let client = app.client();
-        let signed_in = submit(
-            &app,
-            &client,
-            "/signin",
-            "/signin",
-            &[
-                ("email", "ops@hanse.test"),
-                ("password", "a long enough password"),
-            ],
-        )
-        .await;
-        assert_eq!(signed_in.status, 303);
+        let client = operator_client(&app).await;
         get(&app, &client, "/operator/ledger")
             .await
             .assert_shows(200, &["Ledger", "The ledger balances"]);
