@@ -1,10 +1,12 @@
-//! The `hanse` command: serve, migrate, load the demo, show the configuration,
-//! create the first operator.
+//! The `hanse` command: serve, migrate, load the demo, rebuild the search
+//! index, import and export products, show the configuration, create the
+//! first operator.
 
 mod config;
 mod demo;
 mod logging;
 mod operator;
+mod products;
 mod reindex;
 mod serve;
 mod services;
@@ -72,10 +74,46 @@ enum Command {
         #[command(flatten)]
         storage: StorageFlags,
     },
+    /// Import or export a company's products as a CSV file in the product
+    /// import format, acting as one of its staff.
+    Products {
+        #[command(subcommand)]
+        command: ProductsCommand,
+    },
     /// Manage platform operator accounts.
     Operator {
         #[command(subcommand)]
         command: OperatorCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProductsCommand {
+    /// Import FILE into the catalog: new SKUs become products, known SKUs are
+    /// updated. A file with a bad row imports nothing and lists the rows.
+    Import {
+        /// The staff member acting (their role must allow catalog work).
+        #[arg(long = "as", value_name = "EMAIL")]
+        acting: String,
+        /// The company (com_...), when the staff member works for several.
+        #[arg(long)]
+        company: Option<String>,
+        file: PathBuf,
+        #[command(flatten)]
+        storage: StorageFlags,
+    },
+    /// Write the whole catalog to FILE, or to standard output.
+    Export {
+        /// The staff member acting.
+        #[arg(long = "as", value_name = "EMAIL")]
+        acting: String,
+        /// The company (com_...), when the staff member works for several.
+        #[arg(long)]
+        company: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        storage: StorageFlags,
     },
 }
 
@@ -170,6 +208,32 @@ async fn main() -> anyhow::Result<()> {
             let config = load_config(config_file, storage, None)?;
             print!("{config}");
             Ok(())
+        }
+        Command::Products {
+            command:
+                ProductsCommand::Import {
+                    acting,
+                    company,
+                    file,
+                    storage,
+                },
+        } => {
+            let config = load_config(config_file, storage, None)?;
+            logging::init(&config)?;
+            products::import(&config, &acting, company.as_deref(), &file).await
+        }
+        Command::Products {
+            command:
+                ProductsCommand::Export {
+                    acting,
+                    company,
+                    out,
+                    storage,
+                },
+        } => {
+            let config = load_config(config_file, storage, None)?;
+            logging::init(&config)?;
+            products::export(&config, &acting, company.as_deref(), out.as_deref()).await
         }
         Command::Operator {
             command:

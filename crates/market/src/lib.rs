@@ -30,6 +30,7 @@ pub use error::{MarketError, Result};
 pub use image_store::{IMAGE_BYTES_MAX, ImageSize, ImageStore};
 pub use model::*;
 pub use product::{ProductInput, may_edit_catalog};
+pub use product_csv::IMPORT_BYTES_MAX;
 pub use quotation::{QuotationInput, STANDINGS_MAX, may_quote};
 pub use rfq::{RfqInput, may_buy};
 pub use storefront::{StorefrontInput, StorefrontOpener, StorefrontSeed};

@@ -1,6 +1,7 @@
 //! The command line: configuration layering and its errors, `--version`,
-//! `operator create`, `migrate` and `demo` twice, and `serve` printing its
-//! address and stopping cleanly on SIGTERM.
+//! `operator create`, `migrate` and `demo` twice, `products export` and
+//! `import` on the demo, and `serve` printing its address and stopping
+//! cleanly on SIGTERM.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Output, Stdio};
@@ -143,6 +144,7 @@ fn migrate_demo_and_operator_on_a_fresh_directory() {
         second.contains("21 companies") && second.contains("(0 new)"),
         "the demo is idempotent: {second}"
     );
+    products_go_out_and_come_back(directory.path(), data);
 
     let mut child = hanse(directory.path())
         .args([
@@ -171,6 +173,90 @@ fn migrate_demo_and_operator_on_a_fresh_directory() {
             .0
             .contains("operator ops@hanse.example created")
     );
+}
+
+/// The demo supplier's catalog exported, a bad file refused with its rows
+/// listed and nothing changed, the export imported back with one new row.
+fn products_go_out_and_come_back(directory: &std::path::Path, data: &str) {
+    const SUPPLIER: &str = "chen.li@hengxin-thermos.demo";
+    let export = |file: &str| {
+        let output = hanse(directory)
+            .args([
+                "products",
+                "export",
+                "--as",
+                SUPPLIER,
+                "--out",
+                file,
+                "--data-dir",
+                data,
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", text(&output).1);
+        std::fs::read_to_string(directory.join(file)).unwrap()
+    };
+    let import = |file: &str| {
+        hanse(directory)
+            .args([
+                "products",
+                "import",
+                "--as",
+                SUPPLIER,
+                file,
+                "--data-dir",
+                data,
+            ])
+            .output()
+            .unwrap()
+    };
+    let catalog = export("catalog.csv");
+    assert!(catalog.starts_with("sku,title_zh,title_en,"), "{catalog}");
+    let rows = catalog
+        .lines()
+        .skip(1)
+        .filter(|line| line.starts_with("HX-"))
+        .count();
+    assert!(rows >= 10, "the demo supplier has a catalog: {catalog}");
+
+    let bad = format!(
+        "sku,title_zh,title_en,category,unit,moq,price_tiers,currency,status\n\
+         HX-NEW-1,新保温杯,New flask,vacuum-flasks,piece,many,1:12.50,CNY,published\n"
+    );
+    std::fs::write(directory.join("bad.csv"), bad).unwrap();
+    let refused = import("bad.csv");
+    let (_, stderr) = text(&refused);
+    assert!(!refused.status.success());
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    assert!(
+        stderr.contains("2\tHX-NEW-1\tmoq\t"),
+        "the row, SKU and field: {stderr}"
+    );
+    assert_eq!(
+        export("after-bad.csv"),
+        catalog,
+        "a refused file changes nothing"
+    );
+
+    // A row on one line (balanced quotes), its SKU replaced.
+    let row = catalog
+        .lines()
+        .find(|line| line.starts_with("HX-") && line.matches('"').count() % 2 == 0)
+        .unwrap();
+    let (_, rest) = row.split_once(',').unwrap();
+    std::fs::write(
+        directory.join("more.csv"),
+        format!("{catalog}HX-CLI-NEW,{rest}\n"),
+    )
+    .unwrap();
+    let imported = import("more.csv");
+    let (stdout, stderr) = text(&imported);
+    assert!(imported.status.success(), "{stderr}");
+    assert!(
+        stdout.contains(&format!("1 products created, {rows} updated")),
+        "{stdout}"
+    );
+    assert!(export("after.csv").contains("HX-CLI-NEW,"));
 }
 
 #[test]
