@@ -219,10 +219,8 @@ fn products_go_out_and_come_back(directory: &std::path::Path, data: &str) {
         .count();
     assert!(rows >= 10, "the demo supplier has a catalog: {catalog}");
 
-    let bad = format!(
-        "sku,title_zh,title_en,category,unit,moq,price_tiers,currency,status\n\
-         HX-NEW-1,新保温杯,New flask,vacuum-flasks,piece,many,1:12.50,CNY,published\n"
-    );
+    let bad = "sku,title_zh,title_en,category,unit,moq,price_tiers,currency,status\n\
+               HX-NEW-1,新保温杯,New flask,vacuum-flasks,piece,many,1:12.50,CNY,published\n";
     std::fs::write(directory.join("bad.csv"), bad).unwrap();
     let refused = import("bad.csv");
     let (_, stderr) = text(&refused);
