@@ -172,13 +172,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo { storage } => {
             let config = load_config(config_file, storage, None)?;
             logging::init(&config)?;
-            let db = services::open_database(&config).await?;
-            let services = services::build(
-                &config,
-                db.clone(),
-                &config.public_url(),
-                services::scratch_search_index()?,
-            )?;
+            let (db, services) = services::open_for_command(&config).await?;
             let (summary, money, catalog) = demo::load_network(&services).await?;
             println!(
                 "demo network: {} companies, {} people ({} new); {} wallets, {} escrows ({} new); \

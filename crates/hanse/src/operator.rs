@@ -27,13 +27,7 @@ fn read_password() -> anyhow::Result<String> {
 
 pub async fn create(config: &Config, email: &str, name: &str) -> anyhow::Result<()> {
     let password = read_password()?;
-    let db = services::open_database(config).await?;
-    let services = services::build(
-        config,
-        db.clone(),
-        &config.public_url(),
-        services::scratch_search_index()?,
-    )?;
+    let (db, services) = services::open_for_command(config).await?;
     let new_user = NewUser {
         email: email.to_owned(),
         password,

@@ -59,18 +59,6 @@ async fn scope_of(
     ))
 }
 
-async fn open(config: &Config) -> anyhow::Result<(kernel::Db, web::Services)> {
-    let db = services::open_database(config).await?;
-    // The running server's feed indexes the imported products from the outbox.
-    let services = services::build(
-        config,
-        db.clone(),
-        &config.public_url(),
-        services::scratch_search_index()?,
-    )?;
-    Ok((db, services))
-}
-
 pub async fn import(
     config: &Config,
     email: &str,
@@ -86,7 +74,7 @@ pub async fn import(
         market::IMPORT_BYTES_MAX / 1024 / 1024
     );
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let (db, services) = open(config).await?;
+    let (db, services) = services::open_for_command(config).await?;
     let scope = scope_of(&services, email, company).await?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} rows ({per_sec}, {eta} left)")
@@ -133,7 +121,7 @@ pub async fn export(
     company: Option<&str>,
     out: Option<&Path>,
 ) -> anyhow::Result<()> {
-    let (db, services) = open(config).await?;
+    let (db, services) = services::open_for_command(config).await?;
     let scope = scope_of(&services, email, company).await?;
     let exported = services.market.export_products(&scope).await;
     db.close().await;

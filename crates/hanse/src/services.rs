@@ -37,10 +37,15 @@ pub fn open_search_index(config: &Config) -> anyhow::Result<Arc<SearchIndexes>> 
     Ok(Arc::new(indexes))
 }
 
-/// A search index in memory, for commands that write but do not search:
-/// the server's own index catches up from the outbox when it starts.
-pub fn scratch_search_index() -> anyhow::Result<Arc<SearchIndexes>> {
-    Ok(Arc::new(SearchIndexes::in_memory()?))
+/// The database and the services for a command that writes but does not
+/// search (`demo`, `operator create`, `products`): the search index is a
+/// scratch one in memory, since the server's own index catches up from the
+/// outbox.
+pub async fn open_for_command(config: &Config) -> anyhow::Result<(Db, web::Services)> {
+    let db = open_database(config).await?;
+    let search = Arc::new(SearchIndexes::in_memory()?);
+    let services = build(config, db.clone(), &config.public_url(), search)?;
+    Ok((db, services))
 }
 
 /// The services; `public_url` is where links in mail point.
