@@ -112,6 +112,32 @@ impl TestApp {
             .expect("client")
     }
 
+    /// Creates the network operator `ops@hanse.test` and returns a client
+    /// signed in as them.
+    pub async fn sign_in_operator(&self) -> reqwest::Client {
+        let operator = identity::NewUser {
+            email: "ops@hanse.test".into(),
+            password: "a long enough password".into(),
+            display_name: "Ops".into(),
+            mobile: None,
+            language: identity::Language::En,
+            time_zone: "UTC".into(),
+        };
+        self.identity
+            .create_operator(&operator)
+            .await
+            .expect("create the operator");
+        let client = self.client();
+        let response = client
+            .post(self.url("/api/v1/auth/signin"))
+            .json(&json!({"email": "ops@hanse.test", "password": "a long enough password"}))
+            .send()
+            .await
+            .expect("signin request");
+        assert_eq!(response.status(), 200, "the operator signs in");
+        client
+    }
+
     /// Signs up a new person (not in any company) and returns their client.
     pub async fn sign_up(&self, email: &str) -> (reqwest::Client, UserId) {
         let client = self.client();

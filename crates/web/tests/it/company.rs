@@ -227,25 +227,7 @@ app_test!(
     |app: TestApp| async move {
         app.sign_up_company("Hengxin Thermos").await;
         app.sign_up_company("Huaqiang Xunda").await;
-        let operator = identity::NewUser {
-            email: "ops@hanse.test".into(),
-            password: "a long enough password".into(),
-            display_name: "Ops".into(),
-            mobile: None,
-            language: identity::Language::En,
-            time_zone: "UTC".into(),
-        };
-        app.identity.create_operator(&operator).await.unwrap();
-        let client = app.client();
-        let (status, _) = call(
-            &app,
-            &client,
-            Method::POST,
-            "/api/v1/auth/signin",
-            Some(json!({"email": "ops@hanse.test", "password": "a long enough password"})),
-        )
-        .await;
-        assert_eq!(status, 200);
+        let client = app.sign_in_operator().await;
         let (status, page) = call(
             &app,
             &client,

@@ -153,30 +153,6 @@ async fn submit(
     post(app, client, action, &with_token).await
 }
 
-/// A browser signed in as a newly created network operator.
-async fn operator_client(app: &TestApp) -> Client {
-    let operator = identity::NewUser {
-        email: "ops@hanse.test".into(),
-        password: PASSWORD.into(),
-        display_name: "Ops".into(),
-        mobile: None,
-        language: identity::Language::En,
-        time_zone: "UTC".into(),
-    };
-    app.identity.create_operator(&operator).await.unwrap();
-    let client = app.client();
-    let signed_in = submit(
-        app,
-        &client,
-        "/signin",
-        "/signin",
-        &[("email", "ops@hanse.test"), ("password", PASSWORD)],
-    )
-    .await;
-    assert_eq!(signed_in.status, 303, "the operator signs in");
-    client
-}
-
 /// A JSON API call as `client`; the status and the body.
 async fn api(
     app: &TestApp,

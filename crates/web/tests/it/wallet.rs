@@ -422,24 +422,7 @@ app_test!(the_operator_checks_the_ledger, |app: TestApp| async move {
     )
     .await;
     bank_settles(&app, &owner, true).await;
-    let operator = identity::NewUser {
-        email: "ops@hanse.test".into(),
-        password: "a long enough password".into(),
-        display_name: "Ops".into(),
-        mobile: None,
-        language: identity::Language::En,
-        time_zone: "UTC".into(),
-    };
-    app.identity.create_operator(&operator).await.unwrap();
-    let client = app.client();
-    call(
-        &app,
-        &client,
-        Method::POST,
-        "/api/v1/auth/signin",
-        Some(json!({"email": "ops@hanse.test", "password": "a long enough password"})),
-    )
-    .await;
+    let client = app.sign_in_operator().await;
     let (status, report) = call(&app, &client, Method::GET, "/api/v1/operator/ledger", None).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["balanced"], true);

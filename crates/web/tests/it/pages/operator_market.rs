@@ -6,7 +6,7 @@ use market::{AttributeKind, NewCategory};
 use web::app_test;
 use web::testing::TestApp;
 
-use super::{get, operator_client, post, submit};
+use super::{get, post, submit};
 
 const PAGE: &str = "/operator/market";
 
@@ -17,7 +17,7 @@ async fn category_count(app: &TestApp) -> usize {
 app_test!(
     the_operator_adds_categories_with_attributes,
     |app: TestApp| async move {
-        let client = operator_client(&app).await;
+        let client = app.sign_in_operator().await;
         get(&app, &client, PAGE)
             .await
             .assert_shows(200, &["Market settings", "Category tree", "Add a category"]);
@@ -96,7 +96,7 @@ app_test!(
 app_test!(
     a_bad_category_form_says_what_is_wrong_and_adds_nothing,
     |app: TestApp| async move {
-        let client = operator_client(&app).await;
+        let client = app.sign_in_operator().await;
         app.market
             .create_category(&NewCategory {
                 parent_id: None,
@@ -180,7 +180,7 @@ app_test!(
 app_test!(
     the_operator_verifies_a_supplier_and_sets_its_quota,
     |app: TestApp| async move {
-        let client = operator_client(&app).await;
+        let client = app.sign_in_operator().await;
         let supplier = app.sign_up_company("Hengxin Thermos").await;
         let page = get(&app, &client, PAGE).await;
         page.assert_shows(200, &["Hengxin Thermos", "0 / 30"]);

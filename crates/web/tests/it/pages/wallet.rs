@@ -4,7 +4,7 @@
 use web::app_test;
 use web::testing::TestApp;
 
-use super::{get, operator_client, submit};
+use super::{get, submit};
 
 /// The first `action` of a form whose path starts with `prefix` and ends with `suffix`.
 fn form_action(html: &str, prefix: &str, suffix: &str) -> String {
@@ -126,7 +126,7 @@ app_test!(
 app_test!(
     the_operator_sees_the_ledger_page,
     |app: TestApp| async move {
-        let client = operator_client(&app).await;
+        let client = app.sign_in_operator().await;
         get(&app, &client, "/operator/ledger")
             .await
             .assert_shows(200, &["Ledger", "The ledger balances"]);
