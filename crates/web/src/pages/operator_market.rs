@@ -283,19 +283,12 @@ pub async fn show(
     market_page(&state, &shell, cursor, None, None, notice).await
 }
 
-fn read_form(
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Result<FormFields, ApiError> {
-    form.map(|Form(fields)| FormFields(fields))
-        .map_err(|_| ApiError::new(ErrorCode::MalformedBody, "the form could not be read"))
-}
-
 pub async fn create_category(
     State(state): State<AppState>,
     shell: Shell,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let fields = match read_form(form) {
+    let fields = match FormFields::read(form) {
         Ok(fields) => fields,
         Err(error) => return error_response(&shell, error),
     };
@@ -321,7 +314,7 @@ pub async fn update_supplier(
     Path(company_id): Path<String>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let fields = match read_form(form) {
+    let fields = match FormFields::read(form) {
         Ok(fields) => fields,
         Err(error) => return error_response(&shell, error),
     };

@@ -19,6 +19,7 @@ use std::str::FromStr;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::multipart::{Multipart, MultipartError};
+use axum::extract::rejection::FormRejection;
 use axum::routing::{get, post};
 use kernel::{Currency, Money, Timestamp};
 use market::{Category, CategoryTree, PriceTier};
@@ -185,6 +186,14 @@ pub fn invalid(field: &str, reason: &str, detail: &str) -> ApiError {
 pub struct FormFields(pub Vec<(String, String)>);
 
 impl FormFields {
+    /// A posted form's fields; a body that is not a form is `malformed_body`.
+    pub fn read(
+        form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+    ) -> Result<FormFields, ApiError> {
+        form.map(|axum::Form(fields)| FormFields(fields))
+            .map_err(|_| ApiError::new(ErrorCode::MalformedBody, "the form could not be read"))
+    }
+
     /// The first value of `name`, trimmed; empty when absent.
     pub fn get(&self, name: &str) -> &str {
         self.0

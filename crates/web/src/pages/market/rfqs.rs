@@ -349,14 +349,9 @@ pub async fn send_quotation(
     Path(rfq_id): Path<String>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let fields = match form {
-        Ok(Form(fields)) => FormFields(fields),
-        Err(_) => {
-            return error_response(
-                &shell,
-                ApiError::new(ErrorCode::MalformedBody, "the form could not be read"),
-            );
-        }
+    let fields = match FormFields::read(form) {
+        Ok(fields) => fields,
+        Err(error) => return error_response(&shell, error),
     };
     let form = QuotationForm::from_fields(&fields);
     let result = async {
