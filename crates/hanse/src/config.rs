@@ -23,7 +23,14 @@ const KEYS: &[&str] = &[
     "smtp_url",
     "mail_from",
     "node_id",
+    "payment_providers",
+    "sandbox_webhook_secret",
+    "metrics_listen",
+    "metrics_token",
 ];
+
+/// The payment providers this build knows, by the name configuration uses.
+pub const KNOWN_PAYMENT_PROVIDERS: &[&str] = &[pay::sandbox::SANDBOX];
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +55,41 @@ struct Layered {
     smtp_url: Option<String>,
     mail_from: String,
     node_id: u16,
+    #[serde(deserialize_with = "names_or_list")]
+    payment_providers: Vec<String>,
+    sandbox_webhook_secret: Option<String>,
+    metrics_listen: Option<PortOrAddress>,
+    metrics_token: Option<String>,
+}
+
+/// `9464` (read as a number from the environment) or `127.0.0.1:9464`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+enum PortOrAddress {
+    Port(u16),
+    Address(String),
+}
+
+/// A list given as a TOML array, or in an environment variable as
+/// `sandbox` or `sandbox,other`.
+fn names_or_list<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NamesOrList {
+        List(Vec<String>),
+        Names(String),
+    }
+    Ok(match NamesOrList::deserialize(deserializer)? {
+        NamesOrList::List(list) => list,
+        NamesOrList::Names(names) => names
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 impl Default for Layered {
@@ -62,6 +104,10 @@ impl Default for Layered {
             smtp_url: None,
             mail_from: "Hanse <noreply@hanse.local>".to_owned(),
             node_id: 0,
+            payment_providers: Vec::new(),
+            sandbox_webhook_secret: None,
+            metrics_listen: None,
+            metrics_token: None,
         }
     }
 }
@@ -95,6 +141,18 @@ pub struct Config {
     pub mail_from: String,
     /// This process's node number (0-1023) in the ids it makes.
     pub node_id: u16,
+    /// The payment providers, first the one new top-ups and withdrawals use;
+    /// empty means no money comes in or goes out. `--demo` adds `sandbox`.
+    pub payment_providers: Vec<String>,
+    /// The secret the sandbox bank signs its webhooks with, the same on every
+    /// node of a network; required when `payment_providers` has `sandbox`,
+    /// except with `--demo`, which makes one at random.
+    pub sandbox_webhook_secret: Option<SecretString>,
+    /// A private address that serves `/metrics`, e.g. `127.0.0.1:9464`; a
+    /// bare port means 127.0.0.1. Off when absent.
+    pub metrics_listen: Option<SocketAddr>,
+    /// A bearer token that opens `/metrics` on the main address.
+    pub metrics_token: Option<SecretString>,
 }
 
 impl Config {
@@ -129,6 +187,26 @@ impl Config {
             .mail_from
             .parse::<lettre::message::Mailbox>()
             .context("invalid configuration: mail_from is not a mail address such as Hanse <noreply@example.com>")?;
+        check_payment_providers(&layered.payment_providers)?;
+        if let Some(secret) = &layered.sandbox_webhook_secret {
+            anyhow::ensure!(
+                secret.len() >= pay::sandbox::SECRET_BYTES_MIN,
+                "invalid configuration: sandbox_webhook_secret must be at least {} characters",
+                pay::sandbox::SECRET_BYTES_MIN
+            );
+        }
+        if let Some(token) = &layered.metrics_token {
+            anyhow::ensure!(
+                token.len() >= METRICS_TOKEN_CHARS_MIN
+                    && token.chars().all(|c| c.is_ascii_graphic()),
+                "invalid configuration: metrics_token must be at least {METRICS_TOKEN_CHARS_MIN} visible ASCII characters"
+            );
+        }
+        let metrics_listen = match &layered.metrics_listen {
+            None => None,
+            Some(PortOrAddress::Port(port)) => Some(SocketAddr::from(([127, 0, 0, 1], *port))),
+            Some(PortOrAddress::Address(text)) => Some(parse_metrics_listen(text)?),
+        };
         Ok(Config {
             listen: layered.listen,
             data_dir: layered.data_dir,
@@ -139,7 +217,37 @@ impl Config {
             smtp_url: layered.smtp_url.map(SecretString::from),
             mail_from: layered.mail_from,
             node_id: layered.node_id,
+            payment_providers: layered.payment_providers,
+            sandbox_webhook_secret: layered.sandbox_webhook_secret.map(SecretString::from),
+            metrics_listen,
+            metrics_token: layered.metrics_token.map(SecretString::from),
         })
+    }
+
+    /// The payment providers to start. `demo` (`serve --demo`) turns the
+    /// sandbox bank on, with a random secret of this process unless one is
+    /// configured; otherwise the sandbox needs its configured secret, since
+    /// other nodes must check the webhooks this one signs.
+    pub fn payment_settings(&self, demo: bool) -> anyhow::Result<web::PaymentSettings> {
+        let sandbox_on = demo
+            || self
+                .payment_providers
+                .iter()
+                .any(|name| name == pay::sandbox::SANDBOX);
+        if !sandbox_on {
+            return Ok(web::PaymentSettings::default());
+        }
+        match &self.sandbox_webhook_secret {
+            Some(secret) => Ok(web::PaymentSettings {
+                sandbox_secret: Some(secret.expose_secret().as_bytes().to_vec().into()),
+            }),
+            None if demo => Ok(web::PaymentSettings::random_sandbox()),
+            None => anyhow::bail!(
+                "invalid configuration: payment_providers has `sandbox`, so sandbox_webhook_secret \
+                 must be set (at least {} characters, the same on every node); only --demo makes a random one",
+                pay::sandbox::SECRET_BYTES_MIN
+            ),
+        }
     }
 
     pub fn public_url(&self) -> String {
@@ -154,6 +262,37 @@ impl Config {
             None => Ok(kernel::DbOptions::sqlite_in(&self.data_dir)?),
         }
     }
+}
+
+/// The shortest metrics token accepted: it guards a public address.
+const METRICS_TOKEN_CHARS_MIN: usize = 16;
+
+/// Every name known, none twice.
+fn check_payment_providers(names: &[String]) -> anyhow::Result<()> {
+    for (index, name) in names.iter().enumerate() {
+        anyhow::ensure!(
+            KNOWN_PAYMENT_PROVIDERS.contains(&name.as_str()),
+            "invalid configuration: payment_providers: `{name}` is not a known payment provider (known: {})",
+            KNOWN_PAYMENT_PROVIDERS.join(", ")
+        );
+        anyhow::ensure!(
+            !names[..index].contains(name),
+            "invalid configuration: payment_providers names `{name}` twice"
+        );
+    }
+    Ok(())
+}
+
+/// `127.0.0.1:9464`, or a bare port meaning 127.0.0.1.
+fn parse_metrics_listen(text: &str) -> anyhow::Result<SocketAddr> {
+    if let Ok(port) = text.parse::<u16>() {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    text.parse().map_err(|_| {
+        anyhow::anyhow!(
+            "invalid configuration: metrics_listen must be an address such as 127.0.0.1:9464, or a port"
+        )
+    })
 }
 
 /// Turns figment's errors into lines that name the key and where its value came
@@ -239,7 +378,28 @@ impl fmt::Display for Config {
             )?,
         }
         writeln!(f, "mail_from = {}", quoted(&self.mail_from))?;
-        writeln!(f, "node_id = {}", self.node_id)
+        writeln!(f, "node_id = {}", self.node_id)?;
+        let providers: Vec<String> = self
+            .payment_providers
+            .iter()
+            .map(|name| quoted(name))
+            .collect();
+        writeln!(f, "payment_providers = [{}]", providers.join(", "))?;
+        match &self.sandbox_webhook_secret {
+            Some(_) => writeln!(f, "sandbox_webhook_secret = \"[hidden]\"")?,
+            None => writeln!(f, "# sandbox_webhook_secret not set")?,
+        }
+        match &self.metrics_listen {
+            Some(address) => writeln!(f, "metrics_listen = {}", quoted(&address.to_string()))?,
+            None => writeln!(f, "# metrics_listen not set: no private metrics address")?,
+        }
+        match &self.metrics_token {
+            Some(_) => writeln!(f, "metrics_token = \"[hidden]\""),
+            None => writeln!(
+                f,
+                "# metrics_token not set: /metrics is not served on `listen`"
+            ),
+        }
     }
 }
 
@@ -252,6 +412,70 @@ impl fmt::Debug for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn config(providers: &[&str], secret: Option<&str>) -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            public_url: None,
+            log_format: LogFormat::Human,
+            log_level: "info".into(),
+            smtp_url: None,
+            mail_from: "Hanse <noreply@hanse.local>".into(),
+            node_id: 0,
+            payment_providers: providers.iter().map(|name| (*name).to_owned()).collect(),
+            sandbox_webhook_secret: secret.map(SecretString::from),
+            metrics_listen: None,
+            metrics_token: None,
+        }
+    }
+
+    #[test]
+    fn the_sandbox_is_on_only_where_asked_for() {
+        let secret = "a network-wide sandbox secret of 40 chars";
+        let sandbox = |settings: web::PaymentSettings| settings.sandbox_secret.is_some();
+        assert!(
+            !sandbox(config(&[], None).payment_settings(false).unwrap()),
+            "plain serve: no provider"
+        );
+        assert!(
+            sandbox(config(&[], None).payment_settings(true).unwrap()),
+            "--demo turns it on"
+        );
+        assert!(sandbox(
+            config(&["sandbox"], Some(secret))
+                .payment_settings(false)
+                .unwrap()
+        ));
+        assert!(
+            config(&["sandbox"], None).payment_settings(false).is_err(),
+            "no random secret outside the demo"
+        );
+        let configured = config(&["sandbox"], Some(secret))
+            .payment_settings(true)
+            .unwrap();
+        assert_eq!(
+            configured
+                .sandbox_secret
+                .map(|s| s.expose_secret().to_vec()),
+            Some(secret.as_bytes().to_vec()),
+            "a configured secret is used by the demo too"
+        );
+    }
+
+    #[test]
+    fn a_bare_metrics_port_is_on_localhost() {
+        assert_eq!(
+            parse_metrics_listen("9464").unwrap(),
+            SocketAddr::from(([127, 0, 0, 1], 9464))
+        );
+        assert_eq!(
+            parse_metrics_listen("0.0.0.0:9464").unwrap(),
+            SocketAddr::from(([0, 0, 0, 0], 9464))
+        );
+        assert!(parse_metrics_listen("everywhere").is_err());
+    }
 
     #[test]
     fn passwords_are_hidden() {

@@ -8,6 +8,7 @@ mod logging;
 mod operator;
 mod products;
 mod reindex;
+mod repair;
 mod serve;
 mod services;
 
@@ -84,6 +85,29 @@ enum Command {
     Operator {
         #[command(subcommand)]
         command: OperatorCommand,
+    },
+    /// Find and settle what a crash left half done.
+    Repair {
+        #[command(subcommand)]
+        command: RepairCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RepairCommand {
+    /// List withdrawals reserved but never settled, with what their provider
+    /// says; `--apply` settles each (paid out: completed; never received or
+    /// failed: the reservation goes back). Nothing is paid twice.
+    Withdrawals {
+        /// Only withdrawals made at least this many seconds ago; younger ones
+        /// may still be running in a server.
+        #[arg(long, value_name = "SECONDS", default_value_t = pay::repair::STUCK_AFTER_SECONDS_DEFAULT)]
+        older_than: i64,
+        /// Settle them, not only list them.
+        #[arg(long)]
+        apply: bool,
+        #[command(flatten)]
+        storage: StorageFlags,
     },
 }
 
@@ -240,6 +264,18 @@ async fn main() -> anyhow::Result<()> {
             let config = load_config(config_file, storage, None)?;
             logging::init(&config)?;
             operator::create(&config, &email, &name).await
+        }
+        Command::Repair {
+            command:
+                RepairCommand::Withdrawals {
+                    older_than,
+                    apply,
+                    storage,
+                },
+        } => {
+            let config = load_config(config_file, storage, None)?;
+            logging::init(&config)?;
+            repair::withdrawals(&config, older_than, apply).await
         }
     }
 }

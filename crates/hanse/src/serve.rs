@@ -2,11 +2,23 @@
 
 use std::io::Write as _;
 
+use anyhow::Context as _;
+
 use crate::config::Config;
 use crate::{demo, services};
 
 pub async fn run(config: Config, load_demo: bool) -> anyhow::Result<()> {
+    // Settings first: a bad one stops start-up before anything is bound or written.
+    let payments = config.payment_settings(load_demo)?;
     let listener = web::App::bind(config.listen).await?;
+    let metrics_listener = match config.metrics_listen {
+        Some(address) => Some(
+            web::App::bind(address)
+                .await
+                .with_context(|| format!("cannot listen on metrics_listen {address}"))?,
+        ),
+        None => None,
+    };
     // With port 0 the real port is known only now; links in mail must carry it.
     let public_url = config
         .public_url
@@ -21,7 +33,17 @@ pub async fn run(config: Config, load_demo: bool) -> anyhow::Result<()> {
         db.clone(),
         &public_url,
         services::open_search_index(&config)?,
+        payments,
     )?;
+    let providers = services.pay.providers().names();
+    if services.pay.is_test_money() {
+        tracing::warn!(
+            ?providers,
+            "the sandbox bank is on: the money in this network is test money"
+        );
+    } else if providers.is_empty() {
+        tracing::info!("no payment provider is configured: top-ups and withdrawals are refused");
+    }
     if load_demo {
         // Loaded before serving, while nothing else writes.
         let (summary, money, catalog) = demo::load_network(&services).await?;
@@ -36,9 +58,16 @@ pub async fn run(config: Config, load_demo: bool) -> anyhow::Result<()> {
             "demo network loaded"
         );
     }
-    let settings = web::WebSettings::new(public_url);
-    let app = web::App::build(settings, listener, services)?;
+    let mut settings = web::WebSettings::new(public_url);
+    settings.metrics_token = config.metrics_token.clone();
+    let mut app = web::App::build(settings, listener, services)?;
+    if let Some(listener) = metrics_listener {
+        app = app.with_metrics_listener(listener);
+    }
     let address = app.address();
+    if let Some(metrics) = app.metrics_address() {
+        println!("metrics on http://{metrics}/metrics");
+    }
     // The one line scripts wait for; with port 0 it carries the real port.
     println!("listening on http://{address}");
     if load_demo {

@@ -42,9 +42,18 @@ pub fn open_search_index(config: &Config) -> anyhow::Result<Arc<SearchIndexes>> 
 /// scratch one in memory, since the server's own index catches up from the
 /// outbox.
 pub async fn open_for_command(config: &Config) -> anyhow::Result<(Db, web::Services)> {
+    // No payment provider: these commands move no money in or out.
+    open_for_command_with(config, web::PaymentSettings::default()).await
+}
+
+/// As [`open_for_command`], with these payment providers.
+pub async fn open_for_command_with(
+    config: &Config,
+    payments: web::PaymentSettings,
+) -> anyhow::Result<(Db, web::Services)> {
     let db = open_database(config).await?;
     let search = Arc::new(SearchIndexes::in_memory()?);
-    let services = build(config, db.clone(), &config.public_url(), search)?;
+    let services = build(config, db.clone(), &config.public_url(), search, payments)?;
     Ok((db, services))
 }
 
@@ -54,6 +63,7 @@ pub fn build(
     db: Db,
     public_url: &str,
     search: Arc<SearchIndexes>,
+    payments: web::PaymentSettings,
 ) -> anyhow::Result<web::Services> {
     let from = config.mail_from.parse().context("mail_from")?;
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
@@ -64,7 +74,7 @@ pub fn build(
         ),
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    Ok(web::Services::new(
+    web::Services::new(
         db,
         clock,
         mailer,
@@ -74,5 +84,7 @@ pub fn build(
             images_dir: config.data_dir.join("images"),
             search,
         },
-    ))
+        payments,
+    )
+    .context("cannot start the payment providers")
 }

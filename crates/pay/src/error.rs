@@ -28,6 +28,9 @@ pub enum PayError {
     UnknownReference,
     #[error("the escrow is already {0}")]
     EscrowClosed(&'static str),
+    /// No payment provider is configured, so no money can come in or go out.
+    #[error("no payment provider is configured")]
+    NoProvider,
     #[error("the payment provider refused: {0}")]
     Provider(String),
     /// The ledger refused a transfer for a reason that is a bug, not input.

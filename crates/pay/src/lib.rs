@@ -9,6 +9,8 @@ pub mod error;
 mod escrow;
 mod model;
 pub mod provider;
+mod providers;
+pub mod repair;
 mod rows;
 pub mod sandbox;
 mod top_up;
@@ -26,7 +28,8 @@ pub use accounts::AccountKind;
 pub use bank_accounts::NewBankAccount;
 pub use error::{PayError, Result};
 pub use model::*;
-pub use provider::{PaymentProvider, WebhookEvent, WebhookKind};
+pub use provider::{PaymentProvider, ProviderStatus, WebhookEvent, WebhookKind};
+pub use providers::PaymentProviders;
 pub use sandbox::SandboxBank;
 pub use webhook::WebhookOutcome;
 
@@ -62,18 +65,17 @@ pub struct Pay {
     db: Db,
     clock: Arc<dyn Clock>,
     ledger: Ledger,
-    sandbox: Arc<SandboxBank>,
+    providers: PaymentProviders,
 }
 
 impl Pay {
-    /// The service with the built-in sandbox provider. A deployment with a
-    /// real provider adds it beside the sandbox.
-    pub fn new(db: Db, clock: Arc<dyn Clock>, ledger: Ledger, sandbox: Arc<SandboxBank>) -> Self {
+    /// The service over the configured payment providers.
+    pub fn new(db: Db, clock: Arc<dyn Clock>, ledger: Ledger, providers: PaymentProviders) -> Self {
         Pay {
             db,
             clock,
             ledger,
-            sandbox,
+            providers,
         }
     }
 
@@ -81,22 +83,29 @@ impl Pay {
         &self.ledger
     }
 
-    pub fn sandbox(&self) -> &SandboxBank {
-        &self.sandbox
+    /// The sandbox bank, when this deployment has it.
+    pub fn sandbox(&self) -> Option<&SandboxBank> {
+        self.providers.sandbox()
+    }
+
+    /// Whether the money this deployment takes in is test money: true when
+    /// the sandbox bank is one of its providers.
+    pub fn is_test_money(&self) -> bool {
+        self.providers.sandbox().is_some()
+    }
+
+    pub fn providers(&self) -> &PaymentProviders {
+        &self.providers
     }
 
     /// The provider with this name.
     fn provider(&self, name: &str) -> Result<&dyn PaymentProvider> {
-        if name == self.sandbox.name() {
-            Ok(self.sandbox.as_ref())
-        } else {
-            Err(PayError::NotFound("payment provider"))
-        }
+        self.providers.find(name)
     }
 
     /// The provider new top-ups and withdrawals go through.
-    fn default_provider(&self) -> &dyn PaymentProvider {
-        self.sandbox.as_ref()
+    fn default_provider(&self) -> Result<&dyn PaymentProvider> {
+        self.providers.default_provider()
     }
 
     /// Checks the whole ledger (for the operator).

@@ -46,6 +46,21 @@ pub trait PaymentProvider: Send + Sync {
     async fn start_payout(&self, request: PayoutRequest) -> Result<()>;
     /// The secret its webhooks are signed with.
     fn webhook_secret(&self) -> &[u8];
+    /// What the provider knows of the payout with Hanse's `reference`: the
+    /// operator's repair settles a withdrawal left stuck by a crash from this.
+    async fn payout_status(&self, reference: &str) -> Result<ProviderStatus>;
+}
+
+/// A payment's or payout's state as its provider reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderStatus {
+    /// The provider never received it.
+    Unknown,
+    /// Received, not yet done.
+    Pending,
+    Succeeded,
+    Failed,
 }
 
 /// What a provider tells Hanse, after its own format is translated.

@@ -11,15 +11,19 @@ use sqlx::any::AnyRow;
 use crate::error::{PayError, Result};
 use crate::model::{SandboxOperation, SandboxOperationId};
 use crate::provider::{
-    self, PaymentProvider, PaymentRequest, PayoutRequest, WebhookEvent, WebhookKind,
+    self, PaymentProvider, PaymentRequest, PayoutRequest, ProviderStatus, WebhookEvent, WebhookKind,
 };
 use crate::webhook::WebhookOutcome;
 use crate::{Pay, rows};
 
 pub const SANDBOX: &str = "sandbox";
 
-/// The simulated bank. Its webhook secret is made at start-up; only this
-/// process signs and checks sandbox webhooks.
+/// The shortest webhook secret the sandbox bank accepts from configuration.
+pub const SECRET_BYTES_MIN: usize = 32;
+
+/// The simulated bank. Its webhook secret comes from configuration, so every
+/// node of a network signs and checks the same way; only the demo makes one at
+/// random per process.
 pub struct SandboxBank {
     db: Db,
     clock: std::sync::Arc<dyn Clock>,
@@ -27,8 +31,23 @@ pub struct SandboxBank {
 }
 
 impl SandboxBank {
-    pub fn new(db: Db, clock: std::sync::Arc<dyn Clock>) -> Self {
-        let mut secret = vec![0_u8; 32];
+    /// The bank signing with `secret`, which must have at least
+    /// [`SECRET_BYTES_MIN`] bytes.
+    pub fn new(db: Db, clock: std::sync::Arc<dyn Clock>, secret: Vec<u8>) -> Result<Self> {
+        if secret.len() < SECRET_BYTES_MIN {
+            return Err(PayError::invalid(
+                "sandbox_webhook_secret",
+                "secret_too_short",
+                format!("the sandbox's webhook secret needs at least {SECRET_BYTES_MIN} bytes"),
+            ));
+        }
+        Ok(SandboxBank { db, clock, secret })
+    }
+
+    /// The bank with a random secret of this process alone: for the demo and
+    /// tests, where one process signs and checks.
+    pub fn with_random_secret(db: Db, clock: std::sync::Arc<dyn Clock>) -> Self {
+        let mut secret = vec![0_u8; SECRET_BYTES_MIN];
         rand::rngs::OsRng.fill_bytes(&mut secret);
         SandboxBank { db, clock, secret }
     }
@@ -96,6 +115,22 @@ impl PaymentProvider for SandboxBank {
     fn webhook_secret(&self) -> &[u8] {
         &self.secret
     }
+
+    /// From the bank's own records, as a real bank's status query would.
+    async fn payout_status(&self, reference: &str) -> Result<ProviderStatus> {
+        let status: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM pay_sandbox_operation WHERE kind = 'payout' AND reference = $1",
+        )
+        .bind(reference)
+        .fetch_optional(self.db.reader())
+        .await?;
+        Ok(match status.as_deref() {
+            None => ProviderStatus::Unknown,
+            Some("confirmed") => ProviderStatus::Succeeded,
+            Some("failed") => ProviderStatus::Failed,
+            Some(_) => ProviderStatus::Pending,
+        })
+    }
 }
 
 fn operation(row: &AnyRow) -> Result<SandboxOperation> {
@@ -137,12 +172,19 @@ impl SandboxViewer {
 }
 
 impl Pay {
+    /// The sandbox bank, or "not found" where it is not configured: a network
+    /// without it has no such bank to show or drive.
+    fn sandbox_bank(&self) -> Result<&SandboxBank> {
+        self.sandbox().ok_or(PayError::NotFound("sandbox bank"))
+    }
+
     /// Operations at the sandbox bank, newest first.
     pub async fn sandbox_operations(
         &self,
         viewer: SandboxViewer,
         page: PageRequest,
     ) -> Result<Page<SandboxOperation>> {
+        self.sandbox_bank()?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM pay_sandbox_operation
              WHERE ($1 = 0 OR company_id = $1) AND id < $2 ORDER BY id DESC LIMIT $3"
@@ -164,6 +206,7 @@ impl Pay {
         id: SandboxOperationId,
         confirm: bool,
     ) -> Result<SandboxOperation> {
+        let secret = self.sandbox_bank()?.webhook_secret().to_vec();
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM pay_sandbox_operation WHERE id = $1 AND ($2 = 0 OR company_id = $2)"))
             .bind(id)
             .bind(viewer.company().map_or(0, CompanyId::raw))
@@ -191,7 +234,7 @@ impl Pay {
         };
         let body =
             serde_json::to_vec(&event).map_err(|error| PayError::Provider(error.to_string()))?;
-        let signature = provider::sign(self.sandbox.webhook_secret(), self.clock.now(), &body);
+        let signature = provider::sign(&secret, self.clock.now(), &body);
         match self.handle_webhook(SANDBOX, &signature, &body).await? {
             WebhookOutcome::Applied | WebhookOutcome::AlreadyHandled => {}
         }

@@ -30,7 +30,7 @@ impl Pay {
             return Err(PayError::Forbidden);
         }
         check_amount(amount)?;
-        let provider = self.default_provider();
+        let provider = self.default_provider()?;
         let now = self.clock.now();
         let top_up = TopUp {
             id: TopUpId::new(),

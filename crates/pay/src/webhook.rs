@@ -132,14 +132,26 @@ impl Pay {
 
     async fn fail_top_up(&self, provider_name: &str, reference: &str) -> Result<()> {
         let row = sqlx::query(
-            "SELECT id FROM pay_top_up WHERE provider = $1 AND provider_reference = $2",
+            "SELECT id, transfer_id FROM pay_top_up WHERE provider = $1 AND provider_reference = $2",
         )
         .bind(provider_name)
         .bind(reference)
         .fetch_optional(self.db.reader())
         .await?
         .ok_or(PayError::UnknownReference)?;
-        self.set_top_up_status(row.try_get("id")?, "failed").await
+        // A success applied before a crash (the credit made, the status not
+        // yet written) outranks a later failure: the money did come in, so
+        // the top-up is succeeded, not failed.
+        let credit = TransferId::from_raw(row.try_get("transfer_id")?);
+        let credited = !self.ledger.lookup_transfers(&[credit]).await?.is_empty();
+        if credited {
+            tracing::warn!(
+                top_up.reference = reference,
+                "a failure reported after the credit was made; the top-up stays succeeded"
+            );
+        }
+        let status = if credited { "succeeded" } else { "failed" };
+        self.set_top_up_status(row.try_get("id")?, status).await
     }
 
     async fn set_top_up_status(&self, id: i64, status: &str) -> Result<()> {

@@ -44,11 +44,11 @@ impl Pay {
                 expected: bank_account.currency.code().to_owned(),
             });
         }
+        let provider = self.default_provider()?;
         let wallet = self
             .existing_wallet(scope.company_id(), amount.currency)
             .await?
             .ok_or(PayError::InsufficientFunds)?;
-        let provider = self.default_provider();
         let settlement = self
             .operator_account(
                 amount.currency,
@@ -111,8 +111,17 @@ impl Pay {
             }
             None => return Err(PayError::Provider("no answer from the ledger".into())),
         }
-        self.set_withdrawal_status(record.id, "requested", "pending")
-            .await?;
+        if !self
+            .set_withdrawal_status(record.id, "requested", "pending")
+            .await?
+        {
+            // An operator's repair took it meanwhile (it settles only old
+            // withdrawals, so this is a request that hung for minutes): the
+            // repair settles it; it must not also reach the provider.
+            return Err(PayError::Provider(
+                "the withdrawal was settled by a repair before it reached the provider".into(),
+            ));
+        }
 
         let request = PayoutRequest {
             company_id: scope.company_id(),
@@ -165,6 +174,20 @@ impl Pay {
         let settlement = self
             .operator_account(amount.currency, AccountKind::ProviderSettlement, &provider)
             .await?;
+        // The settlement may already be made (a crash before the status was
+        // written): it decides, whatever the provider says now, since the
+        // one settlement id can be a post or a void, never both.
+        let settle_id = TransferId::from_raw(row.try_get("settle_transfer_id")?);
+        if let Some((made, _)) = self.ledger.lookup_transfers(&[settle_id]).await?.first() {
+            let completed = made.flags.contains(TransferFlags::POST_PENDING);
+            self.set_withdrawal_status(
+                id,
+                "pending",
+                if completed { "completed" } else { "failed" },
+            )
+            .await?;
+            return Ok(());
+        }
         let flag = if completed {
             TransferFlags::POST_PENDING
         } else {
@@ -173,7 +196,7 @@ impl Pay {
         let settle = Transfer {
             pending_id: Some(TransferId::from_raw(row.try_get("hold_transfer_id")?)),
             ..Transfer::new(
-                TransferId::from_raw(row.try_get("settle_transfer_id")?),
+                settle_id,
                 wallet,
                 settlement,
                 amount.minor,

@@ -61,6 +61,36 @@ pub struct NodeFiles {
     pub search: Arc<market::search_feed::SearchIndexes>,
 }
 
+/// The payment providers to start, as configured.
+#[derive(Default)]
+pub struct PaymentSettings {
+    /// The sandbox bank's webhook secret; `None` means no sandbox bank, and
+    /// so no test money.
+    pub sandbox_secret: Option<secrecy::SecretSlice<u8>>,
+}
+
+impl PaymentSettings {
+    /// The sandbox bank with a secret of this process alone (demo and tests).
+    pub fn random_sandbox() -> Self {
+        let mut secret = vec![0_u8; pay::sandbox::SECRET_BYTES_MIN];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
+        PaymentSettings {
+            sandbox_secret: Some(secret.into()),
+        }
+    }
+
+    fn providers(self, db: &Db, clock: &Arc<dyn Clock>) -> pay::Result<pay::PaymentProviders> {
+        use secrecy::ExposeSecret;
+        let mut providers = pay::PaymentProviders::none();
+        if let Some(secret) = self.sandbox_secret {
+            let bank =
+                pay::SandboxBank::new(db.clone(), clock.clone(), secret.expose_secret().to_vec())?;
+            providers = providers.with_sandbox(Arc::new(bank));
+        }
+        Ok(providers)
+    }
+}
+
 impl Services {
     /// Every module's service over one database. Starts the ledger's
     /// group-commit writer, so it must run inside the Tokio runtime.
@@ -71,15 +101,17 @@ impl Services {
         hash_cost: identity::HashCost,
         public_url: String,
         files: NodeFiles,
-    ) -> Services {
+        payments: PaymentSettings,
+    ) -> pay::Result<Services> {
+        // Before the ledger's writer starts, so a refused setting leaves nothing running.
+        let providers = payments.providers(&db, &clock)?;
         let identity = Identity::new(db.clone(), clock.clone(), mailer, hash_cost, public_url);
         let ledger = ledger::Ledger::start(
             db.clone(),
             clock.clone(),
             ledger::GroupCommitOptions::default(),
         );
-        let sandbox = Arc::new(pay::SandboxBank::new(db.clone(), clock.clone()));
-        let pay = pay::Pay::new(db.clone(), clock.clone(), ledger, sandbox);
+        let pay = pay::Pay::new(db.clone(), clock.clone(), ledger, providers);
         let market = market::Market::new(
             db.clone(),
             clock.clone(),
@@ -87,14 +119,14 @@ impl Services {
             files.search.clone(),
         );
         let search_feed = market::search_feed::SearchFeed::new(db.clone(), files.search);
-        Services {
+        Ok(Services {
             db,
             clock,
             identity,
             pay,
             market,
             search_feed,
-        }
+        })
     }
 
     /// The outbox subscribers of every module.
@@ -106,6 +138,9 @@ impl Services {
 /// A bound, not yet serving, application.
 pub struct App {
     listener: TcpListener,
+    /// The private address `/metrics` is served on, when configured.
+    metrics_listener: Option<TcpListener>,
+    state: AppState,
     router: Router,
     address: SocketAddr,
     dispatcher: Dispatcher,
@@ -146,7 +181,9 @@ impl App {
         });
         Ok(App {
             listener,
-            router: router(state),
+            metrics_listener: None,
+            router: router(state.clone()),
+            state,
             address,
             dispatcher,
             search_feed,
@@ -158,6 +195,20 @@ impl App {
         self.address
     }
 
+    /// Serves `/metrics` (and nothing else) on `listener` too, without a token:
+    /// the address is one the operator keeps private, such as 127.0.0.1.
+    pub fn with_metrics_listener(mut self, listener: TcpListener) -> App {
+        self.metrics_listener = Some(listener);
+        self
+    }
+
+    /// The metrics address actually bound, when there is one.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|listener| listener.local_addr().ok())
+    }
+
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run(
         self,
@@ -165,7 +216,20 @@ impl App {
     ) -> std::io::Result<()> {
         let (stop_dispatcher, dispatcher_stopped) = tokio::sync::watch::channel(false);
         let feed = tokio::spawn(self.search_feed.run(dispatcher_stopped.clone()));
-        let dispatcher = tokio::spawn(self.dispatcher.run(dispatcher_stopped));
+        let dispatcher = tokio::spawn(self.dispatcher.run(dispatcher_stopped.clone()));
+        let metrics = self.metrics_listener.map(|listener| {
+            let router = Router::new()
+                .route("/metrics", get(observability::metrics))
+                .with_state(self.state.clone());
+            let mut stopped = dispatcher_stopped;
+            tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|stop| *stop).await;
+                    })
+                    .await
+            })
+        });
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -175,8 +239,30 @@ impl App {
         let _ = stop_dispatcher.send(true);
         let _ = dispatcher.await;
         let _ = feed.await;
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
         served
     }
+}
+
+/// The header every response carries while the sandbox bank is on, so an API
+/// client knows the money it sees is test money (pages show a banner).
+pub const TEST_MONEY_HEADER: &str = "hanse-test-money";
+
+async fn mark_test_money(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    if state.pay.is_test_money() {
+        response.headers_mut().insert(
+            HeaderName::from_static(TEST_MONEY_HEADER),
+            axum::http::HeaderValue::from_static("sandbox"),
+        );
+    }
+    response
 }
 
 /// The whole router: API, pages, health and metrics, with the layers every
@@ -197,8 +283,9 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router().layer(axum::middleware::from_fn_with_state(state.clone(), csrf::protect)))
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
-        .route("/metrics", get(observability::metrics))
+        .route("/metrics", get(observability::metrics_with_token))
         .layer(axum::middleware::from_fn_with_state(state.clone(), observability::record))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), mark_test_money))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

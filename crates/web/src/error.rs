@@ -52,6 +52,9 @@ pub enum ErrorCode {
     EscrowClosed,
     /// The payment provider refused or could not be reached.
     ProviderError,
+    /// This network has no payment provider configured, so no money can come
+    /// in or go out (its operator sets `payment_providers`).
+    NoPaymentProvider,
     /// Too many attempts; retry after the `Retry-After` seconds.
     RateLimited,
     /// The form's CSRF token is missing or wrong; reload the page.
@@ -88,9 +91,8 @@ impl ErrorCode {
             BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Unauthenticated | WrongCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | CsrfFailed => StatusCode::FORBIDDEN,
-            NoActiveCompany | InsufficientFunds | EscrowClosed | StateConflict | QuotaExhausted => {
-                StatusCode::CONFLICT
-            }
+            NoActiveCompany | InsufficientFunds | EscrowClosed | StateConflict | QuotaExhausted
+            | NoPaymentProvider => StatusCode::CONFLICT,
             ImportRejected => StatusCode::UNPROCESSABLE_ENTITY,
             CurrencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             InvalidSignature => StatusCode::UNAUTHORIZED,
@@ -300,6 +302,7 @@ impl From<pay::PayError> for ApiError {
             ),
             PayError::UnknownReference => (ErrorCode::UnknownReference, Some("reference")),
             PayError::EscrowClosed(_) => (ErrorCode::EscrowClosed, None),
+            PayError::NoProvider => (ErrorCode::NoPaymentProvider, None),
             PayError::Provider(cause) => {
                 tracing::warn!(error = %cause, "payment provider failed");
                 (ErrorCode::ProviderError, None)

@@ -125,6 +125,45 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// `/metrics` on the main address: only for a caller with the configured
+/// bearer token. Without a token configured the metrics are not served here
+/// at all (404), only on `metrics_listen` if that is set.
+pub async fn metrics_with_token(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use secrecy::ExposeSecret;
+    let Some(token) = &state.settings.metrics_token else {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    };
+    let offered = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    match offered {
+        Some(offered) if same_secret(offered, token.expose_secret()) => metrics(State(state)).await,
+        _ => (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\"")],
+            "the metrics need the configured bearer token\n",
+        )
+            .into_response(),
+    }
+}
+
+/// Compares two secrets in time that does not depend on where they differ:
+/// their SHA-256 digests are compared, which have equal length.
+fn same_secret(offered: &str, expected: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let (a, b) = (Sha256::digest(offered), Sha256::digest(expected));
+    a.iter()
+        .zip(b.iter())
+        .fold(0_u8, |diff, (x, y)| diff | (x ^ y))
+        == 0
+}
+
+/// The metrics, for the separate `metrics_listen` address (which the operator
+/// keeps private) and for a caller with the token.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     (
         [(

@@ -21,6 +21,9 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// The largest request body accepted.
     pub body_limit_bytes: usize,
+    /// With a token, `/metrics` on the main address answers a caller that
+    /// sends it as a bearer token; without one it answers there not at all.
+    pub metrics_token: Option<secrecy::SecretString>,
 }
 
 impl WebSettings {
@@ -30,6 +33,7 @@ impl WebSettings {
             public_url,
             secure_cookies,
             body_limit_bytes: 1024 * 1024,
+            metrics_token: None,
         }
     }
 }

@@ -17,6 +17,8 @@ use crate::{App, Services, WebSettings, migrations};
 /// A running Hanse for one test.
 pub struct TestApp {
     pub address: String,
+    /// The private metrics address, with `TestOptions::metrics_listener`.
+    pub metrics_address: Option<String>,
     pub engine: Engine,
     pub identity: Identity,
     pub pay: pay::Pay,
@@ -47,9 +49,34 @@ pub fn fresh_credit_code() -> String {
     format!("{body}{check}")
 }
 
+/// How a test's application is configured; the default is the sandbox bank
+/// on, metrics on no address.
+#[derive(Debug, Clone)]
+pub struct TestOptions {
+    pub sandbox: bool,
+    pub metrics_token: Option<String>,
+    /// Serve `/metrics` on a second, private port too.
+    pub metrics_listener: bool,
+}
+
+impl Default for TestOptions {
+    fn default() -> Self {
+        TestOptions {
+            sandbox: true,
+            metrics_token: None,
+            metrics_listener: false,
+        }
+    }
+}
+
 impl TestApp {
     /// Starts the application, or `None` for PostgreSQL when no server is set.
     pub async fn spawn(engine: Engine) -> Option<TestApp> {
+        TestApp::spawn_with(engine, TestOptions::default()).await
+    }
+
+    /// Starts the application configured by `options`.
+    pub async fn spawn_with(engine: Engine, options: TestOptions) -> Option<TestApp> {
         let test_db = TestDb::migrated(engine, &migrations()).await?;
         let listen: SocketAddr = "127.0.0.1:0".parse().expect("address");
         let listener = App::bind(listen).await.expect("bind");
@@ -76,17 +103,33 @@ impl TestApp {
                         .expect("search index"),
                 ),
             },
-        );
+            if options.sandbox {
+                crate::PaymentSettings::random_sandbox()
+            } else {
+                crate::PaymentSettings::default()
+            },
+        )
+        .expect("services");
         let identity = services.identity.clone();
         let pay = services.pay.clone();
         let market = services.market.clone();
-        let app = App::build(WebSettings::new(address.clone()), listener, services).expect("build");
+        let mut settings = WebSettings::new(address.clone());
+        settings.metrics_token = options.metrics_token.map(Into::into);
+        let mut app = App::build(settings, listener, services).expect("build");
+        if options.metrics_listener {
+            let private = App::bind(listen).await.expect("bind the metrics port");
+            app = app.with_metrics_listener(private);
+        }
+        let metrics_address = app
+            .metrics_address()
+            .map(|address| format!("http://{address}"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run(async {
             let _ = stopped.await;
         }));
         Some(TestApp {
             address,
+            metrics_address,
             engine,
             identity,
             pay,
@@ -320,17 +363,21 @@ impl Drop for TestApp {
     }
 }
 
-/// Runs an HTTP test once per engine: `app_test!(name, |app: TestApp| async move { ... })`.
+/// Runs an HTTP test once per engine: `app_test!(name, |app: TestApp| async move { ... })`,
+/// or with the application configured: `app_test!(name, TestOptions { .. }, |app| ...)`.
 #[macro_export]
 macro_rules! app_test {
     ($name:ident, $body:expr) => {
+        $crate::app_test!($name, $crate::testing::TestOptions::default(), $body);
+    };
+    ($name:ident, $options:expr, $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::testing::TestApp::spawn(kernel::Engine::Sqlite)
+                let app = $crate::testing::TestApp::spawn_with(kernel::Engine::Sqlite, $options)
                     .await
                     .expect("sqlite");
                 ($body)(app).await;
@@ -338,7 +385,8 @@ macro_rules! app_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                match $crate::testing::TestApp::spawn(kernel::Engine::Postgres).await {
+                match $crate::testing::TestApp::spawn_with(kernel::Engine::Postgres, $options).await
+                {
                     Some(app) => ($body)(app).await,
                     None => eprintln!(
                         "{} not set: PostgreSQL run not possible here",

@@ -105,6 +105,101 @@ fn a_bad_value_names_its_key() {
     );
 }
 
+/// `hanse config` (or `serve`) with these environment variables: success, stdout, stderr.
+fn run_with(
+    directory: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (bool, String, String) {
+    let mut command = hanse(directory);
+    command.args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().unwrap();
+    let (stdout, stderr) = text(&output);
+    (output.status.success(), stdout, stderr)
+}
+
+#[test]
+fn payment_providers_and_metrics_are_configured_and_checked() {
+    let directory = tempfile::tempdir().unwrap();
+    let secret = (
+        "HANSE_SANDBOX_WEBHOOK_SECRET",
+        "a network-wide sandbox secret of 40 chars",
+    );
+    let (ok, stdout, stderr) = run_with(
+        directory.path(),
+        &["config"],
+        &[
+            ("HANSE_PAYMENT_PROVIDERS", "sandbox"),
+            secret,
+            ("HANSE_METRICS_LISTEN", "9464"),
+            ("HANSE_METRICS_TOKEN", "metrics-token-1234567"),
+        ],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("payment_providers = [\"sandbox\"]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("sandbox_webhook_secret = \"[hidden]\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("metrics_listen = \"127.0.0.1:9464\""),
+        "a bare port is on 127.0.0.1:\n{stdout}"
+    );
+    assert!(stdout.contains("metrics_token = \"[hidden]\""), "{stdout}");
+    assert!(
+        !stdout.contains("network-wide") && !stdout.contains("metrics-token-1234567"),
+        "secrets hidden:\n{stdout}"
+    );
+
+    let (_, stdout, _) = run_with(directory.path(), &["config"], &[]);
+    assert!(
+        stdout.contains("payment_providers = []"),
+        "none by default:\n{stdout}"
+    );
+
+    for (env, key) in [
+        (
+            vec![("HANSE_PAYMENT_PROVIDERS", "paypal")],
+            "payment_providers",
+        ),
+        (
+            vec![("HANSE_PAYMENT_PROVIDERS", "sandbox,sandbox")],
+            "payment_providers",
+        ),
+        (
+            vec![("HANSE_SANDBOX_WEBHOOK_SECRET", "short")],
+            "sandbox_webhook_secret",
+        ),
+        (
+            vec![("HANSE_METRICS_LISTEN", "everywhere")],
+            "metrics_listen",
+        ),
+        (vec![("HANSE_METRICS_TOKEN", "short")], "metrics_token"),
+    ] {
+        let (ok, _, stderr) = run_with(directory.path(), &["config"], &env);
+        assert!(!ok && stderr.contains(key), "{env:?}: {stderr}");
+    }
+
+    // The sandbox outside the demo needs the network's secret; refused
+    // before anything is written.
+    let (ok, _, stderr) = run_with(
+        directory.path(),
+        &["serve", "--listen", "127.0.0.1:0", "--data-dir", "refused"],
+        &[("HANSE_PAYMENT_PROVIDERS", "sandbox")],
+    );
+    assert!(!ok && stderr.contains("sandbox_webhook_secret"), "{stderr}");
+    assert!(
+        !directory.path().join("refused").exists(),
+        "nothing written"
+    );
+}
+
 #[test]
 fn version_is_printed() {
     let directory = tempfile::tempdir().unwrap();

@@ -2,5 +2,7 @@
 //! escrow, and what is refused.
 
 mod escrow;
+mod providers;
+mod repair;
 mod support;
 mod wallet;

@@ -6,7 +6,7 @@ use kernel::{
     Actor, Clock, CompanyId, Currency, Db, ManualClock, Money, Role, Scope, SystemClock, UserId,
 };
 use ledger::{GroupCommitOptions, Ledger};
-use pay::{Pay, SandboxBank};
+use pay::{Pay, PaymentProviders, SandboxBank};
 
 pub fn migrations() -> Vec<kernel::migrate::Migration> {
     [
@@ -17,12 +17,24 @@ pub fn migrations() -> Vec<kernel::migrate::Migration> {
     .concat()
 }
 
+/// The service with the sandbox bank as its one provider.
 pub fn service(db: &Db) -> (Pay, Arc<ManualClock>) {
+    service_with(db, |db, clock| {
+        PaymentProviders::none()
+            .with_sandbox(Arc::new(SandboxBank::with_random_secret(db.clone(), clock)))
+    })
+}
+
+/// The service over the providers `providers` makes.
+pub fn service_with(
+    db: &Db,
+    providers: impl FnOnce(&Db, Arc<dyn Clock>) -> PaymentProviders,
+) -> (Pay, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(SystemClock.now()));
     let dyn_clock: Arc<dyn Clock> = clock.clone();
     let ledger = Ledger::start(db.clone(), dyn_clock.clone(), GroupCommitOptions::default());
-    let sandbox = Arc::new(SandboxBank::new(db.clone(), dyn_clock.clone()));
-    (Pay::new(db.clone(), dyn_clock, ledger, sandbox), clock)
+    let providers = providers(db, dyn_clock.clone());
+    (Pay::new(db.clone(), dyn_clock, ledger, providers), clock)
 }
 
 pub fn member(role: Role) -> Scope {

@@ -36,7 +36,11 @@ storage_test!(
             reference: top_up.id.to_string(),
         };
         let body = serde_json::to_vec(&event).unwrap();
-        let signature = sign(pay.sandbox().webhook_secret(), pay.ledger().now(), &body);
+        let signature = sign(
+            pay.sandbox().unwrap().webhook_secret(),
+            pay.ledger().now(),
+            &body,
+        );
         assert_eq!(
             pay.handle_webhook("sandbox", &signature, &body)
                 .await
@@ -55,7 +59,11 @@ storage_test!(
             ..event
         };
         let body = serde_json::to_vec(&again).unwrap();
-        let signature = sign(pay.sandbox().webhook_secret(), pay.ledger().now(), &body);
+        let signature = sign(
+            pay.sandbox().unwrap().webhook_secret(),
+            pay.ledger().now(),
+            &body,
+        );
         pay.handle_webhook("sandbox", &signature, &body)
             .await
             .unwrap();
@@ -83,13 +91,21 @@ storage_test!(
             pay.handle_webhook("sandbox", &forged, &body).await,
             Err(PayError::InvalidSignature)
         ));
-        let old = sign(pay.sandbox().webhook_secret(), pay.ledger().now(), &body);
+        let old = sign(
+            pay.sandbox().unwrap().webhook_secret(),
+            pay.ledger().now(),
+            &body,
+        );
         clock.advance_seconds(600);
         assert!(matches!(
             pay.handle_webhook("sandbox", &old, &body).await,
             Err(PayError::StaleWebhook)
         ));
-        let fresh = sign(pay.sandbox().webhook_secret(), pay.ledger().now(), &body);
+        let fresh = sign(
+            pay.sandbox().unwrap().webhook_secret(),
+            pay.ledger().now(),
+            &body,
+        );
         let mut tampered = body.clone();
         tampered[5] ^= 1;
         assert!(matches!(
@@ -105,7 +121,11 @@ storage_test!(
             ..event
         })
         .unwrap();
-        let signature = sign(pay.sandbox().webhook_secret(), pay.ledger().now(), &unknown);
+        let signature = sign(
+            pay.sandbox().unwrap().webhook_secret(),
+            pay.ledger().now(),
+            &unknown,
+        );
         assert!(matches!(
             pay.handle_webhook("sandbox", &signature, &unknown).await,
             Err(PayError::UnknownReference)

@@ -86,6 +86,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(company::api_keys::revoke))
         .routes(routes!(operator::companies::list))
         .routes(routes!(operator::ledger::show))
+        .routes(routes!(operator::repairs::list))
         .routes(routes!(api_wallet::balances::handler))
         .routes(routes!(api_wallet::statement::list))
         .routes(routes!(api_wallet::statement::csv))
@@ -169,6 +170,8 @@ fn money_moving_routes() -> OpenApiRouter<AppState> {
         // The sandbox bank's confirmation credits or pays out money too.
         .routes(routes!(sandbox_bank::confirm))
         .routes(routes!(sandbox_bank::fail))
+        // A repair posts or voids a withdrawal's reservation.
+        .routes(routes!(operator::repairs::repair))
         .route_layer(axum::middleware::from_fn(crate::idempotency::require_key))
 }
 

@@ -10,6 +10,7 @@ mod invitation;
 mod market;
 mod operator;
 mod operator_market;
+mod operator_repairs;
 mod sandbox_bank;
 mod shell;
 mod staff;
@@ -67,6 +68,11 @@ pub fn router() -> Router<AppState> {
         .route("/operator", get(operator::show))
         .route("/operator/ledger", get(operator::ledger))
         .route("/operator/market", get(operator_market::show))
+        .route("/operator/repairs", get(operator_repairs::show))
+        .route(
+            "/operator/repairs/withdrawals/{withdrawal_id}",
+            post(operator_repairs::repair),
+        )
         .route(
             "/operator/market/categories",
             post(operator_market::create_category),

@@ -51,6 +51,18 @@ impl Shell {
         self.language == Language::ZhCn
     }
 
+    /// Whether this network's money is test money (the sandbox bank is on):
+    /// every page then says so in a banner.
+    pub fn test_money(&self) -> bool {
+        self.state.pay.is_test_money()
+    }
+
+    /// Whether money can come in and go out at all: some payment provider is
+    /// configured.
+    pub fn has_payment_provider(&self) -> bool {
+        self.state.pay.providers().default_provider().is_ok()
+    }
+
     pub fn is_active(&self, company: &CompanyId) -> bool {
         self.active_company_id == Some(*company)
     }

@@ -7,6 +7,8 @@ mod idempotency;
 mod market;
 mod observability;
 mod pages;
+mod providers;
+mod repairs;
 mod support;
 mod tenancy;
 mod wallet;

@@ -6,28 +6,38 @@ use web::testing::TestApp;
 
 use crate::support::call;
 
-app_test!(health_ready_and_metrics_answer, |app: TestApp| async move {
-    let client = app.client();
-    let health = client.get(app.url("/healthz")).send().await.unwrap();
-    assert_eq!(health.status(), 200);
-    let ready = client.get(app.url("/readyz")).send().await.unwrap();
-    assert_eq!(ready.status(), 200, "migrated database: ready");
-    let metrics = client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        metrics.contains(
-            "hanse_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
-        ),
-        "{metrics}"
-    );
-    assert!(metrics.contains("hanse_http_request_duration_seconds_bucket"));
-});
+app_test!(
+    health_ready_and_metrics_answer,
+    web::testing::TestOptions {
+        metrics_listener: true,
+        ..Default::default()
+    },
+    |app: TestApp| async move {
+        let client = app.client();
+        let health = client.get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(health.status(), 200);
+        let ready = client.get(app.url("/readyz")).send().await.unwrap();
+        assert_eq!(ready.status(), 200, "migrated database: ready");
+        let metrics = client
+            .get(format!(
+                "{}/metrics",
+                app.metrics_address.as_deref().unwrap()
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            metrics.contains(
+                "hanse_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
+            ),
+            "{metrics}"
+        );
+        assert!(metrics.contains("hanse_http_request_duration_seconds_bucket"));
+    }
+);
 
 app_test!(
     every_response_carries_a_request_id,

@@ -63,6 +63,28 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
         None,
     )
     .await;
+    // A withdrawal of B's, paid for by the top-up once the bank confirms it.
+    let operation = operations["items"][0]["id"].as_str().unwrap();
+    let confirmed = owner
+        .client
+        .post(app.url(&format!(
+            "/api/v1/sandbox-bank/operations/{operation}/confirm"
+        )))
+        .header("Idempotency-Key", "beta-confirm")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), 200);
+    let withdrawal = owner
+        .client
+        .post(app.url("/api/v1/wallet/withdrawals"))
+        .header("Idempotency-Key", "beta-withdrawal")
+        .json(&json!({"bank_account_id": bank_account["id"], "amount": {"minor": 100, "currency": "CNY"}}))
+        .send()
+        .await
+        .unwrap();
+    let (status, withdrawal) = crate::support::read(withdrawal).await;
+    assert_eq!(status, 201, "{withdrawal}");
     let (_, staff_list) = call(
         app,
         &owner.client,
@@ -154,6 +176,10 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
         (
             "operation_id",
             operations["items"][0]["id"].as_str().unwrap().to_owned(),
+        ),
+        (
+            "withdrawal_id",
+            withdrawal["id"].as_str().unwrap().to_owned(),
         ),
     ]);
     let mut all_ids: Vec<String> = ids_by_parameter.values().cloned().collect();
@@ -323,7 +349,11 @@ app_test!(
                 assert!(!text.contains(id.as_str()), "{path} shows B's {id}");
             }
         }
-        for operator_only in ["/api/v1/operator/companies", "/api/v1/operator/ledger"] {
+        for operator_only in [
+            "/api/v1/operator/companies",
+            "/api/v1/operator/ledger",
+            "/api/v1/operator/repairs/withdrawals",
+        ] {
             let (status, _) = call(&app, &owner_a.client, Method::GET, operator_only, None).await;
             assert_eq!(status, 404, "{operator_only}");
         }

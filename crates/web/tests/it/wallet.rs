@@ -221,7 +221,7 @@ app_test!(
             None,
         );
         let stale = pay::provider::sign(
-            app.pay.sandbox().webhook_secret(),
+            app.pay.sandbox().unwrap().webhook_secret(),
             app.now().plus_seconds(-3_600),
             &body,
         );
@@ -238,7 +238,11 @@ app_test!(
         );
 
         use pay::PaymentProvider;
-        let signature = pay::provider::sign(app.pay.sandbox().webhook_secret(), app.now(), &body);
+        let signature = pay::provider::sign(
+            app.pay.sandbox().unwrap().webhook_secret(),
+            app.now(),
+            &body,
+        );
         let (status, answer) = read(
             deliver(Some(signature.clone()), body.clone())
                 .await

@@ -3,3 +3,4 @@
 pub mod companies;
 pub mod ledger;
 pub mod market;
+pub mod repairs;
