@@ -2,6 +2,7 @@
 //! subcommand drives one module through its real interface against a fresh
 //! database and prints human lines, then one JSON line for scripts.
 
+mod crash_bench;
 mod database;
 mod ledger_bench;
 mod report;
@@ -25,6 +26,10 @@ enum Command {
     /// Generates a bilingual product catalog, indexes it, then runs a mix of
     /// searches from concurrent clients.
     Search(search_bench::SearchBenchArgs),
+    /// Starts a real `hanse serve`, drives money work over HTTP, kills it with
+    /// SIGKILL at random moments and checks after each restart that nothing
+    /// acknowledged was lost and nothing is half applied.
+    Crash(crash_bench::CrashBenchArgs),
 }
 
 // The default multi-threaded runtime: clients, the group-commit writer and the
@@ -34,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Ledger(args) => ledger_bench::run(args).await,
+        Command::Crash(args) => crash_bench::run(args).await,
         // Search is synchronous and CPU-bound: it runs on its own threads.
         Command::Search(args) => {
             tokio::task::spawn_blocking(move || search_bench::run(args)).await?

@@ -198,8 +198,12 @@ impl Pay {
         Ok(Page::from_rows(items, page, |item| item.id.raw()))
     }
 
-    /// The bank confirms (or fails) an operation: it signs a webhook and
-    /// delivers it to Hanse's own webhook handling.
+    /// The bank confirms (or fails) an operation: it records its decision
+    /// first, as a real bank does, then signs a webhook and delivers it to
+    /// Hanse's own webhook handling. A crash between the two leaves the
+    /// decision; settling again the same way delivers the same event again
+    /// (its id is the operation's and the decision's), while the contrary
+    /// decision is refused, so the bank never says both.
     pub async fn sandbox_settle(
         &self,
         viewer: SandboxViewer,
@@ -207,14 +211,28 @@ impl Pay {
         confirm: bool,
     ) -> Result<SandboxOperation> {
         let secret = self.sandbox_bank()?.webhook_secret().to_vec();
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM pay_sandbox_operation WHERE id = $1 AND ($2 = 0 OR company_id = $2)"))
-            .bind(id)
-            .bind(viewer.company().map_or(0, CompanyId::raw))
-            .fetch_optional(self.db.reader())
-            .await?
-            .ok_or(PayError::NotFound("sandbox operation"))?;
-        let mut op = operation(&row)?;
-        if op.status != "pending" {
+        let find = || async {
+            let row = sqlx::query(&format!("SELECT {COLUMNS} FROM pay_sandbox_operation WHERE id = $1 AND ($2 = 0 OR company_id = $2)"))
+                .bind(id)
+                .bind(viewer.company().map_or(0, CompanyId::raw))
+                .fetch_optional(self.db.reader())
+                .await?
+                .ok_or(PayError::NotFound("sandbox operation"))?;
+            operation(&row)
+        };
+        let decided = if confirm { "confirmed" } else { "failed" };
+        let mut op = find().await?;
+        if op.status == "pending"
+            && !self
+                .transition("pay_sandbox_operation", id.raw(), "pending", decided)
+                .await?
+        {
+            // Another settlement decided meanwhile; its decision stands.
+            op = find().await?;
+        } else if op.status == "pending" {
+            op.status = decided.to_owned();
+        }
+        if op.status != decided {
             return Err(PayError::invalid(
                 "status",
                 "already_settled",
@@ -228,7 +246,7 @@ impl Pay {
             (_, false) => WebhookKind::PayoutFailed,
         };
         let event = WebhookEvent {
-            event_id: format!("evt_{}", SandboxOperationId::new()),
+            event_id: format!("evt_{id}_{decided}"),
             kind,
             reference: op.reference.clone(),
         };
@@ -238,10 +256,6 @@ impl Pay {
         match self.handle_webhook(SANDBOX, &signature, &body).await? {
             WebhookOutcome::Applied | WebhookOutcome::AlreadyHandled => {}
         }
-        let status = if confirm { "confirmed" } else { "failed" };
-        self.transition("pay_sandbox_operation", id.raw(), "pending", status)
-            .await?;
-        op.status = status.to_owned();
         Ok(op)
     }
 }

@@ -343,3 +343,52 @@ storage_test!(
         assert!(pay.check_ledger().await.unwrap().balanced());
     }
 );
+
+storage_test!(
+    the_bank_decides_before_it_tells_and_tells_again_when_asked,
+    migrations(),
+    |db: Db| async move {
+        let (pay, _) = service(&db);
+        let scope = member(Role::Owner);
+        let top_up = pay.start_top_up(&scope, cny(20)).await.unwrap();
+        let viewer = pay::sandbox::SandboxViewer::of(&scope);
+        let operation = pay
+            .sandbox_operations(viewer, kernel::PageRequest::first())
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        // Killed after the bank decided, before its notice arrived.
+        execute(
+            &db,
+            "UPDATE pay_sandbox_operation SET status = 'confirmed' WHERE reference = $1",
+            &top_up.id.to_string(),
+        )
+        .await;
+        assert_eq!(available(&pay, &scope, Currency::CNY).await, (0, 0));
+        assert!(
+            matches!(
+                pay.sandbox_settle(viewer, operation, false).await,
+                Err(PayError::Invalid {
+                    code: "already_settled",
+                    ..
+                })
+            ),
+            "the bank never says both"
+        );
+        pay.sandbox_settle(viewer, operation, true).await.unwrap();
+        assert_eq!(
+            available(&pay, &scope, Currency::CNY).await,
+            (2_000, 0),
+            "told again, credited once"
+        );
+        pay.sandbox_settle(viewer, operation, true).await.unwrap();
+        assert_eq!(available(&pay, &scope, Currency::CNY).await, (2_000, 0));
+        let top_ups = pay
+            .top_ups(&scope, kernel::PageRequest::first())
+            .await
+            .unwrap();
+        assert_eq!(top_ups.items[0].status, "succeeded");
+        assert!(pay.check_ledger().await.unwrap().balanced());
+    }
+);

@@ -1,0 +1,349 @@
+//! `hanse-bench crash`: the crash soak. Starts a real `hanse serve` on a fresh
+//! data directory, drives it over HTTP with concurrent money work, kills it
+//! with SIGKILL at a random moment, restarts it, and checks after every
+//! restart that nothing acknowledged was lost, nothing refused took effect,
+//! nothing is half applied, the ledger balances and every key replays its
+//! first answer. Stuck withdrawals are settled through the operator's repair.
+
+mod server;
+mod verify;
+mod workload;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::builder::RangedU64ValueParser;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::report::{LatencySummary, milliseconds};
+use server::ServerCommand;
+use workload::{Company, Operation, Outcome, REQUEST_TIMEOUT};
+
+const OPERATOR_EMAIL: &str = "operator@soak.test";
+const PASSWORD: &str = "soak-password-2026";
+/// The sandbox secret of the soak's network; configured, as a real one is.
+const SANDBOX_SECRET: &str = "the crash soak's sandbox secret, 32+ bytes";
+/// Violations printed in full; the rest are counted.
+const VIOLATIONS_SHOWN_MAX: usize = 20;
+
+#[derive(Debug, clap::Args)]
+pub struct CrashBenchArgs {
+    /// Kill-and-restart cycles.
+    #[arg(long, default_value_t = 20, value_parser = RangedU64ValueParser::<usize>::new().range(1..=100_000))]
+    cycles: usize,
+    /// Concurrent clients, one company each.
+    #[arg(long, default_value_t = 8, value_parser = RangedU64ValueParser::<usize>::new().range(1..=256))]
+    concurrency: usize,
+    /// The longest a cycle drives the server before the kill, in
+    /// milliseconds; each cycle draws its moment between 1 ms and this.
+    #[arg(long, default_value_t = 1_500, value_parser = RangedU64ValueParser::<u64>::new().range(1..=600_000))]
+    run_ms_max: u64,
+    /// The `hanse` binary [default: the one beside this hanse-bench].
+    #[arg(long, value_name = "FILE")]
+    hanse: Option<std::path::PathBuf>,
+    /// Run on PostgreSQL: a fresh database is created on this server and
+    /// dropped afterwards, e.g. postgres://postgres@127.0.0.1:5432/test
+    /// [default: SQLite in a temporary directory].
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+    /// Seed of the random kill moments and operations, to repeat a run.
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+/// The last line: one JSON object.
+#[derive(Debug, Serialize)]
+struct CrashSummary {
+    engine: &'static str,
+    cycles: usize,
+    concurrency: usize,
+    seed: u64,
+    operations_sent: usize,
+    acknowledged: usize,
+    refused: usize,
+    in_doubt_resolved: usize,
+    in_doubt_abandoned: usize,
+    lost: usize,
+    replays: usize,
+    repaired: usize,
+    healed: usize,
+    restart_p50_ms: f64,
+    restart_max_ms: f64,
+    request_p50_ms: f64,
+    request_p99_ms: f64,
+    elapsed_s: f64,
+}
+
+/// A fresh PostgreSQL database for the run, dropped at the end.
+struct FreshPostgres {
+    admin_url: String,
+    name: String,
+}
+
+impl FreshPostgres {
+    async fn create(admin_url: &str) -> anyhow::Result<(FreshPostgres, String)> {
+        let name = format!("hanse_crash_{:012x}", rand::random::<u64>() >> 16);
+        let admin = kernel::Db::connect(&kernel::DbOptions {
+            max_connections: 1,
+            ..kernel::DbOptions::new(admin_url)
+        })
+        .await
+        .context("cannot connect to PostgreSQL")?;
+        anyhow::ensure!(
+            admin.engine() == kernel::Engine::Postgres,
+            "--database-url must be a postgres:// URL"
+        );
+        kernel::sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(admin.reader())
+            .await?;
+        admin.close().await;
+        let url = match admin_url.rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => anyhow::bail!("--database-url names no database"),
+        };
+        Ok((
+            FreshPostgres {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+            url,
+        ))
+    }
+
+    async fn drop_database(self) -> anyhow::Result<()> {
+        let admin = kernel::Db::connect(&kernel::DbOptions {
+            max_connections: 1,
+            ..kernel::DbOptions::new(&self.admin_url)
+        })
+        .await?;
+        kernel::sqlx::query(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(admin.reader())
+        .await?;
+        admin.close().await;
+        Ok(())
+    }
+}
+
+fn client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_TIMEOUT)
+        .build()?)
+}
+
+async fn post_json(
+    client: &reqwest::Client,
+    url: &str,
+    body: serde_json::Value,
+) -> anyhow::Result<serde_json::Value> {
+    let response = client.post(url).json(&body).send().await?;
+    let status = response.status();
+    let text = response.text().await?;
+    anyhow::ensure!(status.is_success(), "POST {url}: {status} {text}");
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// Signs up one owner per company, registers the company and a bank account.
+async fn set_up_companies(base_url: &str, count: usize) -> anyhow::Result<Vec<Company>> {
+    let mut companies = Vec::with_capacity(count);
+    for index in 0..count {
+        let client = client()?;
+        let email = format!("owner{index}@soak.test");
+        post_json(
+            &client,
+            &format!("{base_url}/api/v1/auth/signup"),
+            json!({
+                "email": email, "password": PASSWORD, "display_name": format!("Owner {index}"),
+                "language": "en", "time_zone": "Europe/Berlin"
+            }),
+        )
+        .await?;
+        post_json(&client, &format!("{base_url}/api/v1/companies"), json!({
+            "legal_name": format!("Soak Handel {index} GmbH"), "country": "DE", "region": "Hamburg",
+            "city": "Hamburg", "address": format!("Speicherstadt {index}"), "industry": "wholesale_import_export",
+            "size": "10-49"
+        })).await?;
+        let account = post_json(&client, &format!("{base_url}/api/v1/wallet/bank-accounts"), json!({
+            "holder_name": format!("Soak Handel {index} GmbH"), "bank_name": "Hamburger Sparkasse",
+            "account_number": "DE89370400440532013000", "currency": workload::CURRENCY
+        })).await?;
+        companies.push(Company {
+            index,
+            client,
+            bank_account_id: account["id"]
+                .as_str()
+                .context("bank account id")?
+                .to_owned(),
+            next_sequence: 0,
+        });
+    }
+    Ok(companies)
+}
+
+pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
+    let seed = args.seed.unwrap_or_else(rand::random);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let data_dir = tempfile::Builder::new().prefix("hanse-crash-").tempdir()?;
+    let postgres = match &args.database_url {
+        Some(url) => Some(FreshPostgres::create(url).await?),
+        None => None,
+    };
+    let command = ServerCommand {
+        binary: match &args.hanse {
+            Some(path) => path.clone(),
+            None => server::sibling_binary()?,
+        },
+        data_dir: data_dir.path().to_path_buf(),
+        database_url: postgres.as_ref().map(|(_, url)| url.clone()),
+        sandbox_secret: SANDBOX_SECRET.to_owned(),
+    };
+    let engine = if postgres.is_some() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    println!(
+        "crash soak: {} cycles, {} clients, {engine}, seed {seed}, {}",
+        args.cycles,
+        args.concurrency,
+        command.binary.display()
+    );
+
+    let started = Instant::now();
+    let mut server = command.start()?;
+    command.create_operator(OPERATOR_EMAIL, PASSWORD)?;
+    let operator = client()?;
+    post_json(
+        &operator,
+        &format!("{}/api/v1/auth/signin", server.base_url),
+        json!({"email": OPERATOR_EMAIL, "password": PASSWORD}),
+    )
+    .await?;
+    let companies = set_up_companies(&server.base_url, args.concurrency).await?;
+    let companies: Vec<Arc<Mutex<Company>>> = companies
+        .into_iter()
+        .map(|c| Arc::new(Mutex::new(c)))
+        .collect();
+
+    let mut log: Vec<Operation> = Vec::new();
+    let mut findings = verify::Findings::default();
+    let mut restarts = Vec::with_capacity(args.cycles);
+    for cycle in 0..args.cycles {
+        let stop = Arc::new(AtomicBool::new(false));
+        let cycle_log = Arc::new(Mutex::new(Vec::new()));
+        let workers: Vec<_> = companies
+            .iter()
+            .map(|company| {
+                tokio::spawn(workload::drive(
+                    company.clone(),
+                    server.base_url.clone(),
+                    cycle,
+                    rng.r#gen(),
+                    stop.clone(),
+                    cycle_log.clone(),
+                ))
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(rng.gen_range(1..=args.run_ms_max))).await;
+        server.kill()?;
+        stop.store(true, Ordering::Relaxed);
+        for worker in workers {
+            worker.await?;
+        }
+        log.append(&mut cycle_log.lock().expect("log"));
+
+        server = command.start()?;
+        restarts.push(server.started_in);
+        let snapshot: Vec<Company> = companies
+            .iter()
+            .map(|c| {
+                let c = c.lock().expect("company");
+                Company {
+                    index: c.index,
+                    client: c.client.clone(),
+                    bank_account_id: c.bank_account_id.clone(),
+                    next_sequence: c.next_sequence,
+                }
+            })
+            .collect();
+        let base_url = server.base_url.clone();
+        verify::resolve_in_doubt(&snapshot, &base_url, &mut log, &mut findings).await?;
+        verify::repair(&operator, &base_url, cycle, &mut findings).await?;
+        verify::heal(&snapshot, &base_url, cycle, &mut log, &mut findings).await?;
+        verify::check(&snapshot, &operator, &base_url, cycle, &log, &mut findings).await?;
+        let sent_this_cycle = log.iter().filter(|op| op.cycle == cycle).count();
+        println!(
+            "cycle {cycle:>5}: {sent_this_cycle:>4} operations, restart {:.0} ms, violations so far {}",
+            milliseconds(server.started_in),
+            findings.violations.len()
+        );
+    }
+    server.stop()?;
+    if let Some((postgres, _)) = postgres {
+        postgres.drop_database().await?;
+    }
+
+    let acknowledged = log.iter().filter(|op| op.succeeded()).count();
+    let refused = log
+        .iter()
+        .filter(|op| op.answer().is_some() && !op.succeeded())
+        .count();
+    let latencies = LatencySummary::from_samples(
+        log.iter()
+            .filter(|op| matches!(op.outcome, Outcome::Answered(_)))
+            .map(|op| op.latency)
+            .collect(),
+    );
+    let restart = LatencySummary::from_samples(restarts);
+    for violation in findings.violations.iter().take(VIOLATIONS_SHOWN_MAX) {
+        println!("LOST: {violation}");
+    }
+    let summary = CrashSummary {
+        engine,
+        cycles: args.cycles,
+        concurrency: args.concurrency,
+        seed,
+        operations_sent: log.len(),
+        acknowledged,
+        refused,
+        in_doubt_resolved: findings.resolved_in_doubt,
+        in_doubt_abandoned: findings.abandoned,
+        lost: findings.violations.len(),
+        replays: findings.replays,
+        repaired: findings.repaired,
+        healed: findings.healed,
+        restart_p50_ms: restart.p50_ms,
+        restart_max_ms: restart.max_ms,
+        request_p50_ms: latencies.p50_ms,
+        request_p99_ms: latencies.p99_ms,
+        elapsed_s: started.elapsed().as_secs_f64(),
+    };
+    println!(
+        "{} cycles: {} operations sent, {} acknowledged, {} refused, {} in doubt resolved, {} in doubt for good; \
+         {} replays, {} withdrawals repaired; lost {}",
+        summary.cycles,
+        summary.operations_sent,
+        summary.acknowledged,
+        summary.refused,
+        summary.in_doubt_resolved,
+        summary.in_doubt_abandoned,
+        summary.replays,
+        summary.repaired,
+        summary.lost
+    );
+    println!("{}", serde_json::to_string(&summary)?);
+    anyhow::ensure!(
+        summary.lost == 0,
+        "{} violations: acknowledged work was lost or half applied",
+        summary.lost
+    );
+    Ok(())
+}
