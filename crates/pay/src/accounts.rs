@@ -67,17 +67,9 @@ impl Pay {
         company: CompanyId,
         currency: Currency,
     ) -> Result<AccountId> {
-        let existing = sqlx::query(
-            "SELECT account_id FROM pay_wallet WHERE company_id = $1 AND currency = $2",
-        )
-        .bind(company)
-        .bind(currency.code())
-        .fetch_optional(self.db.reader())
-        .await?;
-        if let Some(row) = existing {
-            return Ok(AccountId::from_raw(row.try_get("account_id")?));
+        if let Some(account) = self.existing_wallet(company, currency).await? {
+            return Ok(account);
         }
-        let proposed = AccountId::new();
         let mut tx = self.db.begin().await?;
         sqlx::query(
             "INSERT INTO pay_wallet (company_id, currency, account_id, created_at, updated_at)
@@ -85,42 +77,37 @@ impl Pay {
         )
         .bind(company)
         .bind(currency.code())
-        .bind(proposed.raw())
+        .bind(AccountId::new().raw())
         .bind(self.clock.now().micros())
         .execute(tx.conn())
         .await?;
-        let row = sqlx::query(
-            "SELECT account_id FROM pay_wallet WHERE company_id = $1 AND currency = $2",
-        )
-        .bind(company)
-        .bind(currency.code())
-        .fetch_one(tx.conn())
-        .await?;
         tx.commit().await?;
-        let account_id = AccountId::from_raw(row.try_get("account_id")?);
-        // The mapping is committed first; creating the ledger account is
-        // idempotent, so an interruption between the two heals on next use.
-        self.ensure_ledger_account(account_id, currency, AccountKind::Wallet, Some(company))
-            .await?;
-        Ok(account_id)
+        self.existing_wallet(company, currency)
+            .await?
+            .ok_or(PayError::NotFound("wallet"))
     }
 
-    /// The company's wallet account if it has one.
+    /// The company's wallet account if it has one, its ledger account made.
     pub(crate) async fn existing_wallet(
         &self,
         company: CompanyId,
         currency: Currency,
     ) -> Result<Option<AccountId>> {
         let row = sqlx::query(
-            "SELECT account_id FROM pay_wallet WHERE company_id = $1 AND currency = $2",
+            "SELECT account_id, ledger_account_made FROM pay_wallet WHERE company_id = $1 AND currency = $2",
         )
         .bind(company)
         .bind(currency.code())
         .fetch_optional(self.db.reader())
         .await?;
-        Ok(row
-            .map(|row| row.try_get("account_id").map(AccountId::from_raw))
-            .transpose()?)
+        let Some(row) = row else { return Ok(None) };
+        let account = AccountId::from_raw(row.try_get("account_id")?);
+        if row.try_get::<i64, _>("ledger_account_made")? == 0 {
+            self.ensure_ledger_account(account, currency, AccountKind::Wallet, Some(company))
+                .await?;
+            self.mark_made("pay_wallet", account).await?;
+        }
+        Ok(Some(account))
     }
 
     /// An operator account of `kind` in `currency` (for settlement: at `provider`).
@@ -130,15 +117,11 @@ impl Pay {
         kind: AccountKind,
         provider: &str,
     ) -> Result<AccountId> {
-        let select = "SELECT account_id FROM pay_operator_account WHERE currency = $1 AND kind = $2 AND provider = $3";
-        let existing = sqlx::query(select)
-            .bind(currency.code())
-            .bind(kind.name())
-            .bind(provider)
-            .fetch_optional(self.db.reader())
-            .await?;
-        if let Some(row) = existing {
-            return Ok(AccountId::from_raw(row.try_get("account_id")?));
+        if let Some(account) = self
+            .existing_operator_account(currency, kind, provider)
+            .await?
+        {
+            return Ok(account);
         }
         let mut tx = self.db.begin().await?;
         sqlx::query(
@@ -152,17 +135,50 @@ impl Pay {
         .bind(self.clock.now().micros())
         .execute(tx.conn())
         .await?;
-        let row = sqlx::query(select)
-            .bind(currency.code())
-            .bind(kind.name())
-            .bind(provider)
-            .fetch_one(tx.conn())
-            .await?;
         tx.commit().await?;
-        let account_id = AccountId::from_raw(row.try_get("account_id")?);
-        self.ensure_ledger_account(account_id, currency, kind, None)
-            .await?;
-        Ok(account_id)
+        self.existing_operator_account(currency, kind, provider)
+            .await?
+            .ok_or(PayError::NotFound("operator account"))
+    }
+
+    async fn existing_operator_account(
+        &self,
+        currency: Currency,
+        kind: AccountKind,
+        provider: &str,
+    ) -> Result<Option<AccountId>> {
+        let row = sqlx::query(
+            "SELECT account_id, ledger_account_made FROM pay_operator_account WHERE currency = $1 AND kind = $2 AND provider = $3",
+        )
+        .bind(currency.code())
+        .bind(kind.name())
+        .bind(provider)
+        .fetch_optional(self.db.reader())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let account = AccountId::from_raw(row.try_get("account_id")?);
+        if row.try_get::<i64, _>("ledger_account_made")? == 0 {
+            self.ensure_ledger_account(account, currency, kind, None)
+                .await?;
+            self.mark_made("pay_operator_account", account).await?;
+        }
+        Ok(Some(account))
+    }
+
+    /// Records that the mapping's ledger account exists. The mapping commits
+    /// before the account is created, so a crash between the two leaves 0,
+    /// and the next use creates the account (idempotently) first.
+    async fn mark_made(&self, table: &'static str, account: AccountId) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        sqlx::query(&format!(
+            "UPDATE {table} SET ledger_account_made = 1, updated_at = $1 WHERE account_id = $2"
+        ))
+        .bind(self.clock.now().micros())
+        .bind(account.raw())
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn ensure_ledger_account(

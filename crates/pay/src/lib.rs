@@ -39,12 +39,20 @@ pub const AMOUNT_MINOR_MAX: i64 = 100_000_000_000;
 
 /// The pay module's migrations, after the ledger's.
 pub fn migrations() -> Vec<Migration> {
-    vec![Migration {
-        module: "pay",
-        version: 1,
-        name: "wallets_payments_escrow",
-        sql: include_str!("../migrations/0001_pay.sql"),
-    }]
+    vec![
+        Migration {
+            module: "pay",
+            version: 1,
+            name: "wallets_payments_escrow",
+            sql: include_str!("../migrations/0001_pay.sql"),
+        },
+        Migration {
+            module: "pay",
+            version: 2,
+            name: "ledger_account_made",
+            sql: include_str!("../migrations/0002_ledger_account_made.sql"),
+        },
+    ]
 }
 
 /// Who may look at the wallet, and who may move its money.

@@ -392,3 +392,26 @@ storage_test!(
         assert!(pay.check_ledger().await.unwrap().balanced());
     }
 );
+
+storage_test!(
+    a_wallet_mapped_before_a_crash_gets_its_ledger_account_on_next_use,
+    migrations(),
+    |db: Db| async move {
+        let (pay, _) = service(&db);
+        let scope = member(Role::Owner);
+        // Killed after the mapping committed, before the ledger account was made.
+        let mut tx = db.begin().await.unwrap();
+        sqlx::query(
+            "INSERT INTO pay_wallet (company_id, currency, account_id, created_at, updated_at) VALUES ($1, 'CNY', $2, 0, 0)",
+        )
+        .bind(scope.company_id())
+        .bind(ledger::AccountId::new().raw())
+        .execute(tx.conn())
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        fund(&pay, &scope, cny(40)).await;
+        assert_eq!(available(&pay, &scope, Currency::CNY).await, (4_000, 0));
+        assert!(pay.check_ledger().await.unwrap().balanced());
+    }
+);
