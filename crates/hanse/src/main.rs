@@ -4,6 +4,7 @@
 
 mod config;
 mod demo;
+mod layout;
 mod logging;
 mod operator;
 mod products;
