@@ -133,7 +133,14 @@ fn empty(folder: &Path) -> std::io::Result<()> {
 struct Copied {
     manifest: Manifest,
     snapshot_seconds: f64,
-    images_recorded: u64,
+    images: ImageCheck,
+}
+
+/// How many images the database copy records, and how many of them lack a
+/// file in the backup.
+struct ImageCheck {
+    recorded: u64,
+    missing: usize,
 }
 
 async fn write(config: &Config, target: &Path) -> anyhow::Result<Copied> {
@@ -159,9 +166,9 @@ async fn write(config: &Config, target: &Path) -> anyhow::Result<Copied> {
     let mut entries = tokio::task::spawn_blocking(move || copy_folders(&data_dir, &backup_dir))
         .await
         .context("the copying thread failed")??;
-    let images_recorded = check_images(&copy, &target.join(layout::IMAGES)).await;
+    let images = check_images(&copy, &target.join(layout::IMAGES)).await;
     copy.close().await;
-    let images_recorded = images_recorded?;
+    let images = images?;
 
     let database =
         files::hash(&copy_path).with_context(|| format!("cannot read {}", copy_path.display()))?;
@@ -182,7 +189,7 @@ async fn write(config: &Config, target: &Path) -> anyhow::Result<Copied> {
     Ok(Copied {
         manifest,
         snapshot_seconds,
-        images_recorded,
+        images,
     })
 }
 
@@ -211,11 +218,10 @@ fn copy_folders(data_dir: &Path, target: &Path) -> anyhow::Result<Vec<FileEntry>
 }
 
 /// Asserts the reasoning above: each image the database copy records has
-/// its original and thumbnails in the copied folder. Answers how many images
-/// are recorded. A missing file is warned about, not fatal: it was missing
-/// from the data directory already, and refusing to back up the rest would
-/// help no one.
-async fn check_images(copy: &Db, images: &Path) -> anyhow::Result<u64> {
+/// its original and thumbnails in the copied folder. A missing file is warned
+/// about, not fatal: it was missing from the data directory already, and
+/// refusing to back up the rest would help no one.
+async fn check_images(copy: &Db, images: &Path) -> anyhow::Result<ImageCheck> {
     let store = market::ImageStore::new(images);
     let sizes = [
         market::ImageSize::Original,
@@ -240,15 +246,19 @@ async fn check_images(copy: &Db, images: &Path) -> anyhow::Result<u64> {
             }
         }
     }
-    if !missing.is_empty() {
-        let count = missing.len();
+    let check = ImageCheck {
+        recorded,
+        missing: missing.len(),
+    };
+    if check.missing > 0 {
         missing.truncate(MISSING_SHOWN_MAX);
         eprintln!(
-            "warning: {count} recorded images lack a file in the data directory, so the backup lacks it too: {}",
+            "warning: {} recorded images lack a file in the data directory, so the backup lacks it too: {}",
+            check.missing,
             missing.join(", ")
         );
     }
-    Ok(recorded)
+    Ok(check)
 }
 
 impl Copied {
@@ -276,12 +286,17 @@ impl Copied {
                 .fold((0, 0), |(count, bytes), entry| {
                     (count + 1, bytes + entry.size_bytes)
                 });
-            println!("  {folder:<8}  {count} files, {}", human_bytes(bytes));
+            let note = if folder == layout::IMAGES {
+                format!(
+                    "; {} of the {} recorded images complete",
+                    self.images.recorded - self.images.missing as u64,
+                    self.images.recorded
+                )
+            } else {
+                String::new()
+            };
+            println!("  {folder:<8}  {count} files, {}{note}", human_bytes(bytes));
         }
-        println!(
-            "            ({} recorded images checked)",
-            self.images_recorded
-        );
         println!("  search    not copied; `hanse restore` rebuilds it from the database");
         println!("  manifest  {}", target.join(MANIFEST_FILE).display());
     }

@@ -208,23 +208,22 @@ fn move_aside(data_dir: &Path, existing: &[PathBuf]) -> anyhow::Result<PathBuf> 
 }
 
 fn print_ledger(check: &ledger::LedgerCheck) {
-    let totals: Vec<String> = check
-        .totals
-        .iter()
-        .map(|totals| {
-            let posted = match pay::currency_of_ledger(totals.ledger) {
-                Some(currency) => kernel::Money::new(totals.credits_posted, currency).to_string(),
-                None => format!("{} in ledger {}", totals.credits_posted, totals.ledger),
-            };
-            format!("{} accounts, {posted} posted", totals.accounts)
-        })
-        .collect();
     let verdict = if check.balanced() {
         "balanced"
     } else {
         "NOT balanced"
     };
-    println!("  ledger    {verdict}: {}", totals.join("; "));
+    println!(
+        "  ledger    {verdict} (whole-ledger check, {} currencies)",
+        check.totals.len()
+    );
+    for totals in &check.totals {
+        let posted = match pay::currency_of_ledger(totals.ledger) {
+            Some(currency) => kernel::Money::new(totals.credits_posted, currency).to_string(),
+            None => format!("{} in ledger {}", totals.credits_posted, totals.ledger),
+        };
+        println!("            {posted} posted, {} accounts", totals.accounts);
+    }
     for violation in &check.violations {
         println!("            {violation}");
     }

@@ -157,14 +157,8 @@ async fn pay_in_until(
             .unwrap();
         assert_eq!(started.status(), 201, "{}", started.text().await.unwrap());
         // Newest first: the payment just started.
-        let operations: Value = client
-            .get(format!("{base}/api/v1/sandbox-bank/operations?limit=1"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let operations =
+            json_of(client.get(format!("{base}/api/v1/sandbox-bank/operations?limit=1"))).await;
         let operation = &operations["items"][0];
         assert_eq!(operation["status"], "pending", "{operations}");
         let settled = client
@@ -191,17 +185,15 @@ async fn wait_until(condition: impl Fn() -> bool) {
     panic!("gave up waiting after a minute");
 }
 
+async fn json_of(request: reqwest::RequestBuilder) -> Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 async fn search_total(server: &Server, text: &str) -> u64 {
-    let answer: Value = reqwest::Client::new()
+    let request = reqwest::Client::new()
         .get(server.url("/api/v1/search/products"))
-        .query(&[("q", text)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["total"].as_u64().unwrap()
+        .query(&[("q", text)]);
+    json_of(request).await["total"].as_u64().unwrap()
 }
 
 async fn open(database: &Path) -> kernel::Db {
