@@ -355,7 +355,7 @@ impl fmt::Display for Config {
             None => writeln!(
                 f,
                 "# database_url not set: SQLite at {}",
-                self.data_dir.join("hanse.db").display()
+                self.data_dir.join(crate::layout::DATABASE).display()
             )?,
         }
         writeln!(f, "public_url = {}", quoted(&self.public_url()))?;
@@ -374,7 +374,7 @@ impl fmt::Display for Config {
             None => writeln!(
                 f,
                 "# smtp_url not set: mail is written to {}",
-                self.data_dir.join("mailbox").display()
+                self.data_dir.join(crate::layout::MAILBOX).display()
             )?,
         }
         writeln!(f, "mail_from = {}", quoted(&self.mail_from))?;

@@ -1,14 +1,17 @@
 //! The `hanse` command: serve, migrate, load the demo, rebuild the search
-//! index, import and export products, show the configuration, create the
-//! first operator.
+//! index, back up and restore, import and export products, show the
+//! configuration, create the first operator.
 
+mod backup;
 mod config;
 mod demo;
+mod layout;
 mod logging;
 mod operator;
 mod products;
 mod reindex;
 mod repair;
+mod restore;
 mod serve;
 mod services;
 
@@ -62,6 +65,31 @@ enum Command {
     /// Rebuild this node's search index from the database, with a progress
     /// bar. Stop `hanse serve` first: the index is held by one process.
     Reindex {
+        #[command(flatten)]
+        storage: StorageFlags,
+    },
+    /// Copy the data directory into DIR while `hanse serve` may run: one
+    /// consistent snapshot of the SQLite database, the images, the mailbox and
+    /// a manifest with every file's SHA-256. DIR must be new or empty. With
+    /// PostgreSQL, use pg_dump instead.
+    Backup {
+        /// Where the backup goes: a new or empty directory.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        #[command(flatten)]
+        storage: StorageFlags,
+    },
+    /// Put a backup made by `hanse backup` back into the data directory, with
+    /// `hanse serve` stopped; then migrate, check the ledger and rebuild the
+    /// search index.
+    Restore {
+        /// The backup's directory.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Restore over a data directory that holds a database; the present
+        /// database is moved aside into a `replaced-...` folder, not deleted.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         storage: StorageFlags,
     },
@@ -221,6 +249,20 @@ async fn main() -> anyhow::Result<()> {
             let config = load_config(config_file, storage, None)?;
             logging::init(&config)?;
             reindex::run(&config).await
+        }
+        Command::Backup { dir, storage } => {
+            let config = load_config(config_file, storage, None)?;
+            logging::init(&config)?;
+            backup::run(&config, &dir).await
+        }
+        Command::Restore {
+            dir,
+            force,
+            storage,
+        } => {
+            let config = load_config(config_file, storage, None)?;
+            logging::init(&config)?;
+            restore::run(&config, &dir, force).await
         }
         Command::Config { storage } => {
             let config = load_config(config_file, storage, None)?;

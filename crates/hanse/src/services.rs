@@ -11,6 +11,7 @@ use market::search_feed::SearchIndexes;
 use secrecy::ExposeSecret;
 
 use crate::config::Config;
+use crate::layout;
 
 /// Connects and brings the schema up to date.
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
@@ -31,7 +32,7 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
 /// This node's search index on disk, for `serve` and `reindex`. A second
 /// process cannot open it while one holds it.
 pub fn open_search_index(config: &Config) -> anyhow::Result<Arc<SearchIndexes>> {
-    let dir = config.data_dir.join("search");
+    let dir = config.data_dir.join(layout::SEARCH);
     let indexes = SearchIndexes::open(&dir)
         .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
     Ok(Arc::new(indexes))
@@ -69,7 +70,7 @@ pub fn build(
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(SmtpMailer::new(url.expose_secret(), from).context("smtp_url")?),
         None => Arc::new(
-            MailboxMailer::new(config.data_dir.join("mailbox"), from)
+            MailboxMailer::new(config.data_dir.join(layout::MAILBOX), from)
                 .context("cannot create the mailbox folder")?,
         ),
     };
@@ -81,7 +82,7 @@ pub fn build(
         HashCost::PRODUCTION,
         public_url.to_owned(),
         web::NodeFiles {
-            images_dir: config.data_dir.join("images"),
+            images_dir: config.data_dir.join(layout::IMAGES),
             search,
         },
         payments,

@@ -20,6 +20,13 @@ pub enum StorageError {
         path: String,
         source: std::io::Error,
     },
+    #[error("the {0} engine cannot copy itself into a file; use its own dump tool")]
+    SnapshotUnsupported(&'static str),
+    #[error("cannot write the database copy {path}: {source}")]
+    Snapshot {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("corrupt stored value in {what}: {detail}")]
     Corrupt { what: &'static str, detail: String },
 }

@@ -18,7 +18,8 @@ pub struct Migration {
 }
 
 impl Migration {
-    fn checksum(&self) -> String {
+    /// The SHA-256 of the SQL, recorded when applied, so an edit is caught.
+    pub fn checksum(&self) -> String {
         let digest = Sha256::digest(self.sql.as_bytes());
         digest.iter().map(|byte| format!("{byte:02x}")).collect()
     }
@@ -32,6 +33,15 @@ pub fn kernel_migrations() -> Vec<Migration> {
         name: "outbox",
         sql: include_str!("../migrations/0001_outbox.sql"),
     }]
+}
+
+/// A migration as the database records it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AppliedMigration {
+    pub module: String,
+    pub version: i64,
+    pub name: String,
+    pub checksum: String,
 }
 
 const CREATE_RECORD_TABLE: &str = "CREATE TABLE IF NOT EXISTS kernel_migration (
@@ -52,23 +62,13 @@ pub async fn run(db: &Db, migrations: &[Migration], now: Timestamp) -> Result<us
     db.engine().lock_migrations(tx.conn()).await?;
     sqlx::query(CREATE_RECORD_TABLE).execute(tx.conn()).await?;
     let applied = applied(tx.conn()).await?;
-    check_known(migrations, &applied)?;
+    check_applied(migrations, &applied)?;
     tx.commit().await?;
 
     let mut count = 0;
     for migration in migrations {
-        match applied
-            .iter()
-            .find(|(m, v, _)| m == migration.module && *v == migration.version)
-        {
-            Some((_, _, checksum)) if *checksum == migration.checksum() => continue,
-            Some(_) => {
-                return Err(StorageError::MigrationEdited {
-                    module: migration.module,
-                    version: migration.version,
-                });
-            }
-            None => {}
+        if is_applied(migration, &applied) {
+            continue;
         }
         let mut tx = db.begin().await?;
         db.engine().lock_migrations(tx.conn()).await?;
@@ -103,43 +103,61 @@ pub async fn pending(db: &Db, migrations: &[Migration]) -> Result<usize, Storage
     let applied = applied(&mut connection).await.unwrap_or_default();
     Ok(migrations
         .iter()
-        .filter(|m| {
-            !applied
-                .iter()
-                .any(|(module, version, _)| module == m.module && *version == m.version)
-        })
+        .filter(|m| !is_applied(m, &applied))
         .count())
+}
+
+/// The migrations the database has applied, in the order applied.
+pub async fn applied_migrations(db: &Db) -> Result<Vec<AppliedMigration>, StorageError> {
+    let mut connection = db.reader().acquire().await?;
+    applied(&mut connection).await
 }
 
 async fn applied(
     connection: &mut sqlx::AnyConnection,
-) -> Result<Vec<(String, i64, String)>, StorageError> {
-    let rows = sqlx::query("SELECT module, version, checksum FROM kernel_migration")
-        .fetch_all(connection)
-        .await?;
+) -> Result<Vec<AppliedMigration>, StorageError> {
+    let rows = sqlx::query(
+        "SELECT module, version, name, checksum FROM kernel_migration ORDER BY created_at, module, version",
+    )
+    .fetch_all(connection)
+    .await?;
     rows.iter()
         .map(|row| {
-            Ok((
-                row.try_get("module")?,
-                row.try_get("version")?,
-                row.try_get("checksum")?,
-            ))
+            Ok(AppliedMigration {
+                module: row.try_get("module")?,
+                version: row.try_get("version")?,
+                name: row.try_get("name")?,
+                checksum: row.try_get("checksum")?,
+            })
         })
         .collect()
 }
 
-fn check_known(
+fn is_applied(migration: &Migration, applied: &[AppliedMigration]) -> bool {
+    applied
+        .iter()
+        .any(|a| a.module == migration.module && a.version == migration.version)
+}
+
+/// Whether this build can run on a database that applied `applied`: each of
+/// them must be one of `migrations`, unedited. `run` checks it before it
+/// changes anything; `hanse restore` checks a backup's list the same way.
+pub fn check_applied(
     migrations: &[Migration],
-    applied: &[(String, i64, String)],
+    applied: &[AppliedMigration],
 ) -> Result<(), StorageError> {
-    for (module, version, _) in applied {
-        if !migrations
+    for record in applied {
+        let known = migrations
             .iter()
-            .any(|m| m.module == module && m.version == *version)
-        {
-            return Err(StorageError::MigrationUnknown {
-                module: module.clone(),
-                version: *version,
+            .find(|m| m.module == record.module && m.version == record.version)
+            .ok_or_else(|| StorageError::MigrationUnknown {
+                module: record.module.clone(),
+                version: record.version,
+            })?;
+        if known.checksum() != record.checksum {
+            return Err(StorageError::MigrationEdited {
+                module: known.module,
+                version: known.version,
             });
         }
     }

@@ -2,7 +2,7 @@
 //! `market_image`, so products and storefronts can only name images that
 //! were uploaded and decoded.
 
-use kernel::Scope;
+use kernel::{Db, Scope};
 
 use crate::Market;
 use crate::error::{MarketError, Result};
@@ -43,4 +43,19 @@ impl Market {
         tx.commit().await?;
         Ok(image)
     }
+}
+
+/// The hashes of recorded images after `after` in hash order, at most
+/// `limit` of them: which files the database names, for `hanse backup` to
+/// prove its copy of the images folder complete. Every image file is written
+/// before its record commits and never removed, so a copy of the folder made
+/// after a snapshot of the database has every file the snapshot names.
+pub async fn recorded_image_hashes(db: &Db, after: &str, limit: u32) -> Result<Vec<String>> {
+    let hashes =
+        sqlx::query_scalar("SELECT hash FROM market_image WHERE hash > $1 ORDER BY hash LIMIT $2")
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(db.reader())
+            .await?;
+    Ok(hashes)
 }

@@ -28,6 +28,7 @@ use kernel::{Clock, Db};
 pub use category::{CATEGORY_DEPTH_MAX, CategoryTree, NewCategory};
 pub use error::{MarketError, Result};
 pub use image_store::{IMAGE_BYTES_MAX, ImageSize, ImageStore};
+pub use images::recorded_image_hashes;
 pub use model::*;
 pub use product::{ProductInput, may_edit_catalog};
 pub use product_csv::IMPORT_BYTES_MAX;

@@ -60,6 +60,12 @@ pub(crate) fn ledger_of(currency: Currency) -> u32 {
     u32::from(currency.numeric())
 }
 
+/// The currency a ledger holds, the inverse of `ledger_of`; `None` for a
+/// ledger number that is no currency's.
+pub fn currency_of_ledger(ledger: u32) -> Option<Currency> {
+    Currency::from_numeric(u16::try_from(ledger).ok()?)
+}
+
 impl Pay {
     /// The company's wallet account in `currency`, created on first use.
     pub async fn wallet_account(

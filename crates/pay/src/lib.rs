@@ -24,7 +24,7 @@ use kernel::migrate::Migration;
 use kernel::{Clock, Db, Role};
 use ledger::Ledger;
 
-pub use accounts::AccountKind;
+pub use accounts::{AccountKind, currency_of_ledger};
 pub use bank_accounts::NewBankAccount;
 pub use error::{PayError, Result};
 pub use model::*;

@@ -23,7 +23,7 @@ impl Pay {
             .iter()
             .filter(|account| account.code == crate::AccountKind::Wallet.code())
             .filter_map(|account| {
-                let currency = Currency::from_numeric(u16::try_from(account.ledger).ok()?)?;
+                let currency = crate::currency_of_ledger(account.ledger)?;
                 Some(WalletBalance {
                     currency,
                     available: Money::new(account.available(), currency),

@@ -3,29 +3,10 @@
 //! `import` on the demo, and `serve` printing its address and stopping
 //! cleanly on SIGTERM.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Output, Stdio};
+use std::io::Write;
+use std::process::Stdio;
 
-fn hanse(directory: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hanse"));
-    command
-        .current_dir(directory)
-        .env_remove("HANSE_DATABASE_URL")
-        .env("HANSE_LOG_LEVEL", "warn");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HANSE_") && key != "HANSE_LOG_LEVEL" {
-            command.env_remove(key);
-        }
-    }
-    command
-}
-
-fn text(output: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use crate::support::{Server, hanse, text};
 
 #[test]
 fn flags_beat_environment_beats_file_beats_defaults() {
@@ -355,23 +336,13 @@ fn products_go_out_and_come_back(directory: &std::path::Path, data: &str) {
 #[test]
 fn serve_prints_its_address_and_stops_on_sigterm() {
     let directory = tempfile::tempdir().unwrap();
-    let mut child = hanse(directory.path())
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", "data"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let address = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("{line}"))
-        .to_owned();
-    assert!(!address.ends_with(":0"), "the real port: {address}");
-    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    let server = Server::start(directory.path(), &["--data-dir", "data"]);
+    assert!(
+        !server.address.ends_with(":0"),
+        "the real port: {}",
+        server.address
+    );
+    let mut stream = std::net::TcpStream::connect(&server.address).unwrap();
     stream
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         .unwrap();
@@ -379,10 +350,5 @@ fn serve_prints_its_address_and_stops_on_sigterm() {
     std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(directory.path().join("data/hanse.db").exists());
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert!(child.wait().unwrap().success(), "a clean stop exits with 0");
+    assert!(server.stop().success(), "a clean stop exits with 0");
 }

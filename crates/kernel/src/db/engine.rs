@@ -18,6 +18,11 @@ const OUTBOX_LOCK_KEY: i64 = 0x68_61_6e_73_65_2d_6f_62;
 /// The advisory lock that keeps two nodes from migrating at once.
 const MIGRATION_LOCK_KEY: i64 = 0x68_61_6e_73_65_2d_6d_67;
 
+/// Run on every connection of [`Db::open_sqlite_read_only`](crate::Db::open_sqlite_read_only):
+/// the busy timeout, and `query_only` so that not even a stray statement writes.
+pub(crate) const SQLITE_READ_ONLY_SESSION_SQL: &str =
+    "PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;";
+
 impl Engine {
     pub fn from_url(url: &str) -> Result<Engine, StorageError> {
         if url.starts_with("sqlite:") {
@@ -107,6 +112,34 @@ impl Engine {
         match self {
             Engine::Sqlite => "",
             Engine::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// Lists the tables of the database (of the connection's schema on
+    /// PostgreSQL), for row counts; SQLite's own tables are left out.
+    pub(crate) fn list_tables_sql(self) -> &'static str {
+        match self {
+            Engine::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            }
+            Engine::Postgres => {
+                "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+            }
+        }
+    }
+
+    /// Writes a consistent copy of the whole database into the file `$1`, or
+    /// `None` where the engine has no such statement (PostgreSQL: `pg_dump`
+    /// is the tool). On SQLite, `VACUUM INTO` reads inside one read
+    /// transaction, so the copy is one snapshot while WAL writers go on
+    /// committing; the sqlite3 online backup API in small steps, by
+    /// contrast, restarts after every commit of another connection and was
+    /// measured never to finish under a steady writer (ARCHITECTURE.md).
+    pub(crate) fn snapshot_sql(self) -> Option<&'static str> {
+        match self {
+            Engine::Sqlite => Some("VACUUM INTO $1"),
+            Engine::Postgres => None,
         }
     }
 

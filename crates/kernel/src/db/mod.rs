@@ -2,6 +2,8 @@
 //! sqlx's `Any` driver, a reader pool, and the writer that every transaction uses.
 
 mod engine;
+mod snapshot;
+mod tables;
 mod tx;
 
 use std::sync::Arc;
@@ -15,6 +17,9 @@ pub use engine::Engine;
 pub use tx::Tx;
 
 use crate::error::StorageError;
+
+/// The SQLite file's name in the data directory.
+pub const SQLITE_FILE_NAME: &str = "hanse.db";
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
@@ -42,7 +47,7 @@ impl DbOptions {
             path: data_dir.display().to_string(),
             source,
         })?;
-        let path = data_dir.join("hanse.db");
+        let path = data_dir.join(SQLITE_FILE_NAME);
         Ok(DbOptions::new(format!("sqlite://{}", path.display())))
     }
 }
@@ -74,8 +79,8 @@ impl Db {
                 // connection queues them in the process instead of failing them
                 // with SQLITE_BUSY when a read transaction upgrades to a write.
                 let writer =
-                    pool(engine, options, 1, &with_sqlite_mode(&options.url, "rwc")).await?;
-                let reader = pool(
+                    pool_for(engine, options, 1, &with_sqlite_mode(&options.url, "rwc")).await?;
+                let reader = pool_for(
                     engine,
                     options,
                     options.max_connections,
@@ -85,7 +90,8 @@ impl Db {
                 (reader, writer)
             }
             Engine::Postgres => {
-                let shared = pool(engine, options, options.max_connections, &options.url).await?;
+                let shared =
+                    pool_for(engine, options, options.max_connections, &options.url).await?;
                 (shared.clone(), shared)
             }
         };
@@ -94,6 +100,24 @@ impl Db {
                 engine,
                 reader,
                 writer,
+                outbox_committed: Notify::new(),
+            }),
+        })
+    }
+
+    /// Opens an SQLite file only to read it, such as a backup's copy, without
+    /// changing a byte of it: no writer connection and no journal-mode switch
+    /// (which the usual connection setup makes, and which a read-only
+    /// connection to a file not yet in WAL mode is refused). Writes fail.
+    pub async fn open_sqlite_read_only(path: &std::path::Path) -> Result<Db, StorageError> {
+        sqlx::any::install_default_drivers();
+        let url = with_sqlite_mode(&format!("sqlite://{}", path.display()), "ro");
+        let reader = pool(&url, 2, engine::SQLITE_READ_ONLY_SESSION_SQL).await?;
+        Ok(Db {
+            inner: Arc::new(DbInner {
+                engine: Engine::Sqlite,
+                writer: reader.clone(),
+                reader,
                 outbox_committed: Notify::new(),
             }),
         })
@@ -136,7 +160,7 @@ fn with_sqlite_mode(url: &str, mode: &str) -> String {
     format!("{url}{separator}mode={mode}")
 }
 
-async fn pool(
+async fn pool_for(
     engine: Engine,
     options: &DbOptions,
     max_connections: u32,
@@ -147,6 +171,14 @@ async fn pool(
     let session_sql: &'static str = engine
         .session_setup_sql(options.postgres_schema.as_deref())
         .leak();
+    pool(url, max_connections, session_sql).await
+}
+
+async fn pool(
+    url: &str,
+    max_connections: u32,
+    session_sql: &'static str,
+) -> Result<AnyPool, StorageError> {
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(30))

@@ -3,4 +3,5 @@
 mod crash;
 mod migrate;
 mod outbox;
+mod snapshot;
 mod support;

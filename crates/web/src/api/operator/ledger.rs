@@ -30,9 +30,7 @@ pub(crate) async fn report(state: &AppState) -> ApiResult<LedgerReport> {
         .totals
         .iter()
         .map(|totals| CurrencyTotals {
-            currency: u16::try_from(totals.ledger)
-                .ok()
-                .and_then(kernel::Currency::from_numeric)
+            currency: pay::currency_of_ledger(totals.ledger)
                 .map_or_else(|| totals.ledger.to_string(), |c| c.code().to_owned()),
             totals: totals.clone(),
         })
