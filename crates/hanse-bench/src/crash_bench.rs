@@ -27,6 +27,10 @@ const OPERATOR_EMAIL: &str = "operator@soak.test";
 const PASSWORD: &str = "soak-password-2026";
 /// The sandbox secret of the soak's network; configured, as a real one is.
 const SANDBOX_SECRET: &str = "the crash soak's sandbox secret, 32+ bytes";
+/// Every this many cycles the clients move to new companies, so that the
+/// checks after a restart, which read a company's records whole, read a
+/// bounded number of them however long the run.
+const CYCLES_PER_COMPANY_GENERATION: usize = 25;
 /// Violations printed in full; the rest are counted.
 const VIOLATIONS_SHOWN_MAX: usize = 20;
 
@@ -151,10 +155,15 @@ async fn post_json(
     Ok(serde_json::from_str(&text)?)
 }
 
-/// Signs up one owner per company, registers the company and a bank account.
-async fn set_up_companies(base_url: &str, count: usize) -> anyhow::Result<Vec<Company>> {
+/// Signs up one owner per company, registers the company and a bank account;
+/// the companies are numbered from `first`.
+async fn set_up_companies(
+    base_url: &str,
+    first: usize,
+    count: usize,
+) -> anyhow::Result<Vec<Company>> {
     let mut companies = Vec::with_capacity(count);
-    for index in 0..count {
+    for index in first..first + count {
         let client = client()?;
         let email = format!("owner{index}@soak.test");
         post_json(
@@ -227,19 +236,22 @@ pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
         json!({"email": OPERATOR_EMAIL, "password": PASSWORD}),
     )
     .await?;
-    let companies = set_up_companies(&server.base_url, args.concurrency).await?;
-    let companies: Vec<Arc<Mutex<Company>>> = companies
-        .into_iter()
-        .map(|c| Arc::new(Mutex::new(c)))
-        .collect();
+    // Every company the run made, by index; the last `concurrency` are active.
+    let mut companies: Vec<Arc<Mutex<Company>>> = Vec::new();
 
     let mut log: Vec<Operation> = Vec::new();
     let mut findings = verify::Findings::default();
     let mut restarts = Vec::with_capacity(args.cycles);
     for cycle in 0..args.cycles {
+        if cycle % CYCLES_PER_COMPANY_GENERATION == 0 {
+            let fresh =
+                set_up_companies(&server.base_url, companies.len(), args.concurrency).await?;
+            companies.extend(fresh.into_iter().map(|c| Arc::new(Mutex::new(c))));
+        }
+        let active_from = companies.len() - args.concurrency;
         let stop = Arc::new(AtomicBool::new(false));
         let cycle_log = Arc::new(Mutex::new(Vec::new()));
-        let workers: Vec<_> = companies
+        let workers: Vec<_> = companies[active_from..]
             .iter()
             .map(|company| {
                 tokio::spawn(workload::drive(
@@ -277,8 +289,18 @@ pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
         let base_url = server.base_url.clone();
         verify::resolve_in_doubt(&snapshot, &base_url, &mut log, &mut findings).await?;
         verify::repair(&operator, &base_url, cycle, &mut findings).await?;
-        verify::heal(&snapshot, &base_url, cycle, &mut log, &mut findings).await?;
-        verify::check(&snapshot, &operator, &base_url, cycle, &log, &mut findings).await?;
+        let active = &snapshot[active_from..];
+        verify::heal(active, &base_url, cycle, &mut log, &mut findings).await?;
+        verify::check(
+            &snapshot,
+            active,
+            &operator,
+            &base_url,
+            cycle,
+            &log,
+            &mut findings,
+        )
+        .await?;
         let sent_this_cycle = log.iter().filter(|op| op.cycle == cycle).count();
         println!(
             "cycle {cycle:>5}: {sent_this_cycle:>4} operations, restart {:.0} ms, violations so far {}",

@@ -351,13 +351,15 @@ fn check_company(
 /// All the checks after a restart.
 pub async fn check(
     companies: &[Company],
+    active: &[Company],
     operator: &reqwest::Client,
     base_url: &str,
     cycle: usize,
     log: &[Operation],
     findings: &mut Findings,
 ) -> anyhow::Result<()> {
-    for company in companies {
+    // Only the active companies changed since their last check.
+    for company in active {
         let records = records(&company.client, base_url).await?;
         check_company(company.index, &records, log, &mut findings.violations);
     }
