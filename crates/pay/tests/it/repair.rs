@@ -31,6 +31,22 @@ async fn execute(db: &Db, sql: &str, reference: &str) {
     tx.commit().await.unwrap();
 }
 
+/// Puts `withdrawal`'s rows where a killed process would have left them.
+async fn as_a_crash_left(db: &Db, withdrawal: &Withdrawal, sql: &str) {
+    execute(db, sql, &withdrawal.id.to_string()).await;
+}
+
+/// Moves the clock past the repair's wait and lists what is stuck.
+async fn stuck_once_old(
+    pay: &Pay,
+    clock: &kernel::ManualClock,
+) -> Vec<pay::repair::StuckWithdrawal> {
+    clock.advance_seconds(STUCK_AFTER_SECONDS_DEFAULT + 1);
+    pay.stuck_withdrawals(STUCK_AFTER_SECONDS_DEFAULT)
+        .await
+        .unwrap()
+}
+
 /// A funded company with one withdrawal of 30 yuan waiting at the bank.
 async fn withdrawal_at_the_bank(pay: &Pay) -> (Scope, Withdrawal) {
     let scope = member(Role::Owner);
@@ -72,10 +88,10 @@ storage_test!(
         let (pay, clock) = service(&db);
         let (scope, withdrawal) = withdrawal_at_the_bank(&pay).await;
         // Killed between `pending` and the payout request: the bank never heard.
-        execute(
+        as_a_crash_left(
             &db,
+            &withdrawal,
             "DELETE FROM pay_sandbox_operation WHERE reference = $1",
-            &withdrawal.id.to_string(),
         )
         .await;
 
@@ -100,11 +116,7 @@ storage_test!(
             "nothing changed"
         );
 
-        clock.advance_seconds(STUCK_AFTER_SECONDS_DEFAULT + 1);
-        let stuck = pay
-            .stuck_withdrawals(STUCK_AFTER_SECONDS_DEFAULT)
-            .await
-            .unwrap();
+        let stuck = stuck_once_old(&pay, &clock).await;
         assert_eq!(stuck.len(), 1);
         assert_eq!(stuck[0].id, withdrawal.id);
         assert_eq!(stuck[0].at_provider, ProviderStatus::Unknown);
@@ -143,23 +155,19 @@ storage_test!(
         let (pay, clock) = service(&db);
         let (scope, withdrawal) = withdrawal_at_the_bank(&pay).await;
         // Killed between the hold and `pending`: no payout was asked for.
-        execute(
+        as_a_crash_left(
             &db,
+            &withdrawal,
             "DELETE FROM pay_sandbox_operation WHERE reference = $1",
-            &withdrawal.id.to_string(),
         )
         .await;
-        execute(
+        as_a_crash_left(
             &db,
+            &withdrawal,
             "UPDATE pay_withdrawal SET status = 'requested' WHERE provider_reference = $1",
-            &withdrawal.id.to_string(),
         )
         .await;
-        clock.advance_seconds(STUCK_AFTER_SECONDS_DEFAULT + 1);
-        let stuck = pay
-            .stuck_withdrawals(STUCK_AFTER_SECONDS_DEFAULT)
-            .await
-            .unwrap();
+        let stuck = stuck_once_old(&pay, &clock).await;
         assert_eq!(
             (stuck[0].status.as_str(), stuck[0].reserved, stuck[0].action),
             ("requested", true, RepairAction::Release)
@@ -183,18 +191,14 @@ storage_test!(
         payout_webhook(&pay, &withdrawal, WebhookKind::PayoutFailed, "evt_void")
             .await
             .unwrap();
-        execute(
+        as_a_crash_left(
             &db,
+            &withdrawal,
             "DELETE FROM pay_sandbox_operation WHERE reference = $1",
-            &withdrawal.id.to_string(),
         )
         .await;
         execute(&db, "UPDATE pay_withdrawal SET status = 'requested', hold_transfer_id = hold_transfer_id + 1 WHERE provider_reference = $1", &withdrawal.id.to_string()).await;
-        clock.advance_seconds(STUCK_AFTER_SECONDS_DEFAULT + 1);
-        let stuck = pay
-            .stuck_withdrawals(STUCK_AFTER_SECONDS_DEFAULT)
-            .await
-            .unwrap();
+        let stuck = stuck_once_old(&pay, &clock).await;
         assert_eq!(
             (stuck[0].reserved, stuck[0].action),
             (false, RepairAction::Release)
@@ -219,17 +223,13 @@ storage_test!(
         let (pay, clock) = service(&db);
         let (scope, withdrawal) = withdrawal_at_the_bank(&pay).await;
         // The bank paid out; its webhook never arrived.
-        execute(
+        as_a_crash_left(
             &db,
+            &withdrawal,
             "UPDATE pay_sandbox_operation SET status = 'confirmed' WHERE reference = $1",
-            &withdrawal.id.to_string(),
         )
         .await;
-        clock.advance_seconds(STUCK_AFTER_SECONDS_DEFAULT + 1);
-        let stuck = pay
-            .stuck_withdrawals(STUCK_AFTER_SECONDS_DEFAULT)
-            .await
-            .unwrap();
+        let stuck = stuck_once_old(&pay, &clock).await;
         assert_eq!(
             (stuck[0].at_provider, stuck[0].action),
             (ProviderStatus::Succeeded, RepairAction::Complete)
@@ -288,10 +288,10 @@ storage_test!(
         payout_webhook(&pay, &withdrawal, WebhookKind::PayoutCompleted, "evt_done")
             .await
             .unwrap();
-        execute(
+        as_a_crash_left(
             &db,
+            &withdrawal,
             "UPDATE pay_withdrawal SET status = 'pending' WHERE provider_reference = $1",
-            &withdrawal.id.to_string(),
         )
         .await;
         payout_webhook(&pay, &withdrawal, WebhookKind::PayoutFailed, "evt_contrary")

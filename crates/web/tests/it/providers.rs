@@ -8,7 +8,7 @@ use serde_json::json;
 use web::app_test;
 use web::testing::{TestApp, TestOptions};
 
-use crate::support::{call, check_problem, count, read};
+use crate::support::{call, check_problem, count, post_keyed, read};
 
 const TEST_MONEY: &str = web::app::TEST_MONEY_HEADER;
 
@@ -37,15 +37,15 @@ app_test!(
         let (status, account) = call(&app, &owner.client, Method::POST, "/api/v1/wallet/bank-accounts",
             Some(json!({"holder_name": "Vogel", "bank_name": "Haspa", "account_number": "DE89370400440532013000", "currency": "EUR"}))).await;
         assert_eq!(status, 201, "{account}");
-        let withdrawal = owner
-            .client
-            .post(app.url("/api/v1/wallet/withdrawals"))
-            .header("Idempotency-Key", "w-1")
-            .json(&json!({"bank_account_id": account["id"], "amount": {"minor": 100, "currency": "EUR"}}))
-            .send()
-            .await
-            .unwrap();
-        check_problem(&read(withdrawal).await, 409, "no_payment_provider", None);
+        let withdrawal = post_keyed(
+            &app,
+            &owner.client,
+            "/api/v1/wallet/withdrawals",
+            "w-1",
+            json!({"bank_account_id": account["id"], "amount": {"minor": 100, "currency": "EUR"}}),
+        )
+        .await;
+        check_problem(&withdrawal, 409, "no_payment_provider", None);
         assert_eq!(count(&app, "pay_top_up").await, 0);
         assert_eq!(count(&app, "pay_withdrawal").await, 0);
         assert_eq!(count(&app, "pay_sandbox_operation").await, 0);
@@ -132,15 +132,15 @@ app_test!(
             .await
             .unwrap();
         assert!(wallet.contains("action=\"/wallet/top-ups\""));
-        let top_up = owner
-            .client
-            .post(app.url("/api/v1/wallet/top-ups"))
-            .header("Idempotency-Key", "t-1")
-            .json(&json!({"amount": {"minor": 5_000, "currency": "CNY"}}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(top_up.status(), 201);
+        let (status, _) = post_keyed(
+            &app,
+            &owner.client,
+            "/api/v1/wallet/top-ups",
+            "t-1",
+            json!({"amount": {"minor": 5_000, "currency": "CNY"}}),
+        )
+        .await;
+        assert_eq!(status, 201);
         assert_eq!(count(&app, "pay_sandbox_operation").await, 1);
     }
 );

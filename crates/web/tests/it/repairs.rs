@@ -3,43 +3,25 @@
 //! once; members never see the repair routes.
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 use web::app_test;
 use web::testing::{Actor, TestApp};
 
-use crate::support::{call, check_problem, read};
-
-async fn post_with_key(
-    app: &TestApp,
-    client: &reqwest::Client,
-    path: &str,
-    key: &str,
-) -> (u16, Value) {
-    read(
-        client
-            .post(app.url(path))
-            .header("Idempotency-Key", key)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-}
+use crate::support::{call, check_problem, page_text, post_keyed};
 
 /// A funded company with a withdrawal of 30 yuan whose payout request died
 /// on the way to the bank (its record at the bank removed, as a crash leaves it).
 async fn stuck_withdrawal(app: &TestApp) -> (Actor, String) {
     let owner = app.sign_up_company("Hengxin Thermos").await;
-    let top_up = owner
-        .client
-        .post(app.url("/api/v1/wallet/top-ups"))
-        .header("Idempotency-Key", "t-1")
-        .json(&json!({"amount": {"minor": 10_000, "currency": "CNY"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(top_up.status(), 201);
+    let (status, _) = post_keyed(
+        app,
+        &owner.client,
+        "/api/v1/wallet/top-ups",
+        "t-1",
+        json!({"amount": {"minor": 10_000, "currency": "CNY"}}),
+    )
+    .await;
+    assert_eq!(status, 201);
     let (_, operations) = call(
         app,
         &owner.client,
@@ -49,19 +31,25 @@ async fn stuck_withdrawal(app: &TestApp) -> (Actor, String) {
     )
     .await;
     let operation = operations["items"][0]["id"].as_str().unwrap().to_owned();
-    let (status, _) = post_with_key(
+    let (status, _) = post_keyed(
         app,
         &owner.client,
         &format!("/api/v1/sandbox-bank/operations/{operation}/confirm"),
         "c-1",
+        json!({}),
     )
     .await;
     assert_eq!(status, 200);
     let (_, account) = call(app, &owner.client, Method::POST, "/api/v1/wallet/bank-accounts",
         Some(json!({"holder_name": "Hengxin", "bank_name": "ICBC", "account_number": "6222021208001234567", "currency": "CNY"}))).await;
-    let withdrawal = owner.client.post(app.url("/api/v1/wallet/withdrawals")).header("Idempotency-Key", "w-1")
-        .json(&json!({"bank_account_id": account["id"], "amount": {"minor": 3_000, "currency": "CNY"}})).send().await.unwrap();
-    let (status, withdrawal) = read(withdrawal).await;
+    let (status, withdrawal) = post_keyed(
+        app,
+        &owner.client,
+        "/api/v1/wallet/withdrawals",
+        "w-1",
+        json!({"bank_account_id": account["id"], "amount": {"minor": 3_000, "currency": "CNY"}}),
+    )
+    .await;
     assert_eq!(status, 201, "{withdrawal}");
     let id = withdrawal["id"].as_str().unwrap().to_owned();
     let mut tx = app.identity.db().begin().await.unwrap();
@@ -132,7 +120,7 @@ app_test!(
         let repair = format!("{list}/{id}");
         let without_key = call(&app, &operator, Method::POST, &repair, None).await;
         check_problem(&without_key, 400, "idempotency_key_required", None);
-        let too_young = post_with_key(&app, &operator, &repair, "r-0").await;
+        let too_young = post_keyed(&app, &operator, &repair, "r-0", json!({})).await;
         check_problem(&too_young, 422, "invalid_field", Some("withdrawal_id"));
         assert_eq!(
             available_and_reserved(&app, &owner).await,
@@ -142,11 +130,11 @@ app_test!(
 
         app.clock
             .advance_seconds(pay::repair::STUCK_AFTER_SECONDS_DEFAULT + 1);
-        let (status, repaired) = post_with_key(&app, &operator, &repair, "r-1").await;
+        let (status, repaired) = post_keyed(&app, &operator, &repair, "r-1", json!({})).await;
         assert_eq!(status, 200, "{repaired}");
         assert_eq!(repaired["action"], "release");
         assert_eq!(available_and_reserved(&app, &owner).await, (10_000, 0));
-        let again = post_with_key(&app, &operator, &repair, "r-2").await;
+        let again = post_keyed(&app, &operator, &repair, "r-2", json!({})).await;
         check_problem(&again, 422, "invalid_field", Some("withdrawal_id"));
         let (_, ledger) = call(
             &app,
@@ -168,7 +156,7 @@ app_test!(
         )
         .await;
         assert_eq!(status, 404);
-        let (status, _) = post_with_key(&app, &owner.client, &repair, "r-3").await;
+        let (status, _) = post_keyed(&app, &owner.client, &repair, "r-3", json!({})).await;
         assert_eq!(status, 404);
         let page = owner
             .client
@@ -185,28 +173,14 @@ app_test!(
     |app: TestApp| async move {
         let (owner, id) = stuck_withdrawal(&app).await;
         let operator = app.sign_in_operator().await;
-        let page = operator
-            .get(app.url("/operator/repairs"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = page_text(&app, &operator, "/operator/repairs").await;
         assert!(
             page.contains("No withdrawal is stuck."),
             "too young yet: {page}"
         );
         app.clock
             .advance_seconds(pay::repair::STUCK_AFTER_SECONDS_DEFAULT + 1);
-        let page = operator
-            .get(app.url("/operator/repairs"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = page_text(&app, &operator, "/operator/repairs").await;
         assert!(
             page.contains(&id)
                 && page.contains("never received")
@@ -232,14 +206,7 @@ app_test!(
             .unwrap();
         assert_eq!(done.status(), 303);
         assert_eq!(available_and_reserved(&app, &owner).await, (10_000, 0));
-        let page = operator
-            .get(app.url("/operator/repairs"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = page_text(&app, &operator, "/operator/repairs").await;
         assert!(page.contains("No withdrawal is stuck."));
     }
 );

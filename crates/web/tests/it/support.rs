@@ -19,6 +19,33 @@ pub async fn call(
     read(request.send().await.expect("request")).await
 }
 
+/// POSTs `body` as JSON with an `Idempotency-Key`, as money-moving routes need.
+pub async fn post_keyed(
+    app: &TestApp,
+    client: &Client,
+    path: &str,
+    key: &str,
+    body: Value,
+) -> (u16, Value) {
+    let request = client
+        .post(app.url(path))
+        .header("Idempotency-Key", key)
+        .json(&body);
+    read(request.send().await.expect("request")).await
+}
+
+/// A page's HTML.
+pub async fn page_text(app: &TestApp, client: &Client, path: &str) -> String {
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("page body")
+}
+
 pub async fn read(response: Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let text = response.text().await.expect("body");
