@@ -136,17 +136,31 @@ fn url(app: &TestApp, document: &Value, operation: &Operation, bad_id: Option<&s
 
 static NEXT_KEY: AtomicU32 = AtomicU32::new(1);
 
-/// Sends the operation with an empty JSON object as its body (or an empty body
-/// of its media type), a fresh `Idempotency-Key` on POSTs, and `query`.
+/// What a probe gets wrong on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flaw {
+    None,
+    MalformedId,
+    TextBody,
+    UnknownParameter,
+}
+
+/// Sends the operation with well-formed ids that name nothing, an empty JSON
+/// object as its body (or an empty body of its media type), a fresh
+/// `Idempotency-Key` on POSTs, and `flaw`.
 async fn probe(
     app: &TestApp,
     document: &Value,
     client: &Client,
     operation: &Operation,
-    bad_id: Option<&str>,
-    query: &str,
-    content_type: Option<&str>,
+    flaw: Flaw,
 ) -> (u16, Value) {
+    let bad_id = (flaw == Flaw::MalformedId).then_some("42");
+    let query = if flaw == Flaw::UnknownParameter {
+        "?colour=red"
+    } else {
+        ""
+    };
     let url = format!("{}{query}", url(app, document, operation, bad_id));
     let mut request = client.request(operation.method.clone(), url);
     if operation.method == Method::POST {
@@ -160,7 +174,11 @@ async fn probe(
         } else {
             ""
         };
-        let content_type = content_type.unwrap_or(&media).to_owned();
+        let content_type = if flaw == Flaw::TextBody {
+            "text/plain".to_owned()
+        } else {
+            media
+        };
         request = request.header("content-type", content_type).body(body);
     }
     read(request.send().await.expect("request")).await
@@ -285,7 +303,7 @@ app_test!(
             let name = operation.name();
             let statuses = operation.statuses();
             // Whoever may call it, it checks that somebody does.
-            let answer = probe(&app, &document, &anonymous, &operation, None, "", None).await;
+            let answer = probe(&app, &document, &anonymous, &operation, Flaw::None).await;
             let secured = !operation.security().is_empty();
             if secured != (code_of(&answer) == "unauthenticated") {
                 wrong.push(format!(
@@ -303,7 +321,7 @@ app_test!(
                 // fresh person each time, since one of them signs out.
                 people += 1;
                 let (person, _) = app.sign_up(&format!("person-{people}@hanse.test")).await;
-                let answer = probe(&app, &document, &person, &operation, None, "", None).await;
+                let answer = probe(&app, &document, &person, &operation, Flaw::None).await;
                 let expected = if operation.for_staff() {
                     Some("no_active_company")
                 } else if operation.operator_only() {
@@ -320,41 +338,34 @@ app_test!(
                     wrong.push(format!("{name}: without a company {answer:?}"));
                 }
             }
-            if operation.has_path_id(&document) {
-                let answer = probe(&app, &document, caller, &operation, Some("42"), "", None).await;
-                if code_of(&answer) != "invalid_id" || !statuses.contains(&404) {
-                    wrong.push(format!("{name}: a malformed id gets {answer:?}"));
+            // Each extractor the declaration promises refuses its own flaw.
+            let flaws = [
+                (
+                    operation.has_path_id(&document),
+                    Flaw::MalformedId,
+                    "invalid_id",
+                ),
+                (
+                    operation.json_body(),
+                    Flaw::TextBody,
+                    "unsupported_media_type",
+                ),
+                (
+                    operation.has_query(),
+                    Flaw::UnknownParameter,
+                    "invalid_query",
+                ),
+            ];
+            for (_, flaw, code) in flaws.into_iter().filter(|(applies, ..)| *applies) {
+                let answer = probe(&app, &document, caller, &operation, flaw).await;
+                if code_of(&answer) != code {
+                    wrong.push(format!("{name}: {flaw:?} gets {answer:?}"));
                 }
             }
-            if operation.json_body() {
-                let answer = probe(
-                    &app,
-                    &document,
-                    caller,
-                    &operation,
-                    None,
-                    "",
-                    Some("text/plain"),
-                )
-                .await;
-                if code_of(&answer) != "unsupported_media_type" {
-                    wrong.push(format!("{name}: a text body gets {answer:?}"));
-                }
-            }
-            if operation.has_query() {
-                let answer = probe(
-                    &app,
-                    &document,
-                    caller,
-                    &operation,
-                    None,
-                    "?colour=red",
-                    None,
-                )
-                .await;
-                if code_of(&answer) != "invalid_query" {
-                    wrong.push(format!("{name}: an unknown parameter gets {answer:?}"));
-                }
+            if operation.has_path_id(&document) && !statuses.contains(&404) {
+                wrong.push(format!(
+                    "{name}: an id that names nothing is not documented"
+                ));
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
