@@ -34,7 +34,8 @@ impl axum::extract::FromRequestParts<AppState> for BankViewer {
 }
 
 #[utoipa::path(get, path = "/api/v1/sandbox-bank/operations", tag = "pay", params(PageQuery),
-    responses((status = 200, body = PageBody<SandboxOperation>)), security(("session" = ["operator", "staff"])))]
+    responses((status = 200, body = PageBody<SandboxOperation>),
+        (status = 404, description = "`not_found`: this network has no sandbox bank")), security(("session" = ["operator", "staff"])))]
 pub async fn list(
     State(state): State<AppState>,
     BankViewer(viewer): BankViewer,

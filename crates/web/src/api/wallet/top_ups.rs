@@ -22,6 +22,7 @@ pub struct NewTopUp {
 #[utoipa::path(post, path = "/api/v1/wallet/top-ups", tag = "wallet", request_body = NewTopUp,
     responses(
         (status = 201, description = "Started; the wallet is credited when the bank confirms", body = TopUp),
+        (status = 409, description = "`no_payment_provider`"),
         (status = 422, description = "`invalid_field` (amount)"),
     ), security(("session" = []), ("api_key" = ["wallet:write"])))]
 pub async fn create(

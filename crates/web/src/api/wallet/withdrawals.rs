@@ -24,7 +24,7 @@ pub struct NewWithdrawal {
     responses(
         (status = 201, description = "Reserved; paid out when the bank completes it", body = Withdrawal),
         (status = 404, description = "No such bank account"),
-        (status = 409, description = "`insufficient_funds`"),
+        (status = 409, description = "`insufficient_funds` or `no_payment_provider`"),
         (status = 422, description = "`invalid_field` or `currency_mismatch`"),
     ), security(("session" = []), ("api_key" = ["wallet:write"])))]
 pub async fn create(
