@@ -277,7 +277,8 @@ mod tests {
         /// The `pattern` of the ids' OpenAPI schema, without the prefix.
         #[test]
         fn every_string_of_the_documented_pattern_parses(digits in "[0-7][0-9a-hjkmnp-tv-z]{12}") {
-            prop_assert!(decode("x", &format!("x_{digits}")).is_ok());
+            let text = String::from("x_") + &digits;
+            prop_assert!(decode("x", &text).is_ok());
         }
     }
 }
