@@ -102,9 +102,11 @@ pub fn decode(expected: &'static str, text: &str) -> Result<i64, IdParseError> {
     }
     let mut value: u64 = 0;
     for byte in digits.bytes() {
+        // Lower case only, as `encode` writes it: one spelling per id, which is
+        // also what the OpenAPI document's pattern says.
         let digit = ALPHABET
             .iter()
-            .position(|&a| a == byte.to_ascii_lowercase())
+            .position(|&a| a == byte)
             .ok_or(IdParseError::Malformed)?;
         value = value.checked_mul(32).ok_or(IdParseError::Malformed)? | digit as u64;
     }
@@ -175,9 +177,13 @@ macro_rules! define_id {
 
         impl utoipa::PartialSchema for $name {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                // The pattern is exactly what `decode` accepts: the prefix, then 13
+                // lower-case digits of `ALPHABET` whose first is at most 7, since
+                // 13 digits hold 65 bits and an id is a positive i64.
                 utoipa::openapi::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::Type::String)
                     .description(Some(concat!("An id, `", $prefix, "_` and 13 base32 characters.")))
+                    .pattern(Some(concat!("^", $prefix, "_[0-7][0-9a-hjkmnp-tv-z]{12}$")))
                     .examples([concat!($prefix, "_06f2k9b3c4d5e")])
                     .into()
             }
@@ -246,6 +252,11 @@ mod tests {
             Err(IdParseError::WrongPrefix { expected: "co" })
         );
         assert!(text.parse::<UserId>().is_ok());
+        assert!("co_06f2k9b3c4d5e".parse::<CompanyId>().is_ok());
+        assert_eq!(
+            "co_06F2K9B3C4D5E".parse::<CompanyId>(),
+            Err(IdParseError::Malformed)
+        );
     }
 
     proptest! {
@@ -257,8 +268,17 @@ mod tests {
         }
 
         #[test]
-        fn garbage_never_panics(text in ".{0,40}") {
-            let _ = text.parse::<CompanyId>();
+        fn garbage_never_panics_and_only_the_written_form_parses(text in ".{0,40}") {
+            if let Ok(id) = text.parse::<CompanyId>() {
+                prop_assert_eq!(id.to_string(), text);
+            }
+        }
+
+        /// The `pattern` of the ids' OpenAPI schema, without the prefix.
+        #[test]
+        fn every_string_of_the_documented_pattern_parses(digits in "[0-7][0-9a-hjkmnp-tv-z]{12}") {
+            let text = String::from("x_") + &digits;
+            prop_assert!(decode("x", &text).is_ok());
         }
     }
 }

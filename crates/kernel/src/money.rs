@@ -7,12 +7,24 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// An ISO 4217 currency that Hanse handles, with its number of minor-unit digits.
-#[derive(
-    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-#[schema(value_type = String, example = "CNY")]
 pub struct Currency(&'static CurrencyInfo);
+
+/// Documented as the list of codes, so that a client (or a fuzzer) knows which
+/// codes are refused before it sends one.
+impl utoipa::PartialSchema for Currency {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("An ISO 4217 currency code that Hanse handles."))
+            .enum_values(Some(Currency::all().map(Currency::code)))
+            .examples(["CNY"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Currency {}
 
 #[derive(PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct CurrencyInfo {

@@ -24,7 +24,6 @@ const CHOICES_MAX: usize = 50;
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCategory {
-    #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub parent_id: Option<CategoryId>,
     /// Lower-case letters, digits and hyphens, unique in the network.

@@ -55,9 +55,7 @@ pub struct AttributeSpec {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Category {
-    #[schema(value_type = String)]
     pub id: CategoryId,
-    #[schema(value_type = Option<String>)]
     pub parent_id: Option<CategoryId>,
     pub slug: String,
     pub name_zh: String,
@@ -69,7 +67,6 @@ pub struct Category {
 /// A storefront: the company as buyers see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Storefront {
-    #[schema(value_type = String)]
     pub company_id: CompanyId,
     pub display_name: String,
     pub about: String,
@@ -128,12 +125,9 @@ pub struct PriceTier {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Product {
-    #[schema(value_type = String)]
     pub id: ProductId,
-    #[schema(value_type = String)]
     pub company_id: CompanyId,
     pub sku: String,
-    #[schema(value_type = String)]
     pub category_id: CategoryId,
     pub title_zh: String,
     pub title_en: String,
@@ -144,7 +138,6 @@ pub struct Product {
     pub moq: i64,
     /// Ascending by quantity; the first starts at the MOQ.
     pub price_tiers: Vec<PriceTier>,
-    #[schema(value_type = String)]
     pub currency: Currency,
     pub lead_time_days: i64,
     /// Place of origin, e.g. `Yiwu, Zhejiang`.
@@ -154,11 +147,8 @@ pub struct Product {
     /// Content hashes of the images, the first is the main one.
     pub images: Vec<String>,
     pub status: ProductStatus,
-    #[schema(value_type = Option<String>)]
     pub published_at: Option<Timestamp>,
-    #[schema(value_type = String)]
     pub created_at: Timestamp,
-    #[schema(value_type = String)]
     pub updated_at: Timestamp,
 }
 
@@ -213,27 +203,20 @@ impl RfqStatus {
 /// buyer allowed it (`show_company`); see [`crate::PublicRfq`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rfq {
-    #[schema(value_type = String)]
     pub id: RfqId,
-    #[schema(value_type = String)]
     pub company_id: CompanyId,
     pub title: String,
-    #[schema(value_type = String)]
     pub category_id: CategoryId,
     pub quantity: i64,
     pub unit: String,
     pub target_price_minor: Option<i64>,
-    #[schema(value_type = String)]
     pub currency: Currency,
-    #[schema(value_type = Option<String>)]
     pub deliver_by: Option<Timestamp>,
     pub destination: String,
     pub details: String,
-    #[schema(value_type = String)]
     pub valid_until: Timestamp,
     pub show_company: bool,
     pub status: RfqStatus,
-    #[schema(value_type = String)]
     pub created_at: Timestamp,
 }
 
@@ -244,7 +227,6 @@ pub struct PublicRfq {
     pub rfq: RfqSummary,
     /// The buyer's name when the buyer allowed it.
     pub buyer_name: Option<String>,
-    #[schema(value_type = Option<String>)]
     pub buyer_company_id: Option<CompanyId>,
     pub buyer_country: String,
     pub quotation_count: i64,
@@ -253,24 +235,18 @@ pub struct PublicRfq {
 /// The fields of a buying request anyone may read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RfqSummary {
-    #[schema(value_type = String)]
     pub id: RfqId,
     pub title: String,
-    #[schema(value_type = String)]
     pub category_id: CategoryId,
     pub quantity: i64,
     pub unit: String,
     pub target_price_minor: Option<i64>,
-    #[schema(value_type = String)]
     pub currency: Currency,
-    #[schema(value_type = Option<String>)]
     pub deliver_by: Option<Timestamp>,
     pub destination: String,
     pub details: String,
-    #[schema(value_type = String)]
     pub valid_until: Timestamp,
     pub status: RfqStatus,
-    #[schema(value_type = String)]
     pub created_at: Timestamp,
 }
 
@@ -346,29 +322,22 @@ impl ShippingTerms {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Quotation {
-    #[schema(value_type = String)]
     pub id: QuotationId,
     /// The supplier who quotes.
-    #[schema(value_type = String)]
     pub company_id: CompanyId,
     pub supplier_name: String,
     pub supplier_verified: bool,
-    #[schema(value_type = String)]
     pub rfq_id: RfqId,
-    #[schema(value_type = String)]
     pub buyer_company_id: CompanyId,
     pub price_tiers: Vec<PriceTier>,
-    #[schema(value_type = String)]
     pub currency: Currency,
     pub quantity: i64,
     pub lead_time_days: i64,
     pub shipping_terms: ShippingTerms,
-    #[schema(value_type = String)]
     pub valid_until: Timestamp,
     pub message: String,
     pub status: QuotationStatus,
     pub decline_reason: Option<String>,
-    #[schema(value_type = String)]
     pub created_at: Timestamp,
 }
 

@@ -37,7 +37,6 @@ pub fn may_edit_catalog(role: Role) -> bool {
 pub struct ProductInput {
     /// The member's own article number, unique in its catalog.
     pub sku: String,
-    #[schema(value_type = String)]
     pub category_id: CategoryId,
     #[serde(default)]
     pub title_zh: String,
@@ -50,7 +49,6 @@ pub struct ProductInput {
     pub unit: String,
     pub moq: i64,
     pub price_tiers: Vec<PriceTier>,
-    #[schema(value_type = String)]
     pub currency: Currency,
     #[serde(default)]
     pub lead_time_days: i64,

@@ -37,12 +37,10 @@ pub struct QuotationInput {
     /// One tier for a single price per unit, several for quantity breaks.
     pub price_tiers: Vec<PriceTier>,
     /// Must be the request's currency, so quotations compare side by side.
-    #[schema(value_type = String)]
     pub currency: Currency,
     pub quantity: i64,
     pub lead_time_days: i64,
     pub shipping_terms: ShippingTerms,
-    #[schema(value_type = String)]
     pub valid_until: Timestamp,
     #[serde(default)]
     pub message: String,

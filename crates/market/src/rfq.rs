@@ -32,23 +32,19 @@ pub fn may_buy(role: Role) -> bool {
 #[serde(deny_unknown_fields)]
 pub struct RfqInput {
     pub title: String,
-    #[schema(value_type = String)]
     pub category_id: CategoryId,
     pub quantity: i64,
     pub unit: String,
     /// The price per unit the buyer hopes for, in minor units.
     #[serde(default)]
     pub target_price_minor: Option<i64>,
-    #[schema(value_type = String)]
     pub currency: Currency,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub deliver_by: Option<Timestamp>,
     /// Where the goods go, e.g. `Hamburg, DE`.
     pub destination: String,
     #[serde(default)]
     pub details: String,
-    #[schema(value_type = String)]
     pub valid_until: Timestamp,
     /// Name the buyer on the public board.
     #[serde(default)]

@@ -336,8 +336,9 @@ impl SearchIndex {
     /// "蓝牙耳" → "蓝牙耳机").
     pub fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<String>, SearchError> {
         let typed = bounded_text(typed);
-        let (head, last) = match typed.rfind(char::is_whitespace) {
-            Some(split) => typed.split_at(split + 1),
+        // Split after the last whitespace, which may be wider than a byte.
+        let (head, last) = match typed.char_indices().rfind(|(_, c)| c.is_whitespace()) {
+            Some((split, space)) => typed.split_at(split + space.len_utf8()),
             None => ("", typed),
         };
         let prefix = last.trim().to_lowercase();

@@ -5,11 +5,12 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use identity::IdentityError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The stable error codes of the API. A client may match on these; they never
-/// change meaning. The status that goes with each is fixed here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// change meaning. The status that goes with each is fixed here. Deserialize
+/// is for clients written in Rust, and for the tests that read the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// A field's value is unacceptable; `field` names it.

@@ -20,12 +20,26 @@ pub const HEADER: &str = "idempotency-key";
 /// Set on a replayed answer.
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 const KEY_LENGTH_MAX: usize = 255;
+/// [`valid_key`] as the document states it.
+pub const KEY_PATTERN: &str = "^[!-~]{1,255}$";
 /// Answers larger than this are not stored (and the key is released).
 const STORED_RESPONSE_BYTES_MAX: usize = 1024 * 1024;
 
+/// What a key may be: 1 to 255 visible ASCII characters (RFC 9110's VCHAR, so
+/// no spaces), the same rule as [`KEY_PATTERN`] in the OpenAPI document.
+fn valid_key(value: &HeaderValue) -> Option<&str> {
+    let bytes = value.as_bytes();
+    let visible = bytes.iter().all(|byte| (b'!'..=b'~').contains(byte));
+    (visible && (1..=KEY_LENGTH_MAX).contains(&bytes.len()))
+        .then(|| value.to_str().ok())
+        .flatten()
+}
+
 /// Refuses a request without an `Idempotency-Key`; for money-moving routes.
 pub async fn require_key(request: Request, next: Next) -> Response {
-    if request.headers().contains_key(HEADER) {
+    // The layer also wraps the route's answer to other methods (405), which
+    // must stay a 405.
+    if request.method() != Method::POST || request.headers().contains_key(HEADER) {
         next.run(request).await
     } else {
         ApiError::field(
@@ -37,10 +51,12 @@ pub async fn require_key(request: Request, next: Next) -> Response {
     }
 }
 
-/// Who the key belongs to: the hashed credential, so two callers' keys never meet.
-fn caller_of(request: &Request) -> String {
+/// Who the key belongs to: the hashed credential, so two callers' keys never
+/// meet. Callers without one cannot be told apart, so for them a key means
+/// nothing: one stranger must never be answered with another's reply.
+fn caller_of(request: &Request) -> Option<String> {
     let headers = request.headers();
-    let credential = headers
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned)
@@ -48,11 +64,8 @@ fn caller_of(request: &Request) -> String {
             CookieJar::from_headers(headers)
                 .get(SESSION_COOKIE)
                 .map(|c| c.value().to_owned())
-        });
-    match credential {
-        Some(credential) => identity::token::hash(&credential),
-        None => "anonymous".to_owned(),
-    }
+        })
+        .map(|credential| identity::token::hash(&credential))
 }
 
 fn hash_request(method: &Method, path: &str, body: &[u8]) -> String {
@@ -69,7 +82,9 @@ fn hash_request(method: &Method, path: &str, body: &[u8]) -> String {
         .collect()
 }
 
-/// Applies to every POST under the API that carries the header.
+/// Applies to every POST under the API that carries the header: a malformed
+/// key is refused from anyone, a good one is claimed for a caller with a
+/// credential.
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST {
         return next.run(request).await;
@@ -77,9 +92,9 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let Some(key) = request.headers().get(HEADER).cloned() else {
         return next.run(request).await;
     };
-    let key = match key.to_str() {
-        Ok(key) if !key.is_empty() && key.len() <= KEY_LENGTH_MAX => key.to_owned(),
-        _ => {
+    let key = match valid_key(&key) {
+        Some(key) => key.to_owned(),
+        None => {
             return ApiError::field(
                 ErrorCode::InvalidIdempotencyKey,
                 HEADER,
@@ -88,7 +103,10 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             .into_response();
         }
     };
-    match run_once(&state, key, request, next).await {
+    let Some(caller) = caller_of(&request) else {
+        return next.run(request).await;
+    };
+    match run_once(&state, caller, key, request, next).await {
         Ok(response) => response,
         Err(error) => error.into_response(),
     }
@@ -96,11 +114,11 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
 
 async fn run_once(
     state: &AppState,
+    caller: String,
     key: String,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let caller = caller_of(&request);
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, state.settings.body_limit_bytes)
         .await

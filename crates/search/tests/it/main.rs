@@ -473,6 +473,10 @@ fn bad_input_never_breaks_a_search() {
         &long_text,
         "🎧🎧🎧",
         "   ",
+        // Whitespace wider than a byte (NEL, ideographic space) before the
+        // last word.
+        "blue\u{85}tooth",
+        "蓝牙\u{3000}耳",
     ];
     for input in inputs {
         for sort in [
@@ -520,6 +524,8 @@ fn suggestions_complete_the_last_word() {
     assert_eq!(suggestions, vec!["保温杯"]);
     let suggestions = index.suggest("wireless blue", 5).unwrap();
     assert_eq!(suggestions, vec!["wireless bluetooth"]);
+    let suggestions = index.suggest("wireless\u{3000}blue", 5).unwrap();
+    assert_eq!(suggestions, vec!["wireless\u{3000}bluetooth"]);
     assert!(
         index
             .suggest("cott", 5)

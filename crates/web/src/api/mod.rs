@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod company;
+pub mod contract;
 pub mod market;
 pub mod me;
 pub mod operator;
@@ -58,8 +59,10 @@ impl utoipa::Modify for SecuritySchemes {
     }
 }
 
-/// The API routes, and the OpenAPI document describing them.
-pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+/// The API routes, and the OpenAPI document describing them as served.
+pub fn router() -> (Router<AppState>, serde_json::Value) {
+    let money_moving = money_moving_routes();
+    let key_required = contract::operations_of(money_moving.get_openapi());
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::signup::handler))
         .routes(routes!(auth::signin::handler))
@@ -103,17 +106,24 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(operator::market::update_settings))
         .merge(market_routes())
         .merge(upload_routes())
-        .merge(money_moving_routes())
+        .merge(money_moving)
         .split_for_parts();
-    let document = openapi.clone();
+    let document = contract::complete(&openapi, &key_required);
+    // Written once: the document is the same for every request.
+    let served = bytes::Bytes::from(serde_json::to_vec(&document).unwrap_or_default());
     let router = router.route(
         "/api/v1/openapi.json",
         get(move || {
-            let document = document.clone();
-            async move { axum::Json(document) }
+            let body = served.clone();
+            async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    body,
+                )
+            }
         }),
     );
-    (router, openapi)
+    (router, document)
 }
 
 /// The marketplace: public reading, the own catalog, buying requests and quotations.

@@ -1,13 +1,13 @@
 //! `POST /api/v1/pay/webhooks/{provider}`: a payment provider tells Hanse that a
 //! payment or payout succeeded or failed. Signed, fresh, handled once.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Serialize;
 
-use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::extract::ApiJson;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::extract::json::require_json;
+use crate::extract::{ApiJson, RawBody};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -24,16 +24,19 @@ pub struct WebhookAnswer {
     request_body(content = String, content_type = "application/json"),
     responses(
         (status = 200, body = WebhookAnswer),
-        (status = 400, description = "`stale_webhook`", body = Problem),
-        (status = 401, description = "`invalid_signature`", body = Problem),
-        (status = 404, description = "`unknown_reference` or unknown provider", body = Problem),
+        (status = 400, description = "`stale_webhook`"),
+        (status = 401, description = "`invalid_signature`"),
+        (status = 404, description = "`unknown_reference` or unknown provider"),
+        (status = 422, description = "`invalid_field`: a body over 64 KiB or not a webhook event"),
     ))]
 pub async fn handler(
     State(state): State<AppState>,
     Path(provider): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> ApiResult<(StatusCode, ApiJson<WebhookAnswer>)> {
+    // Signed bytes, read raw; but JSON all the same, like every body of the API.
+    require_json(&headers)?;
     let signature = headers
         .get(pay::provider::SIGNATURE_HEADER)
         .and_then(|value| value.to_str().ok())

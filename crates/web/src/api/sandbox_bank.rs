@@ -6,7 +6,7 @@ use kernel::page::PageRequest;
 use pay::sandbox::SandboxViewer;
 use pay::{SandboxOperation, SandboxOperationId};
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::auth::{member_of, session_of};
 use crate::extract::{ApiJson, ApiQuery, IdPath};
 use crate::pagination::{PageBody, PageQuery};
@@ -34,22 +34,23 @@ impl axum::extract::FromRequestParts<AppState> for BankViewer {
 }
 
 #[utoipa::path(get, path = "/api/v1/sandbox-bank/operations", tag = "pay", params(PageQuery),
-    responses((status = 200, body = PageBody<SandboxOperation>)), security(("session" = [])))]
+    responses((status = 200, body = PageBody<SandboxOperation>),
+        (status = 404, description = "`not_found`: this network has no sandbox bank")), security(("session" = ["operator", "staff"])))]
 pub async fn list(
     State(state): State<AppState>,
     BankViewer(viewer): BankViewer,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<PageBody<SandboxOperation>>> {
-    let page: PageRequest = query.to_request()?;
+    let page: PageRequest = query.to_request();
     Ok(ApiJson(
         state.pay.sandbox_operations(viewer, page).await?.into(),
     ))
 }
 
 #[utoipa::path(post, path = "/api/v1/sandbox-bank/operations/{operation_id}/confirm", tag = "pay",
-    params(("operation_id" = SandboxOperationId, Path), ("Idempotency-Key" = String, Header, description = "Required")),
-    responses((status = 200, body = SandboxOperation), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("session" = [])))]
+    params(("operation_id" = SandboxOperationId, Path)),
+    responses((status = 200, body = SandboxOperation), (status = 422, description = "`invalid_field`")),
+    security(("session" = ["operator", "staff"])))]
 pub async fn confirm(
     State(state): State<AppState>,
     BankViewer(viewer): BankViewer,
@@ -59,9 +60,9 @@ pub async fn confirm(
 }
 
 #[utoipa::path(post, path = "/api/v1/sandbox-bank/operations/{operation_id}/fail", tag = "pay",
-    params(("operation_id" = SandboxOperationId, Path), ("Idempotency-Key" = String, Header, description = "Required")),
-    responses((status = 200, body = SandboxOperation), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("session" = [])))]
+    params(("operation_id" = SandboxOperationId, Path)),
+    responses((status = 200, body = SandboxOperation), (status = 422, description = "`invalid_field`")),
+    security(("session" = ["operator", "staff"])))]
 pub async fn fail(
     State(state): State<AppState>,
     BankViewer(viewer): BankViewer,

@@ -2,12 +2,13 @@
 //! that names the field at fault (via serde_path_to_error).
 
 use axum::extract::{FromRequest, Request};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::integers::integral_numbers;
+use super::raw::RawBody;
 use crate::error::{ApiError, ErrorCode};
 
 /// A JSON request body, or JSON response body.
@@ -18,34 +19,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(';').next())
-            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
-        if !is_json {
-            return Err(ApiError::new(
-                ErrorCode::UnsupportedMediaType,
-                "send the body as application/json",
-            ));
-        }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(ErrorCode::BodyTooLarge, "the body is larger than the limit")
-                } else {
-                    ApiError::new(ErrorCode::MalformedBody, "the body could not be read")
-                }
-            })?;
+        require_json(request.headers())?;
+        let RawBody(bytes) = RawBody::from_request(request, state).await?;
         parse(&bytes).map(ApiJson)
     }
 }
 
+/// Refuses a body that is not declared `application/json`.
+pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+    if is_json {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            "send the body as application/json",
+        ))
+    }
+}
+
 /// Parses a JSON body, naming the field at fault when the shape is wrong.
+/// Integral numbers such as `5.0` are read as integers (see `integers.rs`).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let bytes = integral_numbers(bytes);
+    let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();

@@ -37,7 +37,7 @@ pub async fn show(
         require_operator(&shell)?;
         let page: PageBody<Company> = state
             .identity
-            .all_companies(query.to_request()?)
+            .all_companies(query.to_request())
             .await?
             .into();
         Ok(page)
@@ -47,7 +47,7 @@ pub async fn show(
         Ok(page) => render(&OperatorPage {
             shell: &shell,
             companies: page.items,
-            next_cursor: page.next_cursor,
+            next_cursor: page.next_cursor.map(|cursor| cursor.to_string()),
         }),
         Err(error) => error_response(&shell, error),
     }

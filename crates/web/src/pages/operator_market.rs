@@ -19,7 +19,7 @@ use super::market::{
 use super::operator::require_operator;
 use super::{Shell, error_response, render};
 use crate::error::{ApiError, ErrorCode};
-use crate::pagination::{PageBody, PageQuery};
+use crate::pagination::{PageBody, page_of_size};
 use crate::state::AppState;
 
 const SUPPLIERS_PAGE_SIZE: u32 = 50;
@@ -192,11 +192,7 @@ async fn market_page(
     let result = async {
         require_operator(shell)?;
         let tree = state.market.categories().await?;
-        let page = PageQuery {
-            limit: Some(SUPPLIERS_PAGE_SIZE),
-            cursor,
-        }
-        .to_request()?;
+        let page = page_of_size(SUPPLIERS_PAGE_SIZE, cursor.as_deref())?;
         let companies: PageBody<Company> = state.identity.all_companies(page).await?.into();
         let ids: Vec<CompanyId> = companies.items.iter().map(|company| company.id).collect();
         let mut standings = state.market.supplier_standings(&ids).await?;

@@ -36,7 +36,7 @@ async fn bank_page(shell: &Shell, query: PageQuery, error: Option<ApiError>) -> 
         let page: PageBody<SandboxOperation> = shell
             .state()
             .pay
-            .sandbox_operations(viewer, query.to_request()?)
+            .sandbox_operations(viewer, query.to_request())
             .await?
             .into();
         Ok::<_, ApiError>(page)
@@ -47,7 +47,7 @@ async fn bank_page(shell: &Shell, query: PageQuery, error: Option<ApiError>) -> 
             let mut response = render(&SandboxBankPage {
                 shell,
                 operations: page.items,
-                next_cursor: page.next_cursor,
+                next_cursor: page.next_cursor.map(|cursor| cursor.to_string()),
                 error: error.as_ref().map(|e| shell.error_message(e)),
             });
             if let Some(error) = error {

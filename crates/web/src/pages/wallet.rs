@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{Shell, error_response, render};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::{ApiQuery, IdPath};
-use crate::pagination::{PageBody, PageQuery};
+use crate::pagination::{PageBody, page_of_size};
 use crate::state::AppState;
 
 /// The currencies offered in forms; any ISO code the kernel knows is accepted.
@@ -63,11 +63,7 @@ async fn wallet_page(shell: &Shell, query: WalletQuery, error: Option<ApiError>)
         };
         let (lines, next_cursor) = match currency {
             Some(currency) => {
-                let page = PageQuery {
-                    limit: Some(50),
-                    cursor: query.cursor.clone(),
-                }
-                .to_request()?;
+                let page = page_of_size(50, query.cursor.as_deref())?;
                 let body: PageBody<StatementLine> =
                     pay.statement(&member.scope, currency, page).await?.into();
                 (body.items, body.next_cursor)
@@ -98,7 +94,7 @@ async fn wallet_page(shell: &Shell, query: WalletQuery, error: Option<ApiError>)
         balances,
         currency,
         lines,
-        next_cursor,
+        next_cursor: next_cursor.map(|cursor| cursor.to_string()),
         bank_accounts,
         moves_money: pay::may_move_money(member.scope.role()),
         currencies: OFFERED_CURRENCIES,

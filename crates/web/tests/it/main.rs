@@ -3,6 +3,7 @@
 mod auth;
 mod bad_input;
 mod company;
+mod contract;
 mod idempotency;
 mod market;
 mod observability;

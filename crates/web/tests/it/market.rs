@@ -250,7 +250,9 @@ app_test!(
             ("category=abc", "category"),
             ("category=prd_0000000000001", "category"),
             ("currency=XYZ", "currency"),
-            ("price_min=twelve", "price_min"),
+            ("price_min_minor=twelve", "price_min_minor"),
+            ("price_max_minor=-1", "price_max_minor"),
+            ("limit=0", "limit"),
             ("limit=1000", "limit"),
             ("offset=5000", "offset"),
             ("quantity=0", "quantity"),
@@ -280,6 +282,18 @@ app_test!(
         )
         .await;
         assert_eq!(status, 200);
+        // Out of range is refused, not clamped, like every limit.
+        for query in ["limit=0", "limit=21"] {
+            let answer = call(
+                &app,
+                &app.client(),
+                Method::GET,
+                &format!("/api/v1/search/suggestions?q=vacu&{query}"),
+                None,
+            )
+            .await;
+            check_problem(&answer, 400, "invalid_query", Some("limit"));
+        }
     }
 );
 

@@ -10,7 +10,7 @@ use identity::User;
 use serde::Deserialize;
 
 use super::sign_in;
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::ApiJson;
 use crate::state::AppState;
 
@@ -24,8 +24,8 @@ pub struct Credentials {
 #[utoipa::path(post, path = "/api/v1/auth/signin", tag = "auth", request_body = Credentials,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = User),
-        (status = 401, description = "`wrong_credentials`", body = Problem),
-        (status = 429, description = "`rate_limited`", body = Problem),
+        (status = 401, description = "`wrong_credentials`"),
+        (status = 429, description = "`rate_limited`"),
     ))]
 pub async fn handler(
     State(state): State<AppState>,

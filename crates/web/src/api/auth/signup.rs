@@ -8,15 +8,15 @@ use axum_extra::extract::CookieJar;
 use identity::{NewUser, User};
 
 use super::new_session_cookie;
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::ApiJson;
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = NewUser,
     responses(
         (status = 201, description = "Signed up and signed in; the session cookie is set", body = User),
-        (status = 409, description = "`email_taken`", body = Problem),
-        (status = 422, description = "`invalid_field`", body = Problem),
+        (status = 409, description = "`email_taken`"),
+        (status = 422, description = "`invalid_field`"),
     ))]
 pub async fn handler(
     State(state): State<AppState>,

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use identity::{ApiKey, ApiKeyId, NewApiKey};
 use serde::Serialize;
 
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery, IdPath, Member};
 use crate::pagination::{PageBody, PageQuery};
 use crate::state::AppState;
@@ -21,7 +21,8 @@ fn people_only(member: &Member) -> ApiResult<()> {
 }
 
 #[utoipa::path(get, path = "/api/v1/company/api-keys", tag = "company", params(PageQuery),
-    responses((status = 200, body = PageBody<ApiKey>)), security(("session" = [])))]
+    responses((status = 200, body = PageBody<ApiKey>), (status = 403, description = "API keys see no keys")),
+    security(("session" = ["staff"])))]
 pub async fn list(
     State(state): State<AppState>,
     member: Member,
@@ -30,7 +31,7 @@ pub async fn list(
     people_only(&member)?;
     let page = state
         .identity
-        .api_keys(&member.scope, query.to_request()?)
+        .api_keys(&member.scope, query.to_request())
         .await?;
     Ok(ApiJson(page.into()))
 }
@@ -43,8 +44,8 @@ pub struct CreatedApiKey {
 }
 
 #[utoipa::path(post, path = "/api/v1/company/api-keys", tag = "company", request_body = NewApiKey,
-    responses((status = 201, body = CreatedApiKey), (status = 403, body = Problem), (status = 422, body = Problem)),
-    security(("session" = [])))]
+    responses((status = 201, body = CreatedApiKey), (status = 422, description = "`invalid_field`")),
+    security(("session" = ["owner", "admin"])))]
 pub async fn create(
     State(state): State<AppState>,
     member: Member,
@@ -60,7 +61,7 @@ pub async fn create(
 
 #[utoipa::path(delete, path = "/api/v1/company/api-keys/{api_key_id}", tag = "company",
     params(("api_key_id" = ApiKeyId, Path)),
-    responses((status = 204), (status = 404, body = Problem)), security(("session" = [])))]
+    responses((status = 204)), security(("session" = ["owner", "admin"])))]
 pub async fn revoke(
     State(state): State<AppState>,
     member: Member,

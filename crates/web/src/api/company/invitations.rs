@@ -7,7 +7,7 @@ use identity::{ApiScope, Invitation, InvitationId};
 use kernel::{CompanyId, Role};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, IdPath, Member, SignedIn};
 use crate::pagination::{PageBody, PageQuery};
 use crate::state::AppState;
@@ -23,7 +23,7 @@ pub async fn list(
     member.require(ApiScope::StaffRead)?;
     let page = state
         .identity
-        .invitations(&member.scope, query.to_request()?)
+        .invitations(&member.scope, query.to_request())
         .await?;
     Ok(ApiJson(page.into()))
 }
@@ -36,12 +36,11 @@ pub struct NewInvitation {
 }
 
 #[utoipa::path(post, path = "/api/v1/company/invitations", tag = "company", request_body = NewInvitation,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried invitation safe")),
     responses(
         (status = 201, description = "Invited; the link is mailed", body = Invitation),
-        (status = 403, body = Problem),
-        (status = 409, description = "`already_member`", body = Problem),
-    ), security(("session" = [])))]
+        (status = 409, description = "`already_member`"),
+        (status = 422, description = "`invalid_field`"),
+    ), security(("session" = ["owner", "admin"])))]
 pub async fn create(
     State(state): State<AppState>,
     member: Member,
@@ -57,7 +56,7 @@ pub async fn create(
 
 #[utoipa::path(delete, path = "/api/v1/company/invitations/{invitation_id}", tag = "company",
     params(("invitation_id" = InvitationId, Path)),
-    responses((status = 204), (status = 404, body = Problem), (status = 410, description = "`invitation_closed`", body = Problem)),
+    responses((status = 204), (status = 410, description = "`invitation_closed`")),
     security(("session" = []), ("api_key" = ["staff:write"])))]
 pub async fn revoke(
     State(state): State<AppState>,
@@ -84,9 +83,9 @@ pub struct Joined {
 #[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "me", request_body = AcceptInvitation,
     responses(
         (status = 200, description = "Joined; the session now acts for the company", body = Joined),
-        (status = 404, body = Problem),
-        (status = 410, description = "`invitation_expired` or `invitation_closed`", body = Problem),
-        (status = 422, description = "`invitation_for_another_email`", body = Problem),
+        (status = 404, description = "`not_found`: no open invitation has this token"),
+        (status = 410, description = "`invitation_expired` or `invitation_closed`"),
+        (status = 422, description = "`invitation_for_another_email`"),
     ), security(("session" = [])))]
 pub async fn accept(
     State(state): State<AppState>,

@@ -5,15 +5,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use identity::{Company, NewCompany};
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, SignedIn};
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/v1/companies", tag = "company", request_body = NewCompany,
     responses(
         (status = 201, body = Company),
-        (status = 409, description = "`credit_code_taken`", body = Problem),
-        (status = 422, description = "`invalid_field`, e.g. a credit code with a wrong check character", body = Problem),
+        (status = 409, description = "`credit_code_taken`"),
+        (status = 422, description = "`invalid_field`, e.g. a credit code with a wrong check character"),
     ), security(("session" = [])))]
 pub async fn handler(
     State(state): State<AppState>,

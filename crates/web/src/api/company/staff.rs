@@ -6,7 +6,7 @@ use identity::{ApiScope, MembershipId, StaffMember};
 use kernel::Role;
 use serde::Deserialize;
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, IdPath, Member};
 use crate::pagination::{PageBody, PageQuery};
 use crate::state::AppState;
@@ -22,14 +22,14 @@ pub async fn list(
     member.require(ApiScope::StaffRead)?;
     let page = state
         .identity
-        .staff(&member.scope, query.to_request()?)
+        .staff(&member.scope, query.to_request())
         .await?;
     Ok(ApiJson(page.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/company/staff/{membership_id}", tag = "company",
     params(("membership_id" = MembershipId, Path)),
-    responses((status = 200, body = StaffMember), (status = 404, body = Problem)),
+    responses((status = 200, body = StaffMember)),
     security(("session" = []), ("api_key" = ["staff:read"])))]
 pub async fn show(
     State(state): State<AppState>,
@@ -52,9 +52,7 @@ pub struct RoleChange {
     params(("membership_id" = MembershipId, Path)), request_body = RoleChange,
     responses(
         (status = 200, body = StaffMember),
-        (status = 403, body = Problem),
-        (status = 404, body = Problem),
-        (status = 409, description = "`last_owner`", body = Problem),
+        (status = 409, description = "`last_owner`"),
     ), security(("session" = []), ("api_key" = ["staff:write"])))]
 pub async fn update(
     State(state): State<AppState>,
@@ -73,7 +71,7 @@ pub async fn update(
 
 #[utoipa::path(delete, path = "/api/v1/company/staff/{membership_id}", tag = "company",
     params(("membership_id" = MembershipId, Path)),
-    responses((status = 204), (status = 404, body = Problem), (status = 409, description = "`last_owner`", body = Problem)),
+    responses((status = 204), (status = 409, description = "`last_owner`")),
     security(("session" = []), ("api_key" = ["staff:write"])))]
 pub async fn remove(
     State(state): State<AppState>,

@@ -2,7 +2,6 @@
 //! products in every status, their status changes, and the product file
 //! import and export.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
@@ -11,9 +10,9 @@ use market::product_csv::ImportReport;
 use market::{Category, Product, ProductId, ProductInput, ProductStatus};
 use serde::Deserialize;
 
-use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiQuery, IdPath, Member};
-use crate::pagination::{PageBody, PageQuery};
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, IdPath, Member, RawBody};
+use crate::pagination::{Cursor, PageBody, PageLimit, PageQuery};
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/categories", tag = "market",
@@ -23,12 +22,17 @@ pub async fn categories(State(state): State<AppState>) -> ApiResult<ApiJson<Vec<
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OwnProductsQuery {
     /// `draft`, `published` or `unlisted`; all when absent.
     pub status: Option<ProductStatus>,
-    pub limit: Option<u32>,
-    pub cursor: Option<String>,
+    /// How many items, 1 to 200 (default 50).
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
+    /// The `next_cursor` of the previous page.
+    #[param(inline)]
+    pub cursor: Option<Cursor>,
 }
 
 #[utoipa::path(get, path = "/api/v1/catalog/products", tag = "market", params(OwnProductsQuery),
@@ -44,7 +48,7 @@ pub async fn list(
         limit: query.limit,
         cursor: query.cursor,
     }
-    .to_request()?;
+    .to_request();
     let products = state
         .market
         .own_products(&member.scope, query.status, page)
@@ -53,7 +57,7 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/catalog/products", tag = "market", request_body = ProductInput,
-    responses((status = 201, body = Product, description = "Created as a draft"), (status = 422, body = Problem)),
+    responses((status = 201, body = Product, description = "Created as a draft"), (status = 422, description = "`invalid_field`")),
     security(("session" = []), ("api_key" = ["catalog:write"])))]
 pub async fn create(
     State(state): State<AppState>,
@@ -66,8 +70,8 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/catalog/products/{product_id}", tag = "market",
-    params(("product_id" = String, Path)),
-    responses((status = 200, body = Product), (status = 404, body = Problem)),
+    params(("product_id" = ProductId, Path)),
+    responses((status = 200, body = Product)),
     security(("session" = []), ("api_key" = ["catalog:read"])))]
 pub async fn show(
     State(state): State<AppState>,
@@ -79,8 +83,8 @@ pub async fn show(
 }
 
 #[utoipa::path(put, path = "/api/v1/catalog/products/{product_id}", tag = "market",
-    params(("product_id" = String, Path)), request_body = ProductInput,
-    responses((status = 200, body = Product), (status = 404, body = Problem), (status = 422, body = Problem)),
+    params(("product_id" = ProductId, Path)), request_body = ProductInput,
+    responses((status = 200, body = Product), (status = 422, description = "`invalid_field`")),
     security(("session" = []), ("api_key" = ["catalog:write"])))]
 pub async fn update(
     State(state): State<AppState>,
@@ -104,8 +108,8 @@ pub struct StatusChange {
 }
 
 #[utoipa::path(post, path = "/api/v1/catalog/products/{product_id}/status", tag = "market",
-    params(("product_id" = String, Path)), request_body = StatusChange,
-    responses((status = 200, body = Product), (status = 404, body = Problem)),
+    params(("product_id" = ProductId, Path)), request_body = StatusChange,
+    responses((status = 200, body = Product)),
     security(("session" = []), ("api_key" = ["catalog:write"])))]
 pub async fn set_status(
     State(state): State<AppState>,
@@ -126,12 +130,12 @@ pub async fn set_status(
     request_body(content = String, content_type = "text/csv",
         description = "The product file: sku,title_zh,title_en,description,category,attributes,unit,moq,price_tiers,currency,lead_time_days,origin,available_quantity,status"),
     responses((status = 200, body = ImportReport),
-        (status = 422, body = Problem, description = "`import_rejected` with every bad row in `rows`; nothing was imported")),
+        (status = 422, description = "`import_rejected` with every bad row in `rows`; nothing was imported")),
     security(("session" = []), ("api_key" = ["catalog:write"])))]
 pub async fn import(
     State(state): State<AppState>,
     member: Member,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> ApiResult<ApiJson<ImportReport>> {
     member.require(ApiScope::CatalogWrite)?;
     let report = state

@@ -7,16 +7,16 @@ use identity::ApiScope;
 use market::{QuotaStatus, Quotation, QuotationId, QuotationInput, RfqId};
 use serde::Deserialize;
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, IdPath, Member};
 use crate::pagination::{PageBody, PageQuery};
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/v1/rfqs/{rfq_id}/quotations", tag = "market",
-    params(("rfq_id" = String, Path)), request_body = QuotationInput,
-    responses((status = 201, body = Quotation), (status = 404, body = Problem), (status = 409, body = Problem,
+    params(("rfq_id" = RfqId, Path)), request_body = QuotationInput,
+    responses((status = 201, body = Quotation), (status = 409,
         description = "`quota_exhausted`, or `state_conflict`: the request is closed or already quoted by the company"),
-        (status = 422, body = Problem)),
+        (status = 422, description = "`invalid_field`")),
     security(("session" = []), ("api_key" = ["sourcing:write"])))]
 pub async fn send(
     State(state): State<AppState>,
@@ -41,7 +41,7 @@ pub async fn sent(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<PageBody<Quotation>>> {
     member.require(ApiScope::SourcingRead)?;
-    let page = query.to_request()?;
+    let page = query.to_request();
     Ok(ApiJson(
         state
             .market
@@ -52,8 +52,8 @@ pub async fn sent(
 }
 
 #[utoipa::path(get, path = "/api/v1/sourcing/quotations/{quotation_id}", tag = "market",
-    params(("quotation_id" = String, Path)),
-    responses((status = 200, body = Quotation, description = "A quotation the company sent or received"), (status = 404, body = Problem)),
+    params(("quotation_id" = QuotationId, Path)),
+    responses((status = 200, body = Quotation, description = "A quotation the company sent or received")),
     security(("session" = []), ("api_key" = ["sourcing:read"])))]
 pub async fn show(
     State(state): State<AppState>,
@@ -71,8 +71,8 @@ pub async fn show(
 }
 
 #[utoipa::path(post, path = "/api/v1/sourcing/quotations/{quotation_id}/accept", tag = "market",
-    params(("quotation_id" = String, Path)),
-    responses((status = 200, body = Quotation), (status = 404, body = Problem), (status = 409, body = Problem)),
+    params(("quotation_id" = QuotationId, Path)),
+    responses((status = 200, body = Quotation), (status = 409, description = "`state_conflict`")),
     security(("session" = []), ("api_key" = ["sourcing:write"])))]
 pub async fn accept(
     State(state): State<AppState>,
@@ -93,8 +93,8 @@ pub struct Decline {
 }
 
 #[utoipa::path(post, path = "/api/v1/sourcing/quotations/{quotation_id}/decline", tag = "market",
-    params(("quotation_id" = String, Path)), request_body = Decline,
-    responses((status = 200, body = Quotation), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    params(("quotation_id" = QuotationId, Path)), request_body = Decline,
+    responses((status = 200, body = Quotation), (status = 409, description = "`state_conflict`"), (status = 422, description = "`invalid_field`")),
     security(("session" = []), ("api_key" = ["sourcing:write"])))]
 pub async fn decline(
     State(state): State<AppState>,

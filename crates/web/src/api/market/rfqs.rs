@@ -7,18 +7,24 @@ use identity::ApiScope;
 use market::{CategoryId, PublicRfq, Quotation, Rfq, RfqId, RfqInput};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, IdPath, Member};
-use crate::pagination::{PageBody, PageQuery};
+use crate::pagination::{Cursor, PageBody, PageLimit, PageQuery};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct BoardQuery {
     /// A category id (`cat_…`): requests in it or below it.
-    pub category: Option<String>,
-    pub limit: Option<u32>,
-    pub cursor: Option<String>,
+    #[param(inline)]
+    pub category: Option<CategoryId>,
+    /// How many items, 1 to 200 (default 50).
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
+    /// The `next_cursor` of the previous page.
+    #[param(inline)]
+    pub cursor: Option<Cursor>,
 }
 
 #[utoipa::path(get, path = "/api/v1/rfqs", tag = "market", params(BoardQuery),
@@ -27,33 +33,19 @@ pub async fn board(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<BoardQuery>,
 ) -> ApiResult<ApiJson<PageBody<PublicRfq>>> {
-    let category = query
-        .category
-        .as_deref()
-        .filter(|text| !text.is_empty())
-        .map(|text| {
-            text.parse::<CategoryId>().map_err(|_| {
-                ApiError::field(
-                    ErrorCode::InvalidQuery,
-                    "category",
-                    "a category id such as cat_…",
-                )
-            })
-        })
-        .transpose()?;
     let page = PageQuery {
         limit: query.limit,
         cursor: query.cursor,
     }
-    .to_request()?;
+    .to_request();
     Ok(ApiJson(
-        state.market.rfq_board(category, page).await?.into(),
+        state.market.rfq_board(query.category, page).await?.into(),
     ))
 }
 
 #[utoipa::path(get, path = "/api/v1/rfqs/{rfq_id}", tag = "market",
-    params(("rfq_id" = String, Path)),
-    responses((status = 200, body = PublicRfq), (status = 404, body = Problem)))]
+    params(("rfq_id" = RfqId, Path)),
+    responses((status = 200, body = PublicRfq)))]
 pub async fn public(
     State(state): State<AppState>,
     IdPath(id): IdPath<RfqId>,
@@ -62,7 +54,7 @@ pub async fn public(
 }
 
 #[utoipa::path(post, path = "/api/v1/sourcing/rfqs", tag = "market", request_body = RfqInput,
-    responses((status = 201, body = Rfq), (status = 422, body = Problem)),
+    responses((status = 201, body = Rfq), (status = 422, description = "`invalid_field`")),
     security(("session" = []), ("api_key" = ["sourcing:write"])))]
 pub async fn create(
     State(state): State<AppState>,
@@ -83,7 +75,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<PageBody<Rfq>>> {
     member.require(ApiScope::SourcingRead)?;
-    let page = query.to_request()?;
+    let page = query.to_request();
     Ok(ApiJson(
         state.market.own_rfqs(&member.scope, page).await?.into(),
     ))
@@ -97,8 +89,8 @@ pub struct RfqWithQuotations {
 }
 
 #[utoipa::path(get, path = "/api/v1/sourcing/rfqs/{rfq_id}", tag = "market",
-    params(("rfq_id" = String, Path)),
-    responses((status = 200, body = RfqWithQuotations), (status = 404, body = Problem)),
+    params(("rfq_id" = RfqId, Path)),
+    responses((status = 200, body = RfqWithQuotations)),
     security(("session" = []), ("api_key" = ["sourcing:read"])))]
 pub async fn show(
     State(state): State<AppState>,
@@ -111,8 +103,8 @@ pub async fn show(
 }
 
 #[utoipa::path(post, path = "/api/v1/sourcing/rfqs/{rfq_id}/close", tag = "market",
-    params(("rfq_id" = String, Path)),
-    responses((status = 200, body = Rfq), (status = 404, body = Problem), (status = 409, body = Problem)),
+    params(("rfq_id" = RfqId, Path)),
+    responses((status = 200, body = Rfq), (status = 409, description = "`state_conflict`")),
     security(("session" = []), ("api_key" = ["sourcing:write"])))]
 pub async fn close(
     State(state): State<AppState>,
@@ -132,7 +124,7 @@ pub async fn matched(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<PageBody<PublicRfq>>> {
     member.require(ApiScope::SourcingRead)?;
-    let page = query.to_request()?;
+    let page = query.to_request();
     Ok(ApiJson(
         state.market.matched_rfqs(&member.scope, page).await?.into(),
     ))

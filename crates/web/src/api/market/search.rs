@@ -4,30 +4,59 @@
 
 use axum::extract::State;
 use kernel::Currency;
+use market::CategoryId;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::error::ApiResult;
+use crate::extract::bounded::{Bounded, bound};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
 
+/// A page of search hits: 1 to 100.
+pub type SearchLimit = Bounded<1, { bound(search::LIMIT_MAX) }>;
+/// Hits skipped: at most 1,000; deeper pages are refused, refine the query.
+pub type SearchOffset = Bounded<0, { bound(search::OFFSET_MAX) }>;
+/// An order quantity, as in a product's price tiers.
+pub type Quantity = Bounded<1, { market::price::QUANTITY_MAX }>;
+/// An amount in minor units of the search's currency.
+pub type MinorAmount = Bounded<0, { i64::MAX }>;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchSort {
+    #[default]
+    Relevance,
+    PriceAsc,
+    PriceDesc,
+    Newest,
+}
+
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     /// Words in Chinese, English or pinyin; all must match. Empty lists everything.
     #[serde(default)]
     pub q: String,
     /// A category id (`cat_…`): this category and everything below it.
-    pub category: Option<String>,
+    #[param(inline)]
+    pub category: Option<CategoryId>,
     /// The currency of the price filter and price sorts (default CNY).
-    pub currency: Option<String>,
+    #[param(inline)]
+    pub currency: Option<Currency>,
     /// The quantity whose tier price is filtered and sorted by.
-    pub quantity: Option<i64>,
-    /// Unit price at least this, as a decimal in `currency`.
-    pub price_min: Option<String>,
-    /// Unit price at most this, as a decimal in `currency`.
-    pub price_max: Option<String>,
+    #[param(inline)]
+    pub quantity: Option<Quantity>,
+    /// Unit price at least this, in minor units of `currency`.
+    #[param(inline)]
+    pub price_min_minor: Option<MinorAmount>,
+    /// Unit price at most this, in minor units of `currency`.
+    #[param(inline)]
+    pub price_max_minor: Option<MinorAmount>,
     /// Minimum order quantity at most this.
-    pub moq_max: Option<i64>,
+    #[param(inline)]
+    pub moq_max: Option<Quantity>,
     pub province: Option<String>,
     /// ISO 3166 two-letter code.
     pub country: Option<String>,
@@ -36,19 +65,21 @@ pub struct SearchQuery {
     #[serde(default)]
     pub in_stock: bool,
     /// `relevance` (default), `price_asc`, `price_desc`, `newest`.
-    pub sort: Option<String>,
+    #[param(inline)]
+    pub sort: Option<SearchSort>,
     /// Results to skip, at most 1,000.
-    pub offset: Option<usize>,
+    #[param(inline)]
+    pub offset: Option<SearchOffset>,
     /// Page size, 1 to 100 (default 20).
-    pub limit: Option<usize>,
+    #[param(inline)]
+    pub limit: Option<SearchLimit>,
 }
 
 /// One product found.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchHit {
-    /// The product id (`prd_…`).
-    pub id: String,
-    pub company_id: String,
+    pub id: market::ProductId,
+    pub company_id: kernel::CompanyId,
     pub company_name: String,
     /// HTML: escaped, matches in `<mark>`.
     pub title_zh_html: Option<String>,
@@ -79,64 +110,19 @@ pub struct SearchResponse {
     pub provinces: Vec<FacetCount>,
 }
 
-fn invalid(field: &str, detail: &str) -> ApiError {
-    ApiError::field(ErrorCode::InvalidQuery, field, detail.to_owned())
-}
-
-fn price(field: &str, text: Option<&str>, currency: Currency) -> ApiResult<Option<i64>> {
-    text.filter(|text| !text.trim().is_empty())
-        .map(|text| {
-            kernel::Money::parse_decimal(text.trim(), currency)
-                .map(|money| money.minor)
-                .ok()
-                .filter(|minor| *minor >= 0)
-                .ok_or_else(|| invalid(field, "a price such as 12.50"))
-        })
-        .transpose()
-}
-
-/// Turns query parameters into a search request, refusing what cannot mean
-/// anything; text is bounded by the search crate itself.
-pub fn search_request(query: &SearchQuery) -> ApiResult<search::SearchRequest> {
-    let currency = match query.currency.as_deref().filter(|c| !c.is_empty()) {
-        Some(code) => code
-            .parse::<Currency>()
-            .map_err(|_| invalid("currency", "an ISO 4217 code such as CNY"))?,
-        None => Currency::CNY,
+/// Turns query parameters into a search request; each was checked against
+/// its documented range as it was read, and text is bounded by the search
+/// crate itself.
+pub fn search_request(query: &SearchQuery) -> search::SearchRequest {
+    let sort = match query.sort.unwrap_or_default() {
+        SearchSort::Relevance => search::SortOrder::Relevance,
+        SearchSort::PriceAsc => search::SortOrder::PriceAscending,
+        SearchSort::PriceDesc => search::SortOrder::PriceDescending,
+        SearchSort::Newest => search::SortOrder::Newest,
     };
-    let category_id = query
-        .category
-        .as_deref()
-        .filter(|text| !text.is_empty())
-        .map(|text| {
-            text.parse::<market::CategoryId>()
-                .map(|id| id.raw())
-                .map_err(|_| invalid("category", "a category id such as cat_…"))
-        })
-        .transpose()?;
-    let min_minor = price("price_min", query.price_min.as_deref(), currency)?;
-    let max_minor = price("price_max", query.price_max.as_deref(), currency)?;
-    let quantity = query
-        .quantity
-        .map(|quantity| {
-            (1..=market::price::QUANTITY_MAX)
-                .contains(&quantity)
-                .then_some(quantity)
-                .ok_or_else(|| invalid("quantity", "a quantity of at least 1"))
-        })
-        .transpose()?;
-    let sort = match query.sort.as_deref().unwrap_or("relevance") {
-        "" | "relevance" => search::SortOrder::Relevance,
-        "price_asc" => search::SortOrder::PriceAscending,
-        "price_desc" => search::SortOrder::PriceDescending,
-        "newest" => search::SortOrder::Newest,
-        _ => {
-            return Err(invalid(
-                "sort",
-                "relevance, price_asc, price_desc or newest",
-            ));
-        }
-    };
+    let min_minor = query.price_min_minor.map(MinorAmount::get);
+    let max_minor = query.price_max_minor.map(MinorAmount::get);
+    let quantity = query.quantity.map(Quantity::get);
     let filters_price = min_minor.is_some()
         || max_minor.is_some()
         || quantity.is_some()
@@ -144,30 +130,16 @@ pub fn search_request(query: &SearchQuery) -> ApiResult<search::SearchRequest> {
             sort,
             search::SortOrder::PriceAscending | search::SortOrder::PriceDescending
         );
-    if let Some(limit) = query.limit
-        && !(1..=search::LIMIT_MAX).contains(&limit)
-    {
-        return Err(invalid("limit", "between 1 and 100"));
-    }
-    if query
-        .offset
-        .is_some_and(|offset| offset > search::OFFSET_MAX)
-    {
-        return Err(invalid(
-            "offset",
-            "at most 1000; refine the query to go deeper",
-        ));
-    }
-    Ok(search::SearchRequest {
+    search::SearchRequest {
         text: query.q.clone(),
-        category_id,
+        category_id: query.category.map(CategoryId::raw),
         price: filters_price.then(|| search::PriceFilter {
-            currency: currency.code().to_owned(),
+            currency: query.currency.unwrap_or(Currency::CNY).code().to_owned(),
             quantity,
             min_minor,
             max_minor,
         }),
-        moq_max: query.moq_max,
+        moq_max: query.moq_max.map(Quantity::get),
         province: query.province.clone().filter(|p| !p.is_empty()),
         country: query
             .country
@@ -177,9 +149,9 @@ pub fn search_request(query: &SearchQuery) -> ApiResult<search::SearchRequest> {
         verified_only: query.verified,
         in_stock_only: query.in_stock,
         sort,
-        offset: query.offset.unwrap_or(0),
-        limit: query.limit.unwrap_or(20),
-    })
+        offset: query.offset.map_or(0, SearchOffset::to_usize),
+        limit: query.limit.map_or(20, SearchLimit::to_usize),
+    }
 }
 
 fn response(results: search::SearchResults) -> SearchResponse {
@@ -189,8 +161,8 @@ fn response(results: search::SearchResults) -> SearchResponse {
             .hits
             .into_iter()
             .map(|hit| SearchHit {
-                id: market::ProductId::from_raw(hit.id).to_string(),
-                company_id: kernel::CompanyId::from_raw(hit.company_id).to_string(),
+                id: market::ProductId::from_raw(hit.id),
+                company_id: kernel::CompanyId::from_raw(hit.company_id),
                 company_name: hit.company_name,
                 title_zh_html: hit.title_zh_html,
                 title_en_html: hit.title_en_html,
@@ -224,26 +196,31 @@ fn response(results: search::SearchResults) -> SearchResponse {
 }
 
 #[utoipa::path(get, path = "/api/v1/search/products", tag = "market", params(SearchQuery),
-    responses((status = 200, body = SearchResponse), (status = 400, body = crate::error::Problem)))]
+    responses((status = 200, body = SearchResponse)))]
 pub async fn products(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> ApiResult<ApiJson<SearchResponse>> {
-    let request = search_request(&query)?;
+    let request = search_request(&query);
     Ok(ApiJson(response(
         state.market.search_products(request).await?,
     )))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SuggestQuery {
     /// What the user has typed so far.
     #[serde(default)]
     pub q: String,
-    /// At most 20 (default 8).
-    pub limit: Option<usize>,
+    /// 1 to 20 (default 8).
+    #[param(inline)]
+    pub limit: Option<SuggestionLimit>,
 }
+
+/// How many suggestions: 1 to 20.
+pub type SuggestionLimit = Bounded<1, { bound(search::SUGGESTIONS_MAX) }>;
 
 #[utoipa::path(get, path = "/api/v1/search/suggestions", tag = "market", params(SuggestQuery),
     responses((status = 200, body = Vec<String>)))]
@@ -251,22 +228,26 @@ pub async fn suggestions(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<SuggestQuery>,
 ) -> ApiResult<ApiJson<Vec<String>>> {
-    let limit = query.limit.unwrap_or(8).clamp(1, search::SUGGESTIONS_MAX);
+    let limit = query.limit.map_or(8, SuggestionLimit::to_usize);
     Ok(ApiJson(state.market.suggest(query.q, limit).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RfqSearchQuery {
     /// Words in Chinese, English or pinyin; all must match. Empty lists the newest.
     #[serde(default)]
     pub q: String,
     /// A category id (`cat_…`): requests in it or below it.
-    pub category: Option<String>,
+    #[param(inline)]
+    pub category: Option<CategoryId>,
     /// Results to skip, at most 1,000.
-    pub offset: Option<usize>,
+    #[param(inline)]
+    pub offset: Option<SearchOffset>,
     /// Page size, 1 to 100 (default 20).
-    pub limit: Option<usize>,
+    #[param(inline)]
+    pub limit: Option<SearchLimit>,
 }
 
 /// A buying request found, with the matched words marked.
@@ -285,42 +266,18 @@ pub struct RfqSearchResponse {
 }
 
 #[utoipa::path(get, path = "/api/v1/search/rfqs", tag = "market", params(RfqSearchQuery),
-    responses((status = 200, body = RfqSearchResponse), (status = 400, body = crate::error::Problem)))]
+    responses((status = 200, body = RfqSearchResponse)))]
 pub async fn rfqs(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<RfqSearchQuery>,
 ) -> ApiResult<ApiJson<RfqSearchResponse>> {
-    let category_id = query
-        .category
-        .as_deref()
-        .filter(|text| !text.is_empty())
-        .map(|text| {
-            text.parse::<market::CategoryId>()
-                .map(|id| id.raw())
-                .map_err(|_| invalid("category", "a category id such as cat_…"))
-        })
-        .transpose()?;
-    if let Some(limit) = query.limit
-        && !(1..=search::LIMIT_MAX).contains(&limit)
-    {
-        return Err(invalid("limit", "between 1 and 100"));
-    }
-    if query
-        .offset
-        .is_some_and(|offset| offset > search::OFFSET_MAX)
-    {
-        return Err(invalid(
-            "offset",
-            "at most 1000; refine the query to go deeper",
-        ));
-    }
     let (total, hits) = state
         .market
         .search_rfqs(search::RequestSearch {
             text: query.q,
-            category_id,
-            offset: query.offset.unwrap_or(0),
-            limit: query.limit.unwrap_or(20),
+            category_id: query.category.map(CategoryId::raw),
+            offset: query.offset.map_or(0, SearchOffset::to_usize),
+            limit: query.limit.map_or(20, SearchLimit::to_usize),
         })
         .await?;
     Ok(ApiJson(RfqSearchResponse {

@@ -7,14 +7,14 @@ use kernel::CompanyId;
 use market::{Product, ProductId, Storefront, StorefrontInput};
 use serde::Serialize;
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, IdPath, Member};
 use crate::pagination::{PageBody, PageQuery};
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/storefronts/{company_id}", tag = "market",
-    params(("company_id" = String, Path)),
-    responses((status = 200, body = Storefront), (status = 404, body = Problem)))]
+    params(("company_id" = CompanyId, Path)),
+    responses((status = 200, body = Storefront)))]
 pub async fn show(
     State(state): State<AppState>,
     IdPath(company_id): IdPath<CompanyId>,
@@ -23,14 +23,14 @@ pub async fn show(
 }
 
 #[utoipa::path(get, path = "/api/v1/storefronts/{company_id}/products", tag = "market",
-    params(("company_id" = String, Path), PageQuery),
+    params(("company_id" = CompanyId, Path), PageQuery),
     responses((status = 200, body = PageBody<Product>)))]
 pub async fn products(
     State(state): State<AppState>,
     IdPath(company_id): IdPath<CompanyId>,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<PageBody<Product>>> {
-    let page = query.to_request()?;
+    let page = query.to_request();
     Ok(ApiJson(
         state
             .market
@@ -48,8 +48,8 @@ pub struct ProductPage {
 }
 
 #[utoipa::path(get, path = "/api/v1/products/{product_id}", tag = "market",
-    params(("product_id" = String, Path)),
-    responses((status = 200, body = ProductPage), (status = 404, body = Problem, description = "Unknown, draft or unlisted")))]
+    params(("product_id" = ProductId, Path)),
+    responses((status = 200, body = ProductPage), (status = 404, description = "Unknown, draft or unlisted")))]
 pub async fn product(
     State(state): State<AppState>,
     IdPath(id): IdPath<ProductId>,
@@ -70,7 +70,7 @@ pub async fn own(State(state): State<AppState>, member: Member) -> ApiResult<Api
 }
 
 #[utoipa::path(put, path = "/api/v1/storefront", tag = "market", request_body = StorefrontInput,
-    responses((status = 200, body = Storefront), (status = 422, body = Problem)),
+    responses((status = 200, body = Storefront), (status = 422, description = "`invalid_field`")),
     security(("session" = []), ("api_key" = ["catalog:write"])))]
 pub async fn update(
     State(state): State<AppState>,

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use identity::{Session, SessionId};
 use serde::Serialize;
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, IdPath, SignedIn};
 use crate::state::AppState;
 
@@ -32,7 +32,7 @@ pub async fn list(
 
 #[utoipa::path(delete, path = "/api/v1/me/sessions/{session_id}", tag = "me",
     params(("session_id" = SessionId, Path, description = "A session of mine")),
-    responses((status = 204), (status = 404, body = Problem)), security(("session" = [])))]
+    responses((status = 204)), security(("session" = [])))]
 pub async fn revoke(
     State(state): State<AppState>,
     signed_in: SignedIn,

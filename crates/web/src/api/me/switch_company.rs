@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use kernel::CompanyId;
 use serde::Deserialize;
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, SignedIn};
 use crate::state::AppState;
 
@@ -16,7 +16,7 @@ pub struct SwitchCompany {
 }
 
 #[utoipa::path(put, path = "/api/v1/me/active-company", tag = "me", request_body = SwitchCompany,
-    responses((status = 204), (status = 404, description = "Not one of my companies", body = Problem)),
+    responses((status = 204), (status = 404, description = "Not one of my companies")),
     security(("session" = [])))]
 pub async fn handler(
     State(state): State<AppState>,

@@ -43,7 +43,7 @@ pub(crate) async fn report(state: &AppState) -> ApiResult<LedgerReport> {
 }
 
 #[utoipa::path(get, path = "/api/v1/operator/ledger", tag = "operator",
-    responses((status = 200, body = LedgerReport)), security(("session" = [])))]
+    responses((status = 200, body = LedgerReport)), security(("session" = ["operator"])))]
 pub async fn show(
     State(state): State<AppState>,
     _operator: OperatorUser,

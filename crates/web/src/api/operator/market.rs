@@ -7,12 +7,12 @@ use kernel::CompanyId;
 use market::{Category, NewCategory, Storefront};
 use serde::Deserialize;
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, IdPath, OperatorUser};
 use crate::state::AppState;
 
 #[utoipa::path(post, path = "/api/v1/operator/categories", tag = "operator", request_body = NewCategory,
-    responses((status = 201, body = Category), (status = 422, body = Problem)), security(("session" = [])))]
+    responses((status = 201, body = Category), (status = 422, description = "`invalid_field`")), security(("session" = ["operator"])))]
 pub async fn create_category(
     State(state): State<AppState>,
     _operator: OperatorUser,
@@ -31,9 +31,9 @@ pub struct MarketSettings {
 }
 
 #[utoipa::path(put, path = "/api/v1/operator/companies/{company_id}/market", tag = "operator",
-    params(("company_id" = String, Path)), request_body = MarketSettings,
-    responses((status = 200, body = Storefront), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("session" = [])))]
+    params(("company_id" = CompanyId, Path)), request_body = MarketSettings,
+    responses((status = 200, body = Storefront), (status = 422, description = "`invalid_field`")),
+    security(("session" = ["operator"])))]
 pub async fn update_settings(
     State(state): State<AppState>,
     _operator: OperatorUser,

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use identity::ApiScope;
 use pay::{BankAccount, BankAccountId, NewBankAccount};
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, IdPath, Member};
 use crate::state::AppState;
 
@@ -21,7 +21,7 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/wallet/bank-accounts", tag = "wallet", request_body = NewBankAccount,
-    responses((status = 201, body = BankAccount), (status = 422, body = Problem)),
+    responses((status = 201, body = BankAccount), (status = 422, description = "`invalid_field`")),
     security(("session" = []), ("api_key" = ["wallet:write"])))]
 pub async fn create(
     State(state): State<AppState>,
@@ -37,7 +37,7 @@ pub async fn create(
 
 #[utoipa::path(delete, path = "/api/v1/wallet/bank-accounts/{bank_account_id}", tag = "wallet",
     params(("bank_account_id" = BankAccountId, Path)),
-    responses((status = 204), (status = 404, body = Problem)),
+    responses((status = 204)),
     security(("session" = []), ("api_key" = ["wallet:write"])))]
 pub async fn remove(
     State(state): State<AppState>,

@@ -9,28 +9,24 @@ use kernel::Currency;
 use pay::StatementLine;
 use serde::Deserialize;
 
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Member};
-use crate::pagination::{PageBody, PageQuery};
+use crate::pagination::{Cursor, PageBody, PageLimit, PageQuery};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatementQuery {
     /// ISO 4217, e.g. CNY.
-    pub currency: String,
-    pub limit: Option<u32>,
-    pub cursor: Option<String>,
-}
-
-pub(crate) fn parse_currency(text: &str) -> ApiResult<Currency> {
-    text.parse().map_err(|_| {
-        ApiError::field(
-            ErrorCode::InvalidQuery,
-            "currency",
-            "an ISO 4217 code such as CNY or EUR",
-        )
-    })
+    #[param(inline)]
+    pub currency: Currency,
+    /// How many items, 1 to 200 (default 50).
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
+    /// The `next_cursor` of the previous page.
+    #[param(inline)]
+    pub cursor: Option<Cursor>,
 }
 
 #[utoipa::path(get, path = "/api/v1/wallet/statement", tag = "wallet", params(StatementQuery),
@@ -42,12 +38,12 @@ pub async fn list(
     ApiQuery(query): ApiQuery<StatementQuery>,
 ) -> ApiResult<ApiJson<PageBody<StatementLine>>> {
     member.require(ApiScope::WalletRead)?;
-    let currency = parse_currency(&query.currency)?;
+    let currency = query.currency;
     let page = PageQuery {
         limit: query.limit,
         cursor: query.cursor,
     }
-    .to_request()?;
+    .to_request();
     Ok(ApiJson(
         state
             .pay
@@ -58,9 +54,12 @@ pub async fn list(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CsvQuery {
-    pub currency: String,
+    /// ISO 4217, e.g. CNY.
+    #[param(inline)]
+    pub currency: Currency,
 }
 
 #[utoipa::path(get, path = "/api/v1/wallet/statement.csv", tag = "wallet", params(CsvQuery),
@@ -72,7 +71,7 @@ pub async fn csv(
     ApiQuery(query): ApiQuery<CsvQuery>,
 ) -> ApiResult<impl IntoResponse> {
     member.require(ApiScope::WalletRead)?;
-    let currency = parse_currency(&query.currency)?;
+    let currency = query.currency;
     let body = state.pay.statement_csv(&member.scope, currency).await?;
     let disposition = format!(
         "attachment; filename=\"hanse-statement-{}.csv\"",

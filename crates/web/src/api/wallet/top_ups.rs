@@ -7,7 +7,7 @@ use kernel::Money;
 use pay::TopUp;
 use serde::Deserialize;
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Member};
 use crate::pagination::{PageBody, PageQuery};
 use crate::state::AppState;
@@ -20,11 +20,10 @@ pub struct NewTopUp {
 }
 
 #[utoipa::path(post, path = "/api/v1/wallet/top-ups", tag = "wallet", request_body = NewTopUp,
-    params(("Idempotency-Key" = String, Header, description = "Required: a retried request is answered once")),
     responses(
         (status = 201, description = "Started; the wallet is credited when the bank confirms", body = TopUp),
-        (status = 400, description = "`idempotency_key_required`", body = Problem),
-        (status = 422, description = "`invalid_field` (amount)", body = Problem),
+        (status = 409, description = "`no_payment_provider`"),
+        (status = 422, description = "`invalid_field` (amount)"),
     ), security(("session" = []), ("api_key" = ["wallet:write"])))]
 pub async fn create(
     State(state): State<AppState>,
@@ -50,7 +49,7 @@ pub async fn list(
     Ok(ApiJson(
         state
             .pay
-            .top_ups(&member.scope, query.to_request()?)
+            .top_ups(&member.scope, query.to_request())
             .await?
             .into(),
     ))

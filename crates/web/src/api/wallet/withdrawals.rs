@@ -7,7 +7,7 @@ use kernel::Money;
 use pay::{BankAccountId, Withdrawal};
 use serde::Deserialize;
 
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Member};
 use crate::pagination::{PageBody, PageQuery};
 use crate::state::AppState;
@@ -21,12 +21,11 @@ pub struct NewWithdrawal {
 }
 
 #[utoipa::path(post, path = "/api/v1/wallet/withdrawals", tag = "wallet", request_body = NewWithdrawal,
-    params(("Idempotency-Key" = String, Header, description = "Required: a retried request is answered once")),
     responses(
         (status = 201, description = "Reserved; paid out when the bank completes it", body = Withdrawal),
-        (status = 404, description = "No such bank account", body = Problem),
-        (status = 409, description = "`insufficient_funds`", body = Problem),
-        (status = 422, description = "`invalid_field` or `currency_mismatch`", body = Problem),
+        (status = 404, description = "No such bank account"),
+        (status = 409, description = "`insufficient_funds` or `no_payment_provider`"),
+        (status = 422, description = "`invalid_field` or `currency_mismatch`"),
     ), security(("session" = []), ("api_key" = ["wallet:write"])))]
 pub async fn create(
     State(state): State<AppState>,
@@ -53,7 +52,7 @@ pub async fn list(
     Ok(ApiJson(
         state
             .pay
-            .withdrawals(&member.scope, query.to_request()?)
+            .withdrawals(&member.scope, query.to_request())
             .await?
             .into(),
     ))

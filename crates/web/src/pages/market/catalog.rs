@@ -16,7 +16,7 @@ use super::rfqs::query_fields;
 use super::{FormFields, category_path, image_url, parse_id, read_upload, upload_action};
 use crate::error::{ApiError, ErrorCode};
 use crate::pages::{Shell, error_response, render};
-use crate::pagination::{PageBody, PageQuery};
+use crate::pagination::{PageBody, page_of_size};
 use crate::state::AppState;
 
 const CATALOG_PAGE_SIZE: u32 = 50;
@@ -90,11 +90,7 @@ async fn catalog_page(
                 )
             })?),
         };
-        let page = PageQuery {
-            limit: Some(CATALOG_PAGE_SIZE),
-            cursor: Some(query.cursor.clone()).filter(|cursor| !cursor.is_empty()),
-        }
-        .to_request()?;
+        let page = page_of_size(CATALOG_PAGE_SIZE, Some(&query.cursor))?;
         let products: PageBody<Product> = state
             .market
             .own_products(&member.scope, status, page)

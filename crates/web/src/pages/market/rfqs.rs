@@ -19,7 +19,7 @@ use super::{
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::pages::{Shell, error_response, render};
-use crate::pagination::{PageBody, PageQuery};
+use crate::pagination::{PageBody, page_of_size};
 use crate::state::AppState;
 
 const BOARD_PAGE_SIZE: u32 = 30;
@@ -111,11 +111,7 @@ pub async fn board(
     };
     let result = async {
         let category = chosen_category(&tree, query.get("category"))?;
-        let page = PageQuery {
-            limit: Some(BOARD_PAGE_SIZE),
-            cursor: Some(query.get("cursor").to_owned()).filter(|cursor| !cursor.is_empty()),
-        }
-        .to_request()?;
+        let page = page_of_size(BOARD_PAGE_SIZE, Some(query.get("cursor")))?;
         let rfqs: PageBody<PublicRfq> = state.market.rfq_board(category, page).await?.into();
         Ok::<_, ApiError>((category, rfqs))
     }

@@ -22,7 +22,7 @@ use super::{
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::pages::{Shell, error_response, render};
-use crate::pagination::{PageBody, PageQuery};
+use crate::pagination::{PageBody, page_of_size};
 use crate::state::AppState;
 
 const LIST_PAGE_SIZE: u32 = 50;
@@ -30,11 +30,7 @@ const LIST_PAGE_SIZE: u32 = 50;
 const RFQ_VALID_DAYS_DEFAULT: i64 = 30;
 
 fn page_request(fields: &FormFields) -> Result<kernel::PageRequest, ApiError> {
-    PageQuery {
-        limit: Some(LIST_PAGE_SIZE),
-        cursor: Some(fields.get("cursor").to_owned()).filter(|cursor| !cursor.is_empty()),
-    }
-    .to_request()
+    page_of_size(LIST_PAGE_SIZE, Some(fields.get("cursor")))
 }
 
 fn read_form(form: Result<Form<Vec<(String, String)>>, FormRejection>) -> FormFields {

@@ -16,7 +16,7 @@ use super::{
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::auth::Member;
 use crate::pages::{Shell, error_response, render};
-use crate::pagination::{PageBody, PageQuery};
+use crate::pagination::{PageBody, page_of_size};
 use crate::state::AppState;
 
 /// Products on one page of a storefront.
@@ -78,11 +78,8 @@ pub async fn show(
     let result = async {
         let company_id: CompanyId = parse_id(&company_id)?;
         let storefront = state.market.storefront(company_id).await?;
-        let page = PageQuery {
-            limit: Some(SHELF_PAGE_SIZE),
-            cursor: query_value(query.as_deref(), "cursor").filter(|cursor| !cursor.is_empty()),
-        }
-        .to_request()?;
+        let cursor = query_value(query.as_deref(), "cursor");
+        let page = page_of_size(SHELF_PAGE_SIZE, cursor.as_deref())?;
         let products: PageBody<Product> = state
             .market
             .published_products_of(company_id, page)
