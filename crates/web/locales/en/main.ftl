@@ -177,6 +177,7 @@ sandbox-intro = A simulated bank inside Hanse. Confirm or fail payments and payo
 sandbox-description = Details
 sandbox-status = Status
 sandbox-confirm = Confirm
+sandbox-notify-again = Send the notice again
 sandbox-fail = Fail
 payment = Payment
 payout = Payout

@@ -177,6 +177,7 @@ sandbox-intro = Hanse 内的模拟银行。像银行一样确认或拒绝付款�
 sandbox-description = 详情
 sandbox-status = 状态
 sandbox-confirm = 确认
+sandbox-notify-again = 重新发送通知
 sandbox-fail = 拒绝
 payment = 收款
 payout = 出款
