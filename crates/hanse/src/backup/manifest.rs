@@ -88,7 +88,7 @@ impl FileEntry {
 
     /// The path, once shown to be the database or a file inside one of
     /// [`FOLDERS`]: a manifest is read from outside, and a path such as
-    /// `../../etc/passwd` or `/root/x` must not lead a restore anywhere else.
+    /// `../../etc/passwd` or an absolute path must not lead a restore anywhere else.
     pub fn relative_path(&self) -> anyhow::Result<PathBuf> {
         let parts: Vec<&str> = self.path.split('/').collect();
         let safe = parts.iter().all(|part| {
