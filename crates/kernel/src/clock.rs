@@ -27,6 +27,10 @@ impl Timestamp {
         Timestamp(self.0.saturating_add(seconds.saturating_mul(1_000_000)))
     }
 
+    pub fn plus_millis(self, millis: i64) -> Self {
+        Timestamp(self.0.saturating_add(millis.saturating_mul(1_000)))
+    }
+
     /// The instant as a `time` value, for formatting in a member's time zone.
     pub fn to_offset_date_time(self) -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000)

@@ -27,6 +27,8 @@ pub enum StorageError {
         path: String,
         source: std::io::Error,
     },
+    #[error("{what} is over its limit: {detail}")]
+    OverLimit { what: &'static str, detail: String },
     #[error("corrupt stored value in {what}: {detail}")]
     Corrupt { what: &'static str, detail: String },
 }

@@ -1,10 +1,12 @@
 //! The kernel every Hanse module stands on: ids, money, time, the tenancy `Scope`,
-//! storage for SQLite and PostgreSQL, forward-only migrations and the outbox.
+//! storage for SQLite and PostgreSQL, forward-only migrations, the outbox and
+//! durable scheduled jobs.
 
 pub mod clock;
 pub mod db;
 pub mod error;
 pub mod id;
+pub mod jobs;
 pub mod migrate;
 pub mod money;
 pub mod outbox;

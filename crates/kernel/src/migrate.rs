@@ -25,14 +25,23 @@ impl Migration {
     }
 }
 
-/// The kernel's own migrations: the migration record and the outbox.
+/// The kernel's own migrations: the outbox, then the scheduled jobs. (The
+/// migration record itself is created by [`run`].)
 pub fn kernel_migrations() -> Vec<Migration> {
-    vec![Migration {
-        module: "kernel",
-        version: 1,
-        name: "outbox",
-        sql: include_str!("../migrations/0001_outbox.sql"),
-    }]
+    vec![
+        Migration {
+            module: "kernel",
+            version: 1,
+            name: "outbox",
+            sql: include_str!("../migrations/0001_outbox.sql"),
+        },
+        Migration {
+            module: "kernel",
+            version: 2,
+            name: "jobs",
+            sql: include_str!("../migrations/0002_jobs.sql"),
+        },
+    ]
 }
 
 /// A migration as the database records it.

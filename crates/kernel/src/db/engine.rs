@@ -115,6 +115,18 @@ impl Engine {
         }
     }
 
+    /// Appended to a SELECT that claims rows for work, such as due jobs.
+    /// PostgreSQL locks them and skips rows another transaction has locked
+    /// (` FOR UPDATE SKIP LOCKED`), so that runners on several nodes claim
+    /// different rows instead of queueing behind each other; SQLite's single
+    /// writer already hands the rows to one claimer at a time.
+    pub fn lock_rows_skip_locked_clause(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
     /// Lists the tables of the database (of the connection's schema on
     /// PostgreSQL), for row counts; SQLite's own tables are left out.
     pub(crate) fn list_tables_sql(self) -> &'static str {
