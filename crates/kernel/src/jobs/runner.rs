@@ -282,7 +282,11 @@ impl JobRunner {
         // Fence first: the job must still be running under this claim's
         // attempt. This write also locks the row on PostgreSQL until commit,
         // so no other runner claims it meanwhile and a cancel waits; a claim
-        // or cancel that committed before finds this runner out here.
+        // or cancel that committed before finds this runner out here. Like
+        // every transaction of the runner it starts with a write, so that on
+        // SQLite it takes the write lock at once (waiting out the busy timeout
+        // if another process holds it) instead of upgrading a read snapshot,
+        // which fails at once when another process wrote meanwhile.
         let fenced = sqlx::query(
             "UPDATE kernel_job SET updated_at = $1 WHERE id = $2 AND state = 'running' AND attempt = $3",
         )
