@@ -17,6 +17,9 @@ pub enum MarketError {
     Forbidden,
     #[error("{0}")]
     Conflict(&'static str),
+    /// Fewer units are available than the order asks for.
+    #[error("only {available} available")]
+    InsufficientStock { available: i64 },
     #[error("this month's quotation quota of {quota} is used up")]
     QuotaExhausted { quota: i64 },
     /// A CSV import with bad rows; nothing was imported.

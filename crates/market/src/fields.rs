@@ -4,7 +4,7 @@
 use crate::error::{MarketError, Result};
 
 /// A one-line text that must not be empty.
-pub(crate) fn required_line(field: &str, value: &str, chars_max: usize) -> Result<String> {
+pub fn required_line(field: &str, value: &str, chars_max: usize) -> Result<String> {
     let value = optional_line(field, value, chars_max)?;
     if value.is_empty() {
         return Err(MarketError::invalid(
@@ -17,7 +17,7 @@ pub(crate) fn required_line(field: &str, value: &str, chars_max: usize) -> Resul
 }
 
 /// A one-line text that may be empty.
-pub(crate) fn optional_line(field: &str, value: &str, chars_max: usize) -> Result<String> {
+pub fn optional_line(field: &str, value: &str, chars_max: usize) -> Result<String> {
     let value = value.trim();
     bounded(field, value, chars_max)?;
     if value.chars().any(char::is_control) {
@@ -32,7 +32,7 @@ pub(crate) fn optional_line(field: &str, value: &str, chars_max: usize) -> Resul
 
 /// A text of paragraphs: newlines and tabs are kept, other control
 /// characters refused.
-pub(crate) fn paragraphs(field: &str, value: &str, chars_max: usize) -> Result<String> {
+pub fn paragraphs(field: &str, value: &str, chars_max: usize) -> Result<String> {
     let value = value.trim().replace("\r\n", "\n");
     bounded(field, &value, chars_max)?;
     if value
@@ -60,11 +60,7 @@ fn bounded(field: &str, value: &str, chars_max: usize) -> Result<()> {
 }
 
 /// A whole number in `range`.
-pub(crate) fn number_in(
-    field: &str,
-    value: i64,
-    range: std::ops::RangeInclusive<i64>,
-) -> Result<i64> {
+pub fn number_in(field: &str, value: i64, range: std::ops::RangeInclusive<i64>) -> Result<i64> {
     if range.contains(&value) {
         Ok(value)
     } else {

@@ -5,7 +5,7 @@
 mod category;
 pub mod error;
 pub mod events;
-mod fields;
+pub mod fields;
 pub mod image_store;
 mod images;
 mod model;
@@ -17,6 +17,7 @@ mod rfq;
 mod rows;
 mod search;
 pub mod search_feed;
+mod stock;
 mod storefront;
 
 use std::path::PathBuf;

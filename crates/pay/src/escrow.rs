@@ -46,7 +46,26 @@ fn escrow_row(row: &AnyRow) -> Result<EscrowRow> {
     })
 }
 
+/// The part of an escrow's fee taken when `to_seller_minor` of its
+/// `amount_minor` goes to the seller: in proportion, rounded down in the
+/// seller's favour; all of it when the whole amount is released.
+pub fn escrow_fee_share(fee_minor: i64, amount_minor: i64, to_seller_minor: i64) -> i64 {
+    if amount_minor <= 0 {
+        return 0;
+    }
+    i64::try_from(i128::from(fee_minor) * i128::from(to_seller_minor) / i128::from(amount_minor))
+        .unwrap_or(0)
+}
+
 impl Pay {
+    /// The escrow of an order, if it was ever held (also while being held).
+    pub async fn escrow_of_order(&self, order_reference: i64) -> Result<Option<Escrow>> {
+        Ok(self
+            .escrow_by_order(order_reference)
+            .await?
+            .map(|record| record.escrow))
+    }
+
     /// Holds `amount` of the buyer's wallet for an order. Idempotent per order:
     /// holding the same order again returns the same escrow.
     pub async fn hold_escrow(
@@ -266,13 +285,7 @@ impl Pay {
     async fn settle_escrow(&self, record: &EscrowRow, to_seller: Money) -> Result<()> {
         self.ensure_held(record)?;
         let amount = record.escrow.amount;
-        // The fee in proportion to what the seller gets, rounded down in the
-        // seller's favour; all of it when the whole amount is released.
-        let fee_share = i64::try_from(
-            i128::from(record.escrow.fee.minor) * i128::from(to_seller.minor)
-                / i128::from(amount.minor),
-        )
-        .unwrap_or(0);
+        let fee_share = escrow_fee_share(record.escrow.fee.minor, amount.minor, to_seller.minor);
         let seller_wallet = self
             .wallet_account(record.escrow.seller, amount.currency)
             .await?;

@@ -27,6 +27,7 @@ use ledger::Ledger;
 pub use accounts::{AccountKind, currency_of_ledger};
 pub use bank_accounts::NewBankAccount;
 pub use error::{PayError, Result};
+pub use escrow::escrow_fee_share;
 pub use model::*;
 pub use provider::{PaymentProvider, ProviderStatus, WebhookEvent, WebhookKind};
 pub use providers::PaymentProviders;

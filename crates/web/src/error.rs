@@ -73,6 +73,8 @@ pub enum ErrorCode {
     StateConflict,
     /// This month's quotation quota is used up.
     QuotaExhausted,
+    /// Fewer units are available than asked for; `detail` says how many.
+    InsufficientStock,
     /// A product file has bad rows; `rows` lists them and nothing was imported.
     ImportRejected,
     Internal,
@@ -93,7 +95,7 @@ impl ErrorCode {
             Unauthenticated | WrongCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | CsrfFailed => StatusCode::FORBIDDEN,
             NoActiveCompany | InsufficientFunds | EscrowClosed | StateConflict | QuotaExhausted
-            | NoPaymentProvider => StatusCode::CONFLICT,
+            | InsufficientStock | NoPaymentProvider => StatusCode::CONFLICT,
             ImportRejected => StatusCode::UNPROCESSABLE_ENTITY,
             CurrencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             InvalidSignature => StatusCode::UNAUTHORIZED,
@@ -344,6 +346,9 @@ impl From<market::MarketError> for ApiError {
             MarketError::Forbidden => ErrorCode::Forbidden,
             MarketError::Conflict(_) => ErrorCode::StateConflict,
             MarketError::QuotaExhausted { .. } => ErrorCode::QuotaExhausted,
+            MarketError::InsufficientStock { .. } => {
+                return ApiError::field(ErrorCode::InsufficientStock, "quantity", message);
+            }
             MarketError::Search(_) | MarketError::ImageFile(_) | MarketError::Storage(_) => {
                 return ApiError::internal(error);
             }

@@ -1,0 +1,9 @@
+//! The trade crate's integration tests; each runs on SQLite and, when
+//! `HANSE_TEST_DATABASE_URL` is set, on PostgreSQL.
+
+mod journeys;
+mod oversell;
+mod property;
+mod refused;
+mod support;
+mod timers;
