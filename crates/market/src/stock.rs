@@ -26,13 +26,7 @@ impl Market {
         quantity: i64,
         now: Timestamp,
     ) -> Result<()> {
-        if quantity <= 0 {
-            return Err(MarketError::invalid(
-                "quantity",
-                "out_of_range",
-                "a quantity above zero",
-            ));
-        }
+        positive(quantity)?;
         let left: Option<i64> = sqlx::query(
             "UPDATE market_product SET available_quantity = available_quantity - $1, updated_at = $2
              WHERE company_id = $3 AND id = $4 AND status = 'published' AND available_quantity >= $1
@@ -80,13 +74,7 @@ impl Market {
         quantity: i64,
         now: Timestamp,
     ) -> Result<()> {
-        if quantity <= 0 {
-            return Err(MarketError::invalid(
-                "quantity",
-                "out_of_range",
-                "a quantity above zero",
-            ));
-        }
+        positive(quantity)?;
         let now_available: Option<i64> = sqlx::query(
             "UPDATE market_product SET available_quantity = available_quantity + $1, updated_at = $2
              WHERE company_id = $3 AND id = $4 RETURNING available_quantity",
@@ -126,6 +114,17 @@ impl Market {
         .transpose()?
         .ok_or(MarketError::NotFound("product"))
     }
+}
+
+fn positive(quantity: i64) -> Result<()> {
+    if quantity <= 0 {
+        return Err(MarketError::invalid(
+            "quantity",
+            "out_of_range",
+            "a quantity above zero",
+        ));
+    }
+    Ok(())
 }
 
 /// A published product went out of stock or came back: the search index

@@ -260,8 +260,11 @@ impl Trade {
     /// Writes a drafted order, reserves its stock and publishes it, in one
     /// transaction; with its timer for an unanswered or unpaid order.
     async fn insert_order(&self, scope: &Scope, mut order: Order) -> Result<Order> {
+        // Read before the transaction: on PostgreSQL reads share the pool, and
+        // transactions that each wait for a second connection can starve it.
+        let deadline = self.unpaid_deadline(order.placed_at).await?;
         let mut tx = self.db.begin().await?;
-        self.insert_order_in(&mut tx, &mut order, actor_raw(scope))
+        self.insert_order_in(&mut tx, &mut order, actor_raw(scope), deadline)
             .await?;
         tx.commit().await?;
         Ok(order)
@@ -273,11 +276,11 @@ impl Trade {
         tx: &mut kernel::Tx,
         order: &mut Order,
         placed_by: i64,
+        deadline: Timestamp,
     ) -> Result<()> {
         let now = order.placed_at;
         self.reserve_lines(tx, order, now).await?;
         store::insert(tx, order, placed_by).await?;
-        let deadline = self.unpaid_deadline(now).await?;
         timers::schedule_cancel_unpaid(tx, order.id, deadline, now).await?;
         let event = OrderPlaced {
             order: OrderFacts::of(order, now),

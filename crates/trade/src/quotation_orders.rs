@@ -98,8 +98,13 @@ impl Subscriber for QuotationOrders {
         order.placed_at = event.created_at;
         order.confirmed_at = Some(event.created_at);
         order.updated_at = event.created_at;
+        let deadline = self
+            .trade
+            .unpaid_deadline(event.created_at)
+            .await
+            .map_err(failed)?;
         self.trade
-            .insert_order_in(tx, &mut order, 0)
+            .insert_order_in(tx, &mut order, 0, deadline)
             .await
             .map_err(failed)
     }

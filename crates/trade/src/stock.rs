@@ -49,18 +49,8 @@ impl Trade {
         order: &mut Order,
         now: Timestamp,
     ) -> Result<()> {
-        for line in &mut order.lines {
-            if line.stock != LineStock::Reserved {
-                continue;
-            }
-            if let Some(product) = line.product_id {
-                self.market
-                    .return_stock(tx, order.seller, product, line.quantity, now)
-                    .await?;
-            }
-            line.stock = LineStock::Released;
-        }
-        Ok(())
+        self.give_back(tx, order, LineStock::Reserved, LineStock::Released, now)
+            .await
     }
 
     /// The goods left the seller: the reservation is used up.
@@ -79,8 +69,22 @@ impl Trade {
         order: &mut Order,
         now: Timestamp,
     ) -> Result<()> {
+        self.give_back(tx, order, LineStock::Consumed, LineStock::Returned, now)
+            .await
+    }
+
+    /// Returns the stock of every line in `from` to the product and marks the
+    /// line `to`.
+    async fn give_back(
+        &self,
+        tx: &mut Tx,
+        order: &mut Order,
+        from: LineStock,
+        to: LineStock,
+        now: Timestamp,
+    ) -> Result<()> {
         for line in &mut order.lines {
-            if line.stock != LineStock::Consumed {
+            if line.stock != from {
                 continue;
             }
             if let Some(product) = line.product_id {
@@ -88,7 +92,7 @@ impl Trade {
                     .return_stock(tx, order.seller, product, line.quantity, now)
                     .await?;
             }
-            line.stock = LineStock::Returned;
+            line.stock = to;
         }
         Ok(())
     }
