@@ -4,6 +4,7 @@
 //! refunds and disputes to the operator's decision. Every transition is an
 //! outbox event complete enough for the modules built on it.
 
+pub mod actions;
 pub mod carrier;
 mod dispute;
 pub mod error;
@@ -15,6 +16,7 @@ mod place;
 mod query;
 mod quotation_orders;
 mod refund;
+pub mod rounds;
 mod rows;
 mod seller;
 mod settle;
@@ -28,6 +30,7 @@ use std::sync::Arc;
 use kernel::migrate::Migration;
 use kernel::{Clock, Db, Role};
 
+pub use actions::{Action, allowed_actions};
 pub use carrier::{Carrier, Carriers, SandboxCarrier};
 pub use dispute::DecisionInput;
 pub use error::{Result, TradeError};

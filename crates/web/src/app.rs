@@ -10,6 +10,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::routing::get;
 use identity::Identity;
+use kernel::jobs::{JobRunner, JobRunnerOptions};
 use kernel::migrate::Migration;
 use kernel::outbox::{Dispatcher, Subscriber};
 use kernel::{Clock, Db};
@@ -32,6 +33,7 @@ pub fn migrations() -> Vec<Migration> {
     all.extend(ledger::migrations());
     all.extend(pay::migrations());
     all.extend(market::migrations());
+    all.extend(trade::migrations());
     all.push(Migration {
         module: "web",
         version: 1,
@@ -49,6 +51,7 @@ pub struct Services {
     pub identity: Identity,
     pub pay: pay::Pay,
     pub market: market::Market,
+    pub trade: trade::Trade,
     /// Keeps this node's search index from the outbox; runs beside the server.
     pub search_feed: market::search_feed::SearchFeed,
 }
@@ -79,15 +82,32 @@ impl PaymentSettings {
         }
     }
 
-    fn providers(self, db: &Db, clock: &Arc<dyn Clock>) -> pay::Result<pay::PaymentProviders> {
+    fn providers(&self, db: &Db, clock: &Arc<dyn Clock>) -> pay::Result<pay::PaymentProviders> {
         use secrecy::ExposeSecret;
         let mut providers = pay::PaymentProviders::none();
-        if let Some(secret) = self.sandbox_secret {
+        if let Some(secret) = &self.sandbox_secret {
             let bank =
                 pay::SandboxBank::new(db.clone(), clock.clone(), secret.expose_secret().to_vec())?;
             providers = providers.with_sandbox(Arc::new(bank));
         }
         Ok(providers)
+    }
+
+    /// The carriers: the sandbox carrier follows the sandbox bank's rule (test
+    /// goods only where test money is) and signs with the same secret, so
+    /// several nodes verify each other's tracking webhooks.
+    fn carriers(&self, db: &Db, clock: &Arc<dyn Clock>) -> trade::Result<trade::Carriers> {
+        use secrecy::ExposeSecret;
+        let mut carriers = trade::Carriers::none();
+        if let Some(secret) = &self.sandbox_secret {
+            let sandbox = trade::SandboxCarrier::new(
+                db.clone(),
+                clock.clone(),
+                secret.expose_secret().to_vec(),
+            )?;
+            carriers = carriers.with_sandbox(Arc::new(sandbox));
+        }
+        Ok(carriers)
     }
 }
 
@@ -102,9 +122,10 @@ impl Services {
         public_url: String,
         files: NodeFiles,
         payments: PaymentSettings,
-    ) -> pay::Result<Services> {
+    ) -> Result<Services, SettingsError> {
         // Before the ledger's writer starts, so a refused setting leaves nothing running.
         let providers = payments.providers(&db, &clock)?;
+        let carriers = payments.carriers(&db, &clock)?;
         let identity = Identity::new(db.clone(), clock.clone(), mailer, hash_cost, public_url);
         let ledger = ledger::Ledger::start(
             db.clone(),
@@ -119,20 +140,50 @@ impl Services {
             files.search.clone(),
         );
         let search_feed = market::search_feed::SearchFeed::new(db.clone(), files.search);
+        let trade = trade::Trade::new(
+            db.clone(),
+            clock.clone(),
+            market.clone(),
+            pay.clone(),
+            carriers,
+        );
         Ok(Services {
             db,
             clock,
             identity,
             pay,
             market,
+            trade,
             search_feed,
         })
     }
 
     /// The outbox subscribers of every module.
     pub fn subscribers(&self) -> Vec<Arc<dyn Subscriber>> {
-        vec![Arc::new(market::StorefrontOpener)]
+        vec![
+            Arc::new(market::StorefrontOpener),
+            Arc::new(trade::QuotationOrders::new(self.trade.clone())),
+        ]
     }
+
+    /// The runner of every module's durable scheduled jobs.
+    pub fn job_runner(&self) -> JobRunner {
+        JobRunner::new(
+            self.db.clone(),
+            self.clock.clone(),
+            trade::timers::handlers(&self.trade),
+            JobRunnerOptions::default(),
+        )
+    }
+}
+
+/// A payment or carrier setting the services refused at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    Pay(#[from] pay::PayError),
+    #[error(transparent)]
+    Trade(#[from] trade::TradeError),
 }
 
 /// A bound, not yet serving, application.
@@ -145,6 +196,8 @@ pub struct App {
     address: SocketAddr,
     dispatcher: Dispatcher,
     search_feed: market::search_feed::SearchFeed,
+    job_runner: JobRunner,
+    trade: trade::Trade,
 }
 
 impl App {
@@ -167,12 +220,15 @@ impl App {
             services.subscribers(),
         );
         let search_feed = services.search_feed.clone();
+        let job_runner = services.job_runner();
+        let trade = services.trade.clone();
         let state = AppState::new(AppStateInner {
             db: services.db,
             clock: services.clock,
             identity: services.identity,
             pay: services.pay,
             market: services.market,
+            trade: services.trade,
             i18n: I18n::default(),
             metrics: Metrics::default(),
             sign_in_limits: SignInLimits::default(),
@@ -187,6 +243,8 @@ impl App {
             address,
             dispatcher,
             search_feed,
+            job_runner,
+            trade,
         })
     }
 
@@ -217,6 +275,8 @@ impl App {
         let (stop_dispatcher, dispatcher_stopped) = tokio::sync::watch::channel(false);
         let feed = tokio::spawn(self.search_feed.run(dispatcher_stopped.clone()));
         let dispatcher = tokio::spawn(self.dispatcher.run(dispatcher_stopped.clone()));
+        let jobs = tokio::spawn(self.job_runner.run(dispatcher_stopped.clone()));
+        let trade_rounds = tokio::spawn(self.trade.run_rounds(dispatcher_stopped.clone()));
         let metrics = self.metrics_listener.map(|listener| {
             let router = Router::new()
                 .route("/metrics", get(observability::metrics))
@@ -239,6 +299,8 @@ impl App {
         let _ = stop_dispatcher.send(true);
         let _ = dispatcher.await;
         let _ = feed.await;
+        let _ = jobs.await;
+        let _ = trade_rounds.await;
         if let Some(metrics) = metrics {
             let _ = metrics.await;
         }

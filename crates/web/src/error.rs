@@ -75,6 +75,18 @@ pub enum ErrorCode {
     QuotaExhausted,
     /// Fewer units are available than asked for; `detail` says how many.
     InsufficientStock,
+    /// The order's state, or the caller's side of it, does not allow this
+    /// step; `reason` is the stable rule: `not_confirmed`, `not_paid`,
+    /// `not_shipped`, `already_paid`, `already_shipped`, `already_delivered`,
+    /// `already_completed`, `order_closed`, `buyer_only`, `seller_only`,
+    /// `claim_open`, `refund_first`, `refund_answered`, `dispute_exists`,
+    /// `dispute_resolved`, `escrow_not_held`, `no_return_expected`,
+    /// `parcel_delivered`.
+    InvalidTransition,
+    /// A carrier webhook or a shipment names a carrier this network has not configured.
+    UnknownCarrier,
+    /// The carrier refused the shipment or could not be reached.
+    CarrierError,
     /// A product file has bad rows; `rows` lists them and nothing was imported.
     ImportRejected,
     Internal,
@@ -95,7 +107,9 @@ impl ErrorCode {
             Unauthenticated | WrongCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | CsrfFailed => StatusCode::FORBIDDEN,
             NoActiveCompany | InsufficientFunds | EscrowClosed | StateConflict | QuotaExhausted
-            | InsufficientStock | NoPaymentProvider => StatusCode::CONFLICT,
+            | InsufficientStock | NoPaymentProvider | InvalidTransition => StatusCode::CONFLICT,
+            UnknownCarrier => StatusCode::NOT_FOUND,
+            CarrierError => StatusCode::BAD_GATEWAY,
             ImportRejected => StatusCode::UNPROCESSABLE_ENTITY,
             CurrencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             InvalidSignature => StatusCode::UNAUTHORIZED,
@@ -352,6 +366,61 @@ impl From<market::MarketError> for ApiError {
             MarketError::Search(_) | MarketError::ImageFile(_) | MarketError::Storage(_) => {
                 return ApiError::internal(error);
             }
+        };
+        ApiError::new(code, message)
+    }
+}
+
+impl From<trade::TradeError> for ApiError {
+    fn from(error: trade::TradeError) -> Self {
+        use trade::TradeError;
+        let message = error.to_string();
+        let code = match error {
+            TradeError::Invalid {
+                field,
+                code,
+                message,
+            } => {
+                return ApiError {
+                    reason: Some(code.to_owned()),
+                    ..ApiError::field(ErrorCode::InvalidField, field, message)
+                };
+            }
+            TradeError::State { code, message } => {
+                return ApiError {
+                    reason: Some(code.to_owned()),
+                    ..ApiError::new(ErrorCode::InvalidTransition, message)
+                };
+            }
+            TradeError::InsufficientStock { field, .. } => {
+                return ApiError::field(ErrorCode::InsufficientStock, field, message);
+            }
+            TradeError::InvalidSignature => {
+                return ApiError::field(
+                    ErrorCode::InvalidSignature,
+                    pay::provider::SIGNATURE_HEADER,
+                    message,
+                );
+            }
+            TradeError::StaleWebhook => {
+                return ApiError::field(
+                    ErrorCode::StaleWebhook,
+                    pay::provider::SIGNATURE_HEADER,
+                    message,
+                );
+            }
+            TradeError::UnknownCarrier(_) => {
+                return ApiError::field(ErrorCode::UnknownCarrier, "carrier", message);
+            }
+            TradeError::Carrier(cause) => {
+                tracing::warn!(error = %cause, "carrier failed");
+                ErrorCode::CarrierError
+            }
+            TradeError::NotFound(_) => ErrorCode::NotFound,
+            TradeError::Forbidden => ErrorCode::Forbidden,
+            TradeError::Market(error) => return error.into(),
+            TradeError::Pay(error) => return error.into(),
+            TradeError::Storage(error) => return ApiError::internal(error),
         };
         ApiError::new(code, message)
     }

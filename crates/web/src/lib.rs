@@ -16,5 +16,5 @@ pub mod state;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use app::{App, NodeFiles, PaymentSettings, Services, migrations};
+pub use app::{App, NodeFiles, PaymentSettings, Services, SettingsError, migrations};
 pub use state::WebSettings;

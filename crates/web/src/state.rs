@@ -48,6 +48,7 @@ pub struct AppStateInner {
     pub identity: Identity,
     pub pay: pay::Pay,
     pub market: market::Market,
+    pub trade: trade::Trade,
     pub i18n: I18n,
     pub metrics: Metrics,
     pub sign_in_limits: SignInLimits,
