@@ -15,7 +15,7 @@ use crate::state::AppState;
         (status = 200, body = Order, description = "Shipped; the shipment and its tracking are in the order's detail"),
         (status = 409, description = "`invalid_transition`, with `reason`: `seller_only`, `claim_open` (answer the refund first), \
             or where the order is: `not_confirmed`, `not_paid`, `already_shipped`, `already_delivered`, `already_completed`, `order_closed`"),
-        (status = 422, description = "`invalid_field`: `carrier` `unknown_carrier`, `tracking_number` (required with `other`, \
+        (status = 422, description = "`invalid_field`: `carrier` (not one this network has), `tracking_number` (required with `other`, \
             or `tracking_number_taken`), `packing_list` (`unknown_line`, `not_the_ordered_quantity`, `lines_missing`, `out_of_range`)"),
         (status = 502, description = "`carrier_error`: the carrier refused the shipment or could not be reached"),
     ),
