@@ -331,7 +331,8 @@ mod tests {
 
     #[test]
     fn the_operator_decides_an_open_dispute_and_nothing_else() {
-        let names = |actions: Vec<Action>| actions.into_iter().map(Action::as_str).collect::<Vec<_>>();
+        let names =
+            |actions: Vec<Action>| actions.into_iter().map(Action::as_str).collect::<Vec<_>>();
         assert_eq!(names(operator_actions(None)), Vec::<&str>::new());
         assert_eq!(
             names(operator_actions(Some(&dispute("open")))),

@@ -6,10 +6,10 @@
 use kernel::Scope;
 use serde::Serialize;
 
+use crate::Trade;
 use crate::actions::{Action, allowed_actions, operator_actions};
 use crate::error::{Result, TradeError};
 use crate::model::{Dispute, HistoryEntry, Order, OrderId, Refund, Shipment};
-use crate::Trade;
 
 /// One order, read whole.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -185,7 +185,10 @@ fn order_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sandbox_carrier::advance))
         .routes(routes!(operator::disputes::list))
         .routes(routes!(operator::disputes::order))
-        .routes(routes!(operator::terms::policy, operator::terms::set_policy))
+        .routes(routes!(
+            operator::terms::policy,
+            operator::terms::set_policy
+        ))
         .routes(routes!(operator::terms::category_fees))
         .routes(routes!(
             operator::terms::set_category_fee,

@@ -117,7 +117,13 @@ pub async fn stock(app: &TestApp, deal: &Deal) -> i64 {
 
 /// POSTs a step of an order with an `Idempotency-Key` (required on the steps
 /// that move money, accepted on the others) and `body` (none for `Null`).
-pub async fn step(app: &TestApp, actor: &Actor, path: &str, key: &str, body: Value) -> (u16, Value) {
+pub async fn step(
+    app: &TestApp,
+    actor: &Actor,
+    path: &str,
+    key: &str,
+    body: Value,
+) -> (u16, Value) {
     let mut request = actor
         .client
         .post(app.url(path))
@@ -151,7 +157,12 @@ pub fn id(order: &Value) -> String {
 }
 
 /// An order placed and confirmed with `shipping_fee_minor`.
-pub async fn confirmed(app: &TestApp, deal: &Deal, quantity: i64, shipping_fee_minor: i64) -> String {
+pub async fn confirmed(
+    app: &TestApp,
+    deal: &Deal,
+    quantity: i64,
+    shipping_fee_minor: i64,
+) -> String {
     let order = id(&place(app, deal, quantity).await);
     let (status, body) = step(
         app,
@@ -161,7 +172,11 @@ pub async fn confirmed(app: &TestApp, deal: &Deal, quantity: i64, shipping_fee_m
         json!({"shipping_fee_minor": shipping_fee_minor, "note": "Ships from Yiwu"}),
     )
     .await;
-    assert_eq!((status, body["state"].as_str()), (200, Some("confirmed")), "{body}");
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (200, Some("confirmed")),
+        "{body}"
+    );
     order
 }
 
@@ -176,7 +191,11 @@ pub async fn paid(app: &TestApp, deal: &Deal, quantity: i64, shipping_fee_minor:
         Value::Null,
     )
     .await;
-    assert_eq!((status, body["state"].as_str()), (200, Some("paid")), "{body}");
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (200, Some("paid")),
+        "{body}"
+    );
     order
 }
 
@@ -190,7 +209,11 @@ pub async fn ship(app: &TestApp, deal: &Deal, order: &str) -> String {
         json!({"carrier": "sandbox"}),
     )
     .await;
-    assert_eq!((status, body["state"].as_str()), (200, Some("shipped")), "{body}");
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (200, Some("shipped")),
+        "{body}"
+    );
     let detail = detail(app, &deal.seller, order).await;
     detail["shipment"]["tracking_number"]
         .as_str()
@@ -243,7 +266,11 @@ pub fn actions(detail: &Value) -> Vec<&str> {
 
 /// A disputed order: paid, shipped, a whole refund refused, the buyer's
 /// dispute open. Answers (order, refund, dispute, tracking number).
-pub async fn disputed(app: &TestApp, deal: &Deal, quantity: i64) -> (String, String, String, String) {
+pub async fn disputed(
+    app: &TestApp,
+    deal: &Deal,
+    quantity: i64,
+) -> (String, String, String, String) {
     let order = paid(app, deal, quantity, 0).await;
     let tracking_number = ship(app, deal, &order).await;
     let total = quantity * UNIT_PRICE_MINOR;
@@ -274,6 +301,10 @@ pub async fn disputed(app: &TestApp, deal: &Deal, quantity: i64) -> (String, Str
         json!({"reason": "The seller refused a refund for leaking flasks"}),
     )
     .await;
-    assert_eq!((status, dispute["status"].as_str()), (201, Some("open")), "{dispute}");
+    assert_eq!(
+        (status, dispute["status"].as_str()),
+        (201, Some("open")),
+        "{dispute}"
+    );
     (order, refund, id(&dispute), tracking_number)
 }

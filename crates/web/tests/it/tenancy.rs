@@ -250,9 +250,7 @@ fn body_for(method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/v1/operator/disputes/{dispute_id}/resolve") => {
             Some(json!({"to_buyer_minor": 1, "decision": "mine now"}))
         }
-        ("PUT", "/api/v1/operator/trade/category-fees/{category_id}") => {
-            Some(json!({"fee_bp": 1}))
-        }
+        ("PUT", "/api/v1/operator/trade/category-fees/{category_id}") => Some(json!({"fee_bp": 1})),
         ("PUT", "/api/v1/operator/companies/{company_id}/market") => {
             Some(json!({"verified": true}))
         }

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use identity::ApiScope;
 use trade::{Order, OrderId, OrderInput};
 
-use crate::error::ApiResult;
 use super::ReasonInput;
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, IdPath, Member};
 use crate::state::AppState;
 

@@ -30,10 +30,7 @@ pub async fn request(
     ApiJson(body): ApiJson<RefundInput>,
 ) -> ApiResult<(StatusCode, ApiJson<Refund>)> {
     member.require(ApiScope::OrdersWrite)?;
-    let refund = state
-        .trade
-        .request_refund(&member.scope, id, &body)
-        .await?;
+    let refund = state.trade.request_refund(&member.scope, id, &body).await?;
     Ok((StatusCode::CREATED, ApiJson(refund)))
 }
 
