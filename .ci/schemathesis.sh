@@ -39,6 +39,27 @@ session_of() {
     awk '$6 == "hanse_session" {print $7}' "$jar"
 }
 
+# An order to test the order routes against, whatever the demo holds: the demo
+# buyer orders the demo supplier's first product at its MOQ. The config gives
+# its id to every `order_id`, so the steps of an order reach their rules
+# (`invalid_transition`, the body's fields) instead of "not found", and its
+# answers are checked against the document.
+place_order() {
+    local supplier buyer company line
+    supplier=$(session_of chen.li@hengxin-thermos.demo)
+    company=$(curl -fsS -b "hanse_session=$supplier" "$address/api/v1/me" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["active_company_id"])')
+    line=$(curl -fsS "$address/api/v1/storefronts/$company/products?limit=1" |
+        python3 -c 'import json, sys; p = json.load(sys.stdin)["items"][0]; print(json.dumps({"product_id": p["id"], "quantity": p["moq"]}))')
+    buyer=$(session_of thomas.vogel@vogel-haushalt.demo)
+    curl -fsS -b "hanse_session=$buyer" -H 'content-type: application/json' \
+        -d "{\"lines\": [$line], \"delivery_address\": \"Vogel Haushalt GmbH, Hamburg\", \"terms\": \"FOB\"}" \
+        "$address/api/v1/orders" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])'
+}
+export HANSE_ORDER_ID
+HANSE_ORDER_ID=$(place_order)
+echo "an order to test against: $HANSE_ORDER_ID"
+
 # The config names the `session` scheme, so schemathesis knows the cookie is
 # the credential: `ignored_auth` then checks each secured operation without
 # it. Only positive_data_acceptance is widened, by 422: a request the

@@ -89,7 +89,7 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/sandbox-carrier/parcels/{tracking_number}/advance", tag = "orders",
-    params(("tracking_number" = TrackingNumber, Path)),
+    params(("tracking_number" = inline(TrackingNumber), Path)),
     responses(
         (status = 200, body = SandboxParcel, description = "The parcel after its next tracking step, reported now"),
         (status = 409, description = "`invalid_transition`, with `reason` `parcel_delivered`: it has no step left"),
