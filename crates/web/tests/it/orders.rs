@@ -857,10 +857,10 @@ app_test!(
         );
         assert_eq!(
             ids(&list("?side=seller&state=placed", "seller").await.1),
-            [first.clone()]
+            vec![first.clone()]
         );
         let (_, page) = list("?limit=1", "buyer").await;
-        assert_eq!(ids(&page), [second.clone()]);
+        assert_eq!(ids(&page), vec![second.clone()]);
         let cursor = page["next_cursor"].as_str().unwrap().to_owned();
         let (_, next) = call(
             &app,
@@ -870,7 +870,7 @@ app_test!(
             None,
         )
         .await;
-        assert_eq!(ids(&next), [first.clone()]);
+        assert_eq!(ids(&next), vec![first.clone()]);
         assert!(next["next_cursor"].is_null());
         let query = |filter: String| format!("/api/v1/orders?{filter}");
         for (filter, expected) in [
