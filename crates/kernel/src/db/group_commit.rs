@@ -105,34 +105,49 @@ impl GroupWriter {
     }
 
     /// Joins the batch (opening one if none is), inside a savepoint of its own.
+    ///
+    /// The joining runs on a task of its own, as do a member's commit and
+    /// rollback: a request whose client went away drops its future at any
+    /// await, and the batch must never be left half-begun or half-committed
+    /// by that, nor the count of waiting transactions off by one.
     pub(super) async fn begin(&self) -> Result<BatchMember, StorageError> {
-        self.waiting.fetch_add(1, Ordering::SeqCst);
-        let mut guard = self.batch.clone().lock_owned().await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        if let Err(error) = join(&mut guard, &self.pool).await {
-            // Whatever opened stays consistent: earlier members still get
-            // their commit.
-            self.finish_turn(guard).await;
-            return Err(error);
-        }
-        Ok(BatchMember {
-            guard: Some(guard),
-            waiting: self.waiting.clone(),
-        })
-    }
-
-    async fn finish_turn(&self, guard: OwnedMutexGuard<Batch>) {
-        finish_turn(guard, &self.waiting).await;
+        let (batch, pool, waiting) = (self.batch.clone(), self.pool.clone(), self.waiting.clone());
+        let (answer, joined) = oneshot::channel();
+        tokio::spawn(async move {
+            waiting.fetch_add(1, Ordering::SeqCst);
+            let mut guard = batch.lock_owned().await;
+            waiting.fetch_sub(1, Ordering::SeqCst);
+            let outcome = match join(&mut guard, &pool).await {
+                Ok(()) => Ok(BatchMember {
+                    guard: Some(guard),
+                    waiting: waiting.clone(),
+                }),
+                Err(error) => {
+                    // Whatever opened stays consistent: earlier members
+                    // still get their commit.
+                    finish_turn(guard, &waiting).await;
+                    Err(error)
+                }
+            };
+            // A caller that is gone drops the member here, which rolls its
+            // savepoint back and ends its turn.
+            drop(answer.send(outcome));
+        });
+        joined.await.map_err(|_| {
+            StorageError::GroupCommit(
+                "the writer task stopped before the transaction began".to_owned(),
+            )
+        })?
     }
 }
 
 async fn join(batch: &mut Batch, pool: &AnyPool) -> Result<(), StorageError> {
-    if batch.connection.is_none() {
-        batch.connection = Some(pool.acquire().await?);
-    }
     if batch.abandoned_savepoint {
         batch.abandoned_savepoint = false;
         batch.undo_member().await;
+    }
+    if batch.connection.is_none() {
+        batch.connection = Some(pool.acquire().await?);
     }
     if batch.opened_at.is_none() {
         batch.run("BEGIN").await?;
@@ -241,14 +256,18 @@ impl BatchMember {
     /// committed: an `Ok` is durable.
     pub(super) async fn commit(mut self) -> Result<(), StorageError> {
         let mut guard = self.guard.take().expect("a member commits once");
-        if let Err(error) = guard.run(RELEASE).await {
-            guard.undo_member().await;
-            finish_turn(guard, &self.waiting).await;
-            return Err(error.into());
-        }
+        let waiting = self.waiting.clone();
         let (answer, committed) = oneshot::channel();
-        guard.committed.push(answer);
-        finish_turn(guard, &self.waiting).await;
+        tokio::spawn(async move {
+            if let Err(error) = guard.run(RELEASE).await {
+                guard.undo_member().await;
+                finish_turn(guard, &waiting).await;
+                let _ = answer.send(Err(error.to_string()));
+                return;
+            }
+            guard.committed.push(answer);
+            finish_turn(guard, &waiting).await;
+        });
         match committed.await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(message)) => Err(StorageError::GroupCommit(message)),
@@ -261,9 +280,13 @@ impl BatchMember {
     /// Undoes this member's writes; the rest of the batch stays.
     pub(super) async fn rollback(mut self) -> Result<(), StorageError> {
         let mut guard = self.guard.take().expect("a member rolls back once");
-        guard.undo_member().await;
-        finish_turn(guard, &self.waiting).await;
-        Ok(())
+        let waiting = self.waiting.clone();
+        let done = tokio::spawn(async move {
+            guard.undo_member().await;
+            finish_turn(guard, &waiting).await;
+        });
+        done.await
+            .map_err(|error| StorageError::GroupCommit(error.to_string()))
     }
 }
 

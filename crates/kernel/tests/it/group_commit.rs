@@ -155,3 +155,50 @@ storage_test!(
         assert_eq!(stored(&db).await, vec![7]);
     }
 );
+
+// Requests whose clients go away drop their transaction's future at any
+// await; the batch goes on, nothing acknowledged is lost, and no count of
+// waiting transactions is left behind to slow every later commit.
+storage_test!(
+    abandoned_futures_leave_the_batch_whole,
+    migrations(),
+    |db: Db| async move {
+        let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let tasks: Vec<_> = (0..90_i64)
+            .map(|number| {
+                let (db, acknowledged) = (db.clone(), acknowledged.clone());
+                tokio::spawn(async move {
+                    let mut tx = db.begin().await.unwrap();
+                    insert(&mut tx, number).await.unwrap();
+                    tx.commit().await.unwrap();
+                    acknowledged.lock().unwrap().push(number);
+                })
+            })
+            .collect();
+        for (index, task) in tasks.iter().enumerate() {
+            if index % 3 == 0 {
+                task.abort();
+            }
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
+        let after = tokio::time::timeout(Duration::from_secs(10), async {
+            let mut tx = db.begin().await.unwrap();
+            insert(&mut tx, 1_000).await.unwrap();
+            tx.commit().await.unwrap();
+        })
+        .await;
+        assert!(after.is_ok(), "a later transaction is not kept waiting");
+        let stored = stored(&db).await;
+        for number in acknowledged.lock().unwrap().iter() {
+            assert!(
+                stored.contains(number),
+                "{number} was acknowledged but is gone"
+            );
+        }
+        if let Some(stats) = db.group_commit_stats() {
+            assert_eq!(stats.waiting, 0);
+        }
+    }
+);
