@@ -131,7 +131,7 @@ pub async fn product_page(
             other.to_owned()
         },
         title,
-        category: category_path(&shell, &tree, product.category_id),
+        category: category_path(shell, &tree, product.category_id),
         description: product.description.clone(),
         photos: product
             .images

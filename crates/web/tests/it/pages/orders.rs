@@ -12,7 +12,7 @@ use reqwest::Client;
 use web::app_test;
 use web::testing::{Actor, TestApp, TestOptions};
 
-use super::{Page, get, submit};
+use super::{Page, get, post, submit};
 use crate::market::{flask_category, published_flask};
 use crate::support::count;
 
@@ -146,6 +146,12 @@ app_test!(
         );
         let own = get(&app, &seller.client, &product_page).await;
         assert!(!own.html.contains("Order now"), "{}", own.html);
+        assert!(
+            own.html.contains(r#"href="/orders""#)
+                && own.html.contains(r#"href="/sandbox-carrier""#),
+            "the top bar links the orders and the sandbox carrier: {}",
+            own.html
+        );
         let visitor = get(&app, &app.client(), &product_page).await;
         visitor.assert_shows(200, &["Sign in to order"]);
 
@@ -640,6 +646,26 @@ app_test!(refused_forms_change_nothing, |app: TestApp| async move {
     get(&app, &buyer.client, &product_page)
         .await
         .assert_shows(200, &["5000 piece"]);
+
+    // The same pages in Chinese, once the buyer chooses it.
+    let token = get(&app, &buyer.client, "/orders").await.csrf();
+    post(
+        &app,
+        &buyer.client,
+        "/language",
+        &[("csrf_token", token.as_str()), ("language", "zh-CN")],
+    )
+    .await
+    .assert_redirect("/");
+    get(&app, &buyer.client, &order)
+        .await
+        .assert_shows(200, &["已取消", "订单记录", "卖方"]);
+    get(&app, &buyer.client, &product_page)
+        .await
+        .assert_shows(200, &["立即订购", "收货地址", "提交订单"]);
+    get(&app, &buyer.client, "/orders")
+        .await
+        .assert_shows(200, &["采购订单", "销售订单", "已取消"]);
 });
 
 app_test!(
@@ -701,10 +727,16 @@ app_test!(
             .assert_shows(200, &["Paid", "Shipped"]);
         let parcel = get(&app, &seller.client, "/sandbox-carrier").await;
         parcel.assert_shows(200, &["Handed over", "Picked up"]);
-        // The operator sees every parcel.
+        // The operator sees every parcel and may move any on.
         let operator = app.sign_in_operator().await;
         let all = get(&app, &operator, "/sandbox-carrier").await;
         assert!(all.html.contains(&advance), "{}", all.html);
+        submit(&app, &operator, "/sandbox-carrier", &advance, &[])
+            .await
+            .assert_redirect("/sandbox-carrier");
+        get(&app, &buyer.client, &order)
+            .await
+            .assert_shows(200, &["Carrier: Picked up"]);
     }
 );
 
