@@ -39,7 +39,7 @@ pub use place::{LineInput, OrderInput};
 pub use query::{OrderFilter, Perspective};
 pub use quotation_orders::QuotationOrders;
 pub use refund::RefundInput;
-pub use seller::ConfirmInput;
+pub use seller::{ConfirmInput, LinePrice};
 pub use shipping::ShipInput;
 
 /// An order has at most this many lines.

@@ -243,26 +243,44 @@ impl SandboxCarrier {
         .bind(limit.clamp(1, kernel::page::PAGE_SIZE_MAX.into()))
         .fetch_all(self.db.reader())
         .await?;
-        rows.iter()
-            .map(|row| {
-                let cross_border = row.try_get::<i64, _>("cross_border")? != 0;
-                let steps = plan(cross_border);
-                let reported = usize::try_from(row.try_get::<i64, _>("reported")?).unwrap_or(0);
-                let next_at: i64 = row.try_get("next_at")?;
-                Ok(SandboxParcel {
-                    tracking_number: row.try_get("tracking_number")?,
-                    cross_border,
-                    status: reported
-                        .checked_sub(1)
-                        .and_then(|last| steps.get(last))
-                        .map_or(TrackingStatus::Created, |(status, _)| *status),
-                    next_status: steps.get(reported).map(|(status, _)| *status),
-                    next_at: (next_at != i64::MAX).then(|| Timestamp::from_micros(next_at)),
-                    created_at: Timestamp::from_micros(row.try_get("created_at")?),
-                })
-            })
-            .collect()
+        parcels_of(&rows)
     }
+
+    /// Every company's parcels, newest first: the operator's view of the
+    /// sandbox.
+    pub async fn all_parcels(&self, limit: i64) -> Result<Vec<SandboxParcel>> {
+        let rows = sqlx::query(
+            "SELECT tracking_number, cross_border, reported, next_at, created_at FROM trade_sandbox_parcel
+             ORDER BY created_at DESC LIMIT $1",
+        )
+        .bind(limit.clamp(1, kernel::page::PAGE_SIZE_MAX.into()))
+        .fetch_all(self.db.reader())
+        .await?;
+        parcels_of(&rows)
+    }
+}
+
+/// Parcel rows read back with their place in the plan.
+fn parcels_of(rows: &[sqlx::any::AnyRow]) -> Result<Vec<SandboxParcel>> {
+    rows.iter()
+        .map(|row| {
+            let cross_border = row.try_get::<i64, _>("cross_border")? != 0;
+            let steps = plan(cross_border);
+            let reported = usize::try_from(row.try_get::<i64, _>("reported")?).unwrap_or(0);
+            let next_at: i64 = row.try_get("next_at")?;
+            Ok(SandboxParcel {
+                tracking_number: row.try_get("tracking_number")?,
+                cross_border,
+                status: reported
+                    .checked_sub(1)
+                    .and_then(|last| steps.get(last))
+                    .map_or(TrackingStatus::Created, |(status, _)| *status),
+                next_status: steps.get(reported).map(|(status, _)| *status),
+                next_at: (next_at != i64::MAX).then(|| Timestamp::from_micros(next_at)),
+                created_at: Timestamp::from_micros(row.try_get("created_at")?),
+            })
+        })
+        .collect()
 }
 
 /// One signed webhook the sandbox carrier is about to deliver.
