@@ -43,6 +43,14 @@ pub enum ApiScope {
     /// Post buying requests, send, accept and decline quotations.
     #[serde(rename = "sourcing:write")]
     SourcingWrite,
+    /// Read the company's orders as buyer and seller, with their timelines,
+    /// shipments, refunds and disputes.
+    #[serde(rename = "orders:read")]
+    OrdersRead,
+    /// Place, confirm, decline, cancel, pay, ship and receive orders; ask for,
+    /// answer and close refunds; open disputes.
+    #[serde(rename = "orders:write")]
+    OrdersWrite,
 }
 
 impl ApiScope {
@@ -56,6 +64,8 @@ impl ApiScope {
         ApiScope::CatalogWrite,
         ApiScope::SourcingRead,
         ApiScope::SourcingWrite,
+        ApiScope::OrdersRead,
+        ApiScope::OrdersWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -69,6 +79,8 @@ impl ApiScope {
             ApiScope::CatalogWrite => "catalog:write",
             ApiScope::SourcingRead => "sourcing:read",
             ApiScope::SourcingWrite => "sourcing:write",
+            ApiScope::OrdersRead => "orders:read",
+            ApiScope::OrdersWrite => "orders:write",
         }
     }
 

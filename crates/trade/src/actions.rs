@@ -25,6 +25,8 @@ pub enum Action {
     AnswerRefund,
     ConfirmReturn,
     OpenDispute,
+    /// The operator's step: decide an open dispute.
+    ResolveDispute,
 }
 
 impl Action {
@@ -40,6 +42,7 @@ impl Action {
             Action::AnswerRefund => "answer_refund",
             Action::ConfirmReturn => "confirm_return",
             Action::OpenDispute => "open_dispute",
+            Action::ResolveDispute => "resolve_dispute",
         }
     }
 }
@@ -115,6 +118,15 @@ pub fn allowed_actions(
         Action::OpenDispute,
     );
     actions
+}
+
+/// The steps the network's operator may take on an order: deciding its
+/// dispute while it is open. Everything else is the two sides' to do.
+pub fn operator_actions(dispute: Option<&Dispute>) -> Vec<Action> {
+    match dispute {
+        Some(dispute) if dispute.status == "open" => vec![Action::ResolveDispute],
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]
@@ -298,5 +310,55 @@ mod tests {
             50,
             &["confirm_return"],
         );
+    }
+
+    fn dispute(status: &str) -> Dispute {
+        Dispute {
+            id: crate::model::DisputeId::from_raw(7),
+            order_id: OrderId::from_raw(1),
+            buyer: CompanyId::from_raw(10),
+            seller: CompanyId::from_raw(20),
+            opened_by: CompanyId::from_raw(10),
+            reason: "broken".to_owned(),
+            status: status.to_owned(),
+            to_buyer_minor: 0,
+            to_seller_minor: 0,
+            decision: String::new(),
+            decided_at: None,
+            created_at: Timestamp::from_micros(1),
+        }
+    }
+
+    #[test]
+    fn the_operator_decides_an_open_dispute_and_nothing_else() {
+        let names =
+            |actions: Vec<Action>| actions.into_iter().map(Action::as_str).collect::<Vec<_>>();
+        assert_eq!(names(operator_actions(None)), Vec::<&str>::new());
+        assert_eq!(
+            names(operator_actions(Some(&dispute("open")))),
+            ["resolve_dispute"]
+        );
+        assert_eq!(
+            names(operator_actions(Some(&dispute("resolved")))),
+            Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn a_dispute_takes_the_sides_steps_away() {
+        let refused = [refund(RefundStatus::Disputed, 100)];
+        let mut open = order(OrderState::Shipped, true);
+        open.open_claim = true;
+        for (side, role) in [(Side::Buyer, Role::Owner), (Side::Seller, Role::Owner)] {
+            let actions = allowed_actions(
+                &open,
+                side,
+                role,
+                &refused,
+                Some(&dispute("open")),
+                Timestamp::from_micros(50),
+            );
+            assert!(actions.is_empty(), "{side:?}: {actions:?}");
+        }
     }
 }

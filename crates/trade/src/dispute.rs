@@ -17,6 +17,7 @@ use crate::{TEXT_CHARS_MAX, Trade, may_buy, may_sell, store};
 
 /// The operator's decision.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DecisionInput {
     /// What goes back to the buyer; the rest of the escrow goes to the seller.
     pub to_buyer_minor: i64,

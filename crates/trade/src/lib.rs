@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod carrier;
+mod detail;
 mod dispute;
 pub mod error;
 pub mod events;
@@ -30,8 +31,9 @@ use std::sync::Arc;
 use kernel::migrate::Migration;
 use kernel::{Clock, Db, Role};
 
-pub use actions::{Action, allowed_actions};
-pub use carrier::{Carrier, Carriers, SandboxCarrier};
+pub use actions::{Action, allowed_actions, operator_actions};
+pub use carrier::{Carrier, Carriers, ParcelViewer, SandboxCarrier};
+pub use detail::OrderDetail;
 pub use dispute::DecisionInput;
 pub use error::{Result, TradeError};
 pub use model::*;

@@ -292,6 +292,7 @@ impl TrackingStatus {
 
 /// One package of a packing list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PackingItem {
     /// The order line packed.
     pub line_no: i64,
@@ -393,6 +394,7 @@ pub struct Dispute {
 
 /// The operator's terms of trade.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TradePolicy {
     /// The fee where no top category has its own, in basis points.
     pub fee_default_bp: i64,

@@ -13,6 +13,7 @@ use crate::{LINES_MAX, TEXT_CHARS_MAX, Trade, may_buy, store, timers};
 
 /// One line as the buyer asks for it: which product, how many.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LineInput {
     pub product_id: market::ProductId,
     /// At least the product's MOQ; the tier price for this quantity applies.
@@ -21,6 +22,7 @@ pub struct LineInput {
 
 /// An order as the buyer places it: lines from one seller.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OrderInput {
     pub lines: Vec<LineInput>,
     pub delivery_address: String,

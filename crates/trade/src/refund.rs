@@ -16,6 +16,7 @@ use crate::{TEXT_CHARS_MAX, Trade, may_buy, may_sell, store, timers};
 
 /// A buyer's request for money back.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefundInput {
     /// At most what was paid. Before shipping only the whole amount: the
     /// order is then undone.

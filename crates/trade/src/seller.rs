@@ -12,6 +12,7 @@ use crate::{TEXT_CHARS_MAX, Trade, may_sell, store, timers};
 
 /// A new price for one line, agreed with the buyer.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LinePrice {
     pub line_no: i64,
     pub unit_price_minor: i64,
@@ -19,6 +20,7 @@ pub struct LinePrice {
 
 /// The seller's confirmation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ConfirmInput {
     /// In the order's currency, minor units; zero when the price includes it.
     #[serde(default)]

@@ -6,7 +6,7 @@ use kernel::{Scope, Timestamp};
 use serde::Deserialize;
 use sqlx::Row;
 
-use crate::carrier::{OTHER_CARRIER, ShipmentRequest, TrackingUpdate};
+use crate::carrier::{OTHER_CARRIER, ParcelViewer, SandboxParcel, ShipmentRequest, TrackingUpdate};
 use crate::error::{Result, TradeError};
 use crate::events::{OrderDelivered, OrderFacts, OrderShipped};
 use crate::model::*;
@@ -18,6 +18,7 @@ const TRACKING_CHARS_MAX: usize = 64;
 
 /// The seller's shipment.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ShipInput {
     /// A configured carrier's code (`sandbox`), or `other` for a carrier
     /// Hanse has no port to.
@@ -305,34 +306,30 @@ impl Trade {
         scope: &Scope,
         tracking_number: &str,
     ) -> Result<()> {
-        let sandbox = self.carriers.sandbox().cloned().ok_or_else(|| {
-            TradeError::UnknownCarrier(crate::carrier::SANDBOX_CARRIER.to_owned())
-        })?;
-        if !sandbox
-            .belongs_to(tracking_number, scope.company_id())
-            .await?
-        {
-            return Err(TradeError::NotFound("parcel"));
-        }
-        self.advance_parcel(&sandbox, tracking_number).await
+        self.sandbox_parcel_advance(ParcelViewer::Member(scope.company_id()), tracking_number)
+            .await
+            .map(|_| ())
     }
 
-    /// Moves any sandbox parcel on to its next step now: the operator's hand
-    /// on the sandbox (the caller checks the person is the operator).
-    pub async fn sandbox_carrier_advance_as_operator(&self, tracking_number: &str) -> Result<()> {
-        let sandbox = self.carriers.sandbox().cloned().ok_or_else(|| {
-            TradeError::UnknownCarrier(crate::carrier::SANDBOX_CARRIER.to_owned())
-        })?;
-        self.advance_parcel(&sandbox, tracking_number).await
-    }
-
-    /// Reports a parcel's next step through the carrier's signed webhook, as
-    /// the tick would when it falls due.
-    async fn advance_parcel(
+    /// The sandbox carrier's parcels that `viewer` sees, newest first; "not
+    /// found" on a network without the sandbox carrier.
+    pub async fn sandbox_parcels(
         &self,
-        sandbox: &crate::carrier::SandboxCarrier,
+        viewer: ParcelViewer,
+        limit: i64,
+    ) -> Result<Vec<SandboxParcel>> {
+        self.sandbox_carrier()?.parcels_of(viewer, limit).await
+    }
+
+    /// Moves a parcel that `viewer` sees on to its next step now, and answers
+    /// it as it then stands.
+    pub async fn sandbox_parcel_advance(
+        &self,
+        viewer: ParcelViewer,
         tracking_number: &str,
-    ) -> Result<()> {
+    ) -> Result<SandboxParcel> {
+        let sandbox = self.sandbox_carrier()?.clone();
+        sandbox.parcel(viewer, tracking_number).await?;
         let report = sandbox.report_next(tracking_number).await?;
         self.receive_tracking(
             crate::carrier::SANDBOX_CARRIER,
@@ -340,7 +337,16 @@ impl Trade {
             &report.body,
         )
         .await?;
-        sandbox.mark_reported(&report).await
+        sandbox.mark_reported(&report).await?;
+        sandbox.parcel(viewer, tracking_number).await
+    }
+
+    /// The sandbox carrier, or "not found" where it is not configured: like
+    /// the sandbox bank, a network without it has no such carrier to show.
+    fn sandbox_carrier(&self) -> Result<&std::sync::Arc<crate::carrier::SandboxCarrier>> {
+        self.carriers
+            .sandbox()
+            .ok_or(TradeError::NotFound("sandbox carrier"))
     }
 }
 

@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Result, TradeError};
 use crate::model::TrackingStatus;
 
-pub use sandbox::{SANDBOX_CARRIER, SandboxCarrier, SandboxParcel};
+pub use sandbox::{
+    ParcelViewer, SANDBOX_CARRIER, SandboxCarrier, SandboxParcel, TRACKING_NUMBER_PATTERN,
+    is_tracking_number,
+};
 
 /// The carrier code for goods sent with a carrier Hanse has no port to: the
 /// seller types the tracking number, and the buyer confirms delivery.

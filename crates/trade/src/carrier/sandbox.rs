@@ -17,6 +17,25 @@ use crate::model::TrackingStatus;
 
 pub const SANDBOX_CARRIER: &str = "sandbox";
 
+/// The sandbox carrier's tracking numbers: `SBX` and twelve digits.
+pub const TRACKING_NUMBER_PATTERN: &str = "^SBX[0-9]{12}$";
+
+/// Whether `text` is written like a sandbox tracking number
+/// ([`TRACKING_NUMBER_PATTERN`]).
+pub fn is_tracking_number(text: &str) -> bool {
+    text.strip_prefix("SBX")
+        .is_some_and(|digits| digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whose parcels a person sees and moves on at the sandbox carrier.
+#[derive(Debug, Clone, Copy)]
+pub enum ParcelViewer {
+    /// A member: the parcels of its own company's shipments, as seller or buyer.
+    Member(kernel::CompanyId),
+    /// The operator: all.
+    Operator,
+}
+
 /// The shortest webhook secret the sandbox carrier accepts.
 pub const SECRET_BYTES_MIN: usize = 32;
 
@@ -235,52 +254,72 @@ impl SandboxCarrier {
         company: kernel::CompanyId,
         limit: i64,
     ) -> Result<Vec<SandboxParcel>> {
-        let rows = sqlx::query(
-            "SELECT tracking_number, cross_border, reported, next_at, created_at FROM trade_sandbox_parcel
-             WHERE seller_company_id = $1 OR buyer_company_id = $1 ORDER BY created_at DESC LIMIT $2",
-        )
-        .bind(company)
-        .bind(limit.clamp(1, kernel::page::PAGE_SIZE_MAX.into()))
-        .fetch_all(self.db.reader())
-        .await?;
-        parcels_of(&rows)
+        self.parcels_of(ParcelViewer::Member(company), limit).await
     }
 
-    /// Every company's parcels, newest first: the operator's view of the
-    /// sandbox.
-    pub async fn all_parcels(&self, limit: i64) -> Result<Vec<SandboxParcel>> {
-        let rows = sqlx::query(
-            "SELECT tracking_number, cross_border, reported, next_at, created_at FROM trade_sandbox_parcel
-             ORDER BY created_at DESC LIMIT $1",
-        )
+    /// The parcels `viewer` sees, newest first, at most `limit` (1 to a page's
+    /// maximum).
+    pub async fn parcels_of(&self, viewer: ParcelViewer, limit: i64) -> Result<Vec<SandboxParcel>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {PARCEL_COLUMNS} FROM trade_sandbox_parcel
+             WHERE $1 = 0 OR seller_company_id = $1 OR buyer_company_id = $1 ORDER BY created_at DESC, tracking_number LIMIT $2"
+        ))
+        .bind(viewer.company_raw())
         .bind(limit.clamp(1, kernel::page::PAGE_SIZE_MAX.into()))
         .fetch_all(self.db.reader())
         .await?;
-        parcels_of(&rows)
+        rows.iter().map(parcel).collect()
+    }
+
+    /// One parcel `viewer` sees; another company's is not found.
+    pub async fn parcel(
+        &self,
+        viewer: ParcelViewer,
+        tracking_number: &str,
+    ) -> Result<SandboxParcel> {
+        let row = sqlx::query(&format!(
+            "SELECT {PARCEL_COLUMNS} FROM trade_sandbox_parcel
+             WHERE tracking_number = $1 AND ($2 = 0 OR seller_company_id = $2 OR buyer_company_id = $2)"
+        ))
+        .bind(tracking_number)
+        .bind(viewer.company_raw())
+        .fetch_optional(self.db.reader())
+        .await?
+        .ok_or(TradeError::NotFound("parcel"))?;
+        parcel(&row)
     }
 }
 
-/// Parcel rows read back with their place in the plan.
-fn parcels_of(rows: &[sqlx::any::AnyRow]) -> Result<Vec<SandboxParcel>> {
-    rows.iter()
-        .map(|row| {
-            let cross_border = row.try_get::<i64, _>("cross_border")? != 0;
-            let steps = plan(cross_border);
-            let reported = usize::try_from(row.try_get::<i64, _>("reported")?).unwrap_or(0);
-            let next_at: i64 = row.try_get("next_at")?;
-            Ok(SandboxParcel {
-                tracking_number: row.try_get("tracking_number")?,
-                cross_border,
-                status: reported
-                    .checked_sub(1)
-                    .and_then(|last| steps.get(last))
-                    .map_or(TrackingStatus::Created, |(status, _)| *status),
-                next_status: steps.get(reported).map(|(status, _)| *status),
-                next_at: (next_at != i64::MAX).then(|| Timestamp::from_micros(next_at)),
-                created_at: Timestamp::from_micros(row.try_get("created_at")?),
-            })
-        })
-        .collect()
+impl ParcelViewer {
+    /// The company's raw id, or 0 (no company has it) for the operator.
+    fn company_raw(self) -> i64 {
+        match self {
+            ParcelViewer::Member(company) => company.raw(),
+            ParcelViewer::Operator => 0,
+        }
+    }
+}
+
+const PARCEL_COLUMNS: &str = "tracking_number, cross_border, reported, next_at, created_at";
+
+/// A parcel row of [`PARCEL_COLUMNS`], with its plan read into the last and
+/// next steps.
+fn parcel(row: &sqlx::any::AnyRow) -> Result<SandboxParcel> {
+    let cross_border = row.try_get::<i64, _>("cross_border")? != 0;
+    let steps = plan(cross_border);
+    let reported = usize::try_from(row.try_get::<i64, _>("reported")?).unwrap_or(0);
+    let next_at: i64 = row.try_get("next_at")?;
+    Ok(SandboxParcel {
+        tracking_number: row.try_get("tracking_number")?,
+        cross_border,
+        status: reported
+            .checked_sub(1)
+            .and_then(|last| steps.get(last))
+            .map_or(TrackingStatus::Created, |(status, _)| *status),
+        next_status: steps.get(reported).map(|(status, _)| *status),
+        next_at: (next_at != i64::MAX).then(|| Timestamp::from_micros(next_at)),
+        created_at: Timestamp::from_micros(row.try_get("created_at")?),
+    })
 }
 
 /// One signed webhook the sandbox carrier is about to deliver.

@@ -2,13 +2,16 @@
 //! handlers' annotations.
 
 pub mod auth;
+pub mod carrier_webhook;
 pub mod company;
 pub mod contract;
 pub mod market;
 pub mod me;
 pub mod operator;
+pub mod orders;
 pub mod pay_webhook;
 pub mod sandbox_bank;
+pub mod sandbox_carrier;
 pub mod wallet;
 
 use axum::Router;
@@ -22,7 +25,7 @@ use wallet as api_wallet;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Hanse API", description = "Companies, people, sign-in and API keys of a Hanse network. \
+    info(title = "Hanse API", description = "Companies, people, sign-in and API keys of a Hanse network, its market and the orders between its companies. \
         Errors are RFC 9457 problem details with a stable `code`. Lists take `limit` (at most 200) and `cursor`."),
     tags(
         (name = "auth", description = "Signing up, in and out"),
@@ -31,6 +34,8 @@ use wallet as api_wallet;
         (name = "wallet", description = "The company's money: balances, statement, top-ups, withdrawals, bank accounts"),
         (name = "pay", description = "Payment providers' webhooks and the sandbox bank"),
         (name = "market", description = "Search, categories, products, storefronts, images, buying requests and quotations"),
+        (name = "orders", description = "Orders between companies: placing, confirming, paying into escrow, shipping, \
+            receipt, refunds and disputes; carriers' tracking webhooks and the sandbox carrier"),
         (name = "operator", description = "For the network's operator")
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
@@ -105,6 +110,7 @@ pub fn router() -> (Router<AppState>, serde_json::Value) {
         .routes(routes!(operator::market::create_category))
         .routes(routes!(operator::market::update_settings))
         .merge(market_routes())
+        .merge(order_routes())
         .merge(upload_routes())
         .merge(money_moving)
         .split_for_parts();
@@ -156,6 +162,41 @@ fn market_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(quotations::quota))
 }
 
+/// Orders for both sides, carriers' webhooks, the sandbox carrier and the
+/// operator's side of trade; the steps that move money are in
+/// `money_moving_routes`.
+fn order_routes() -> OpenApiRouter<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    let webhooks = OpenApiRouter::new()
+        .routes(routes!(carrier_webhook::handler))
+        .layer(DefaultBodyLimit::max(
+            ::trade::carrier::WEBHOOK_BODY_BYTES_MAX,
+        ));
+    OpenApiRouter::new()
+        .routes(routes!(orders::place::place, orders::list::handler))
+        .routes(routes!(orders::show::handler))
+        .routes(routes!(orders::place::cancel))
+        .routes(routes!(orders::seller::confirm))
+        .routes(routes!(orders::seller::decline))
+        .routes(routes!(orders::shipping::ship))
+        .routes(routes!(orders::refunds::request))
+        .routes(routes!(orders::dispute::open))
+        .routes(routes!(sandbox_carrier::list))
+        .routes(routes!(sandbox_carrier::advance))
+        .routes(routes!(operator::disputes::list))
+        .routes(routes!(operator::disputes::order))
+        .routes(routes!(
+            operator::terms::policy,
+            operator::terms::set_policy
+        ))
+        .routes(routes!(operator::terms::category_fees))
+        .routes(routes!(
+            operator::terms::set_category_fee,
+            operator::terms::remove_category_fee
+        ))
+        .merge(webhooks)
+}
+
 /// Uploads larger than the JSON bodies of the rest of the API, each with its
 /// own cap: images and product files.
 fn upload_routes() -> OpenApiRouter<AppState> {
@@ -182,6 +223,12 @@ fn money_moving_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sandbox_bank::fail))
         // A repair posts or voids a withdrawal's reservation.
         .routes(routes!(operator::repairs::repair))
+        // An order's escrow: held, released to the seller, refunded, divided.
+        .routes(routes!(orders::payment::pay))
+        .routes(routes!(orders::payment::confirm_receipt))
+        .routes(routes!(orders::refunds::answer))
+        .routes(routes!(orders::refunds::return_received))
+        .routes(routes!(operator::disputes::resolve))
         .route_layer(axum::middleware::from_fn(crate::idempotency::require_key))
 }
 

@@ -7,6 +7,8 @@ mod contract;
 mod idempotency;
 mod market;
 mod observability;
+mod orders;
+mod orders_support;
 mod pages;
 mod providers;
 mod repairs;

@@ -154,7 +154,25 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
     )
     .await;
     assert_eq!(status, 201, "{quotation}");
+    // An order B placed with the third company: shipped with the sandbox
+    // carrier, a refund refused, a dispute open.
+    crate::orders_support::top_up(app, &owner, 200_000).await;
+    let product_of_third = crate::market::published_flask(app, &third, &category, "G-1").await;
+    let deal = crate::orders_support::Deal {
+        seller: third,
+        buyer: owner,
+        product: product_of_third,
+        category: category.clone(),
+    };
+    let (order, refund, dispute, tracking_number) =
+        crate::orders_support::disputed(app, &deal, 100).await;
+    let crate::orders_support::Deal { buyer: owner, .. } = deal;
     let ids_by_parameter = HashMap::from([
+        ("order_id", order),
+        ("refund_id", refund),
+        ("dispute_id", dispute),
+        ("tracking_number", tracking_number),
+        ("category_id", category.clone()),
         ("product_id", product["id"].as_str().unwrap().to_owned()),
         ("rfq_id", rfq["id"].as_str().unwrap().to_owned()),
         ("quotation_id", quotation["id"].as_str().unwrap().to_owned()),
@@ -183,6 +201,8 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
         ),
     ]);
     let mut all_ids: Vec<String> = ids_by_parameter.values().cloned().collect();
+    // The category is the network's, not B's.
+    all_ids.retain(|id| *id != category);
     all_ids.push(owner.company_id.to_string());
     all_ids.push(owner.user_id.to_string());
     all_ids.push(staff.user_id.to_string());
@@ -195,12 +215,14 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
     )
 }
 
-/// Paths with a parameter that names no company's resource: a provider's
-/// webhook is addressed by provider and authenticated by its signature.
+/// Paths with a parameter that names no company's resource: a provider's or
+/// carrier's webhook is addressed by provider or carrier and authenticated by
+/// its signature.
 /// Storefronts and the buying-request board are public by design, and any
 /// supplier may quote on any open request.
 const NOT_TENANT_RESOURCES: &[&str] = &[
     "/api/v1/pay/webhooks/{provider}",
+    "/api/v1/trade/carriers/{carrier}/webhooks",
     "/api/v1/storefronts/{company_id}",
     "/api/v1/storefronts/{company_id}/products",
     "/api/v1/rfqs/{rfq_id}",
@@ -217,6 +239,18 @@ fn body_for(method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/v1/sourcing/quotations/{quotation_id}/decline") => {
             Some(json!({"reason": "no"}))
         }
+        ("POST", "/api/v1/orders/{order_id}/ship") => Some(json!({"carrier": "sandbox"})),
+        ("POST", "/api/v1/orders/{order_id}/refunds") => {
+            Some(json!({"amount_minor": 1, "reason": "mine now"}))
+        }
+        ("POST", "/api/v1/orders/{order_id}/refunds/{refund_id}/answer") => {
+            Some(json!({"accept": true}))
+        }
+        ("POST", "/api/v1/orders/{order_id}/dispute") => Some(json!({"reason": "mine now"})),
+        ("POST", "/api/v1/operator/disputes/{dispute_id}/resolve") => {
+            Some(json!({"to_buyer_minor": 1, "decision": "mine now"}))
+        }
+        ("PUT", "/api/v1/operator/trade/category-fees/{category_id}") => Some(json!({"fee_bp": 1})),
         ("PUT", "/api/v1/operator/companies/{company_id}/market") => {
             Some(json!({"verified": true}))
         }
@@ -230,9 +264,13 @@ fn body_for(method: &Method, path: &str) -> Option<Value> {
 }
 
 /// B's data as B sees it, to compare before and after A's attempts.
-async fn snapshot_of_b(app: &TestApp, owner_b: &web::testing::Actor) -> Vec<Value> {
+async fn snapshot_of_b(app: &TestApp, owner_b: &web::testing::Actor, b: &CompanyB) -> Vec<Value> {
     let mut views = Vec::new();
+    let order = format!("/api/v1/orders/{}", b.ids_by_parameter["order_id"]);
     for path in [
+        order.as_str(),
+        "/api/v1/orders",
+        "/api/v1/sandbox-carrier/parcels",
         "/api/v1/company",
         "/api/v1/company/staff",
         "/api/v1/company/invitations",
@@ -264,7 +302,7 @@ app_test!(
     |app: TestApp| async move {
         let owner_a = app.sign_up_company("Alpha Housewares").await;
         let (owner_b, b) = company_b(&app).await;
-        let before = snapshot_of_b(&app, &owner_b).await;
+        let before = snapshot_of_b(&app, &owner_b, &b).await;
 
         let (_, document) = call(
             &app,
@@ -341,6 +379,9 @@ app_test!(
             "/api/v1/sourcing/quotations",
             "/api/v1/sourcing/matched-rfqs",
             "/api/v1/storefront",
+            "/api/v1/orders",
+            "/api/v1/orders?side=seller",
+            "/api/v1/sandbox-carrier/parcels",
         ] {
             let (status, body) = call(&app, &owner_a.client, Method::GET, path, None).await;
             assert_eq!(status, 200, "{path}");
@@ -353,13 +394,16 @@ app_test!(
             "/api/v1/operator/companies",
             "/api/v1/operator/ledger",
             "/api/v1/operator/repairs/withdrawals",
+            "/api/v1/operator/disputes",
+            "/api/v1/operator/trade/policy",
+            "/api/v1/operator/trade/category-fees",
         ] {
             let (status, _) = call(&app, &owner_a.client, Method::GET, operator_only, None).await;
             assert_eq!(status, 404, "{operator_only}");
         }
 
         assert_eq!(
-            snapshot_of_b(&app, &owner_b).await,
+            snapshot_of_b(&app, &owner_b, &b).await,
             before,
             "B's data is unchanged"
         );

@@ -57,18 +57,25 @@ fn tracking_label(shell: &Shell, status: trade::TrackingStatus) -> String {
     ))
 }
 
+fn parcel_viewer(viewer: &Viewer) -> trade::ParcelViewer {
+    match viewer {
+        Viewer::Operator => trade::ParcelViewer::Operator,
+        Viewer::Member(scope) => trade::ParcelViewer::Member(scope.company_id()),
+    }
+}
+
 async fn carrier_page(state: &AppState, shell: &Shell, error: Option<ApiError>) -> Response {
     let result = async {
         let viewer = viewer(state, shell).await?;
-        let sandbox = state
+        state
             .trade
             .carriers()
             .sandbox()
             .ok_or_else(ApiError::not_found)?;
-        let parcels: Vec<SandboxParcel> = match viewer {
-            Viewer::Operator => sandbox.all_parcels(PARCELS_MAX).await?,
-            Viewer::Member(scope) => sandbox.parcels(scope.company_id(), PARCELS_MAX).await?,
-        };
+        let parcels: Vec<SandboxParcel> = state
+            .trade
+            .sandbox_parcels(parcel_viewer(&viewer), PARCELS_MAX)
+            .await?;
         Ok::<_, ApiError>(parcels)
     }
     .await;
@@ -106,20 +113,11 @@ pub async fn advance(
     Path(tracking_number): Path<String>,
 ) -> Response {
     let result = async {
-        match viewer(&state, &shell).await? {
-            Viewer::Operator => {
-                state
-                    .trade
-                    .sandbox_carrier_advance_as_operator(&tracking_number)
-                    .await?
-            }
-            Viewer::Member(scope) => {
-                state
-                    .trade
-                    .sandbox_carrier_advance(&scope, &tracking_number)
-                    .await?
-            }
-        }
+        let viewer = viewer(&state, &shell).await?;
+        state
+            .trade
+            .sandbox_parcel_advance(parcel_viewer(&viewer), &tracking_number)
+            .await?;
         Ok::<_, ApiError>(())
     }
     .await;

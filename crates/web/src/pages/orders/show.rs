@@ -194,6 +194,8 @@ async fn action_forms(
                 forms.confirm_return = parts.refunds.last().map(|refund| refund.id.to_string());
             }
             Action::OpenDispute => forms.open_dispute = true,
+            // The operator decides on the dispute's own page, never here.
+            Action::ResolveDispute => {}
         }
     }
     Ok(forms)
