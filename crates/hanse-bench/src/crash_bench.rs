@@ -5,7 +5,6 @@
 //! nothing is half applied, the ledger balances and every key replays its
 //! first answer. Stuck withdrawals are settled through the operator's repair.
 
-mod server;
 mod verify;
 mod workload;
 
@@ -19,9 +18,11 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::fresh_postgres::FreshPostgres;
+use crate::http::{client, post_json};
 use crate::report::{LatencySummary, milliseconds};
-use server::ServerCommand;
-use workload::{Company, Operation, Outcome, REQUEST_TIMEOUT};
+use crate::server::{self, ServerCommand};
+use workload::{Company, Operation, Outcome};
 
 const OPERATOR_EMAIL: &str = "operator@soak.test";
 const PASSWORD: &str = "soak-password-2026";
@@ -80,79 +81,6 @@ struct CrashSummary {
     request_p50_ms: f64,
     request_p99_ms: f64,
     elapsed_s: f64,
-}
-
-/// A fresh PostgreSQL database for the run, dropped at the end.
-struct FreshPostgres {
-    admin_url: String,
-    name: String,
-}
-
-impl FreshPostgres {
-    async fn create(admin_url: &str) -> anyhow::Result<(FreshPostgres, String)> {
-        let name = format!("hanse_crash_{:012x}", rand::random::<u64>() >> 16);
-        let admin = kernel::Db::connect(&kernel::DbOptions {
-            max_connections: 1,
-            ..kernel::DbOptions::new(admin_url)
-        })
-        .await
-        .context("cannot connect to PostgreSQL")?;
-        anyhow::ensure!(
-            admin.engine() == kernel::Engine::Postgres,
-            "--database-url must be a postgres:// URL"
-        );
-        kernel::sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.reader())
-            .await?;
-        admin.close().await;
-        let url = match admin_url.rsplit_once('/') {
-            Some((server, _)) => format!("{server}/{name}"),
-            None => anyhow::bail!("--database-url names no database"),
-        };
-        Ok((
-            FreshPostgres {
-                admin_url: admin_url.to_owned(),
-                name,
-            },
-            url,
-        ))
-    }
-
-    async fn drop_database(self) -> anyhow::Result<()> {
-        let admin = kernel::Db::connect(&kernel::DbOptions {
-            max_connections: 1,
-            ..kernel::DbOptions::new(&self.admin_url)
-        })
-        .await?;
-        kernel::sqlx::query(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ))
-        .execute(admin.reader())
-        .await?;
-        admin.close().await;
-        Ok(())
-    }
-}
-
-fn client() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(REQUEST_TIMEOUT)
-        .build()?)
-}
-
-async fn post_json(
-    client: &reqwest::Client,
-    url: &str,
-    body: serde_json::Value,
-) -> anyhow::Result<serde_json::Value> {
-    let response = client.post(url).json(&body).send().await?;
-    let status = response.status();
-    let text = response.text().await?;
-    anyhow::ensure!(status.is_success(), "POST {url}: {status} {text}");
-    Ok(serde_json::from_str(&text)?)
 }
 
 /// Signs up one owner per company, registers the company and a bank account;

@@ -4,9 +4,13 @@
 
 mod crash_bench;
 mod database;
+mod fresh_postgres;
+mod http;
 mod ledger_bench;
+mod orders_bench;
 mod report;
 mod search_bench;
+mod server;
 
 use clap::{Parser, Subcommand};
 
@@ -30,6 +34,10 @@ enum Command {
     /// SIGKILL at random moments and checks after each restart that nothing
     /// acknowledged was lost and nothing is half applied.
     Crash(crash_bench::CrashBenchArgs),
+    /// Starts a real `hanse serve` (or uses a running one), seeds sellers
+    /// and buyers, then concurrent buyers place and pay orders over HTTP;
+    /// prints orders per second against this machine's serial commit rate.
+    Orders(orders_bench::OrdersBenchArgs),
 }
 
 // The default multi-threaded runtime: clients, the group-commit writer and the
@@ -40,6 +48,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Ledger(args) => ledger_bench::run(args).await,
         Command::Crash(args) => crash_bench::run(args).await,
+        Command::Orders(args) => orders_bench::run(args).await,
         // Search is synchronous and CPU-bound: it runs on its own threads.
         Command::Search(args) => {
             tokio::task::spawn_blocking(move || search_bench::run(args)).await?

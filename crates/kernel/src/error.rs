@@ -31,6 +31,10 @@ pub enum StorageError {
     OverLimit { what: &'static str, detail: String },
     #[error("corrupt stored value in {what}: {detail}")]
     Corrupt { what: &'static str, detail: String },
+    /// The shared commit of a batch of transactions failed; none of the
+    /// batch was written.
+    #[error("the group commit failed: {0}")]
+    GroupCommit(String),
 }
 
 impl StorageError {

@@ -16,7 +16,7 @@ pub mod scope;
 pub mod testing;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use db::{Db, DbOptions, Engine, Tx};
+pub use db::{Db, DbOptions, Engine, GroupCommitStats, Tx};
 pub use error::StorageError;
 pub use id::{CompanyId, UserId};
 pub use money::{Currency, Money, MoneyError};

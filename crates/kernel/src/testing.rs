@@ -81,6 +81,7 @@ async fn postgres_schema(url: &str) -> DbOptions {
         url: url.to_owned(),
         max_connections: 4,
         postgres_schema: Some(schema),
+        ..DbOptions::new(url)
     }
 }
 

@@ -32,7 +32,7 @@ use kernel::migrate::Migration;
 use kernel::{Clock, Db, Role};
 
 pub use actions::{Action, allowed_actions, operator_actions};
-pub use carrier::{Carrier, Carriers, SandboxCarrier};
+pub use carrier::{Carrier, Carriers, ParcelViewer, SandboxCarrier};
 pub use detail::OrderDetail;
 pub use dispute::DecisionInput;
 pub use error::{Result, TradeError};
@@ -41,7 +41,7 @@ pub use place::{LineInput, OrderInput};
 pub use query::{OrderFilter, Perspective};
 pub use quotation_orders::QuotationOrders;
 pub use refund::RefundInput;
-pub use seller::ConfirmInput;
+pub use seller::{ConfirmInput, LinePrice};
 pub use shipping::ShipInput;
 
 /// An order has at most this many lines.

@@ -17,8 +17,7 @@ pub const CURRENCY: &str = "EUR";
 /// record can be found (or shown absent) by amount alone.
 const TOP_UP_BASE_MINOR: i64 = 1_000_000;
 const WITHDRAWAL_BASE_MINOR: i64 = 100;
-/// Long enough for a group commit under load; a hung server fails the run.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub use crate::http::REQUEST_TIMEOUT;
 
 /// A member company of the soak, with its owner's signed-in client.
 pub struct Company {

@@ -2,6 +2,7 @@
 //! sqlx's `Any` driver, a reader pool, and the writer that every transaction uses.
 
 mod engine;
+mod group_commit;
 mod snapshot;
 mod tables;
 mod tx;
@@ -14,6 +15,7 @@ use sqlx::any::AnyPoolOptions;
 use tokio::sync::Notify;
 
 pub use engine::Engine;
+pub use group_commit::{BATCH_AGE_MAX, BATCH_MEMBERS_MAX, GroupCommitStats};
 pub use tx::Tx;
 
 use crate::error::StorageError;
@@ -30,6 +32,9 @@ pub struct DbOptions {
     pub max_connections: u32,
     /// On PostgreSQL, the schema every connection uses; tests get one each.
     pub postgres_schema: Option<String>,
+    /// On SQLite, commit concurrent transactions together (on by default;
+    /// off only to measure what it gains).
+    pub group_commit: bool,
 }
 
 impl DbOptions {
@@ -38,6 +43,7 @@ impl DbOptions {
             url: url.into(),
             max_connections: 8,
             postgres_schema: None,
+            group_commit: true,
         }
     }
 
@@ -63,6 +69,9 @@ struct DbInner {
     engine: Engine,
     reader: AnyPool,
     writer: AnyPool,
+    /// SQLite's group commit over `writer`; `None` on PostgreSQL, whose
+    /// transactions run side by side with row locks.
+    group: Option<group_commit::GroupWriter>,
     /// Woken after a transaction that appended outbox events commits, so the
     /// dispatcher need not wait for its next poll.
     outbox_committed: Notify,
@@ -95,11 +104,18 @@ impl Db {
                 (shared.clone(), shared)
             }
         };
+        let group = match engine {
+            Engine::Sqlite if options.group_commit => {
+                Some(group_commit::GroupWriter::new(writer.clone()))
+            }
+            _ => None,
+        };
         Ok(Db {
             inner: Arc::new(DbInner {
                 engine,
                 reader,
                 writer,
+                group,
                 outbox_committed: Notify::new(),
             }),
         })
@@ -118,6 +134,7 @@ impl Db {
                 engine: Engine::Sqlite,
                 writer: reader.clone(),
                 reader,
+                group: None,
                 outbox_committed: Notify::new(),
             }),
         })
@@ -132,10 +149,23 @@ impl Db {
         &self.inner.reader
     }
 
-    /// Starts a write transaction.
+    /// Starts a write transaction. On SQLite it joins the writer's current
+    /// batch (group commit); its `commit` returns once the batch is durable.
     pub async fn begin(&self) -> Result<Tx, StorageError> {
+        if let Some(group) = &self.inner.group {
+            return Ok(Tx::batched(group.begin().await?, self.clone()));
+        }
         let transaction = self.inner.writer.begin().await?;
-        Ok(Tx::new(transaction, self.clone()))
+        Ok(Tx::own(transaction, self.clone()))
+    }
+
+    /// What SQLite's group commit has done, or `None` where there is none
+    /// (PostgreSQL, or switched off).
+    pub fn group_commit_stats(&self) -> Option<GroupCommitStats> {
+        self.inner
+            .group
+            .as_ref()
+            .map(group_commit::GroupWriter::stats)
     }
 
     /// True when a trivial query answers.

@@ -1,23 +1,41 @@
 //! A write transaction that remembers whether it appended outbox events, so its
-//! commit can wake the dispatcher.
+//! commit can wake the dispatcher. On SQLite it is a member of a group commit
+//! (`group_commit.rs`); on PostgreSQL an ordinary transaction of the pool.
 
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::group_commit::BatchMember;
 use super::{Db, Engine};
 use crate::error::StorageError;
 
-/// A write transaction on the writer connection. Dropped without `commit`, it
-/// rolls back, so an error returned half-way leaves nothing written.
+/// A write transaction. Dropped without `commit`, it rolls back, so an error
+/// returned half-way leaves nothing written. `commit` returns once the
+/// writes are durable.
 pub struct Tx {
-    transaction: Transaction<'static, Any>,
+    inner: Inner,
     db: Db,
     appended_events: bool,
 }
 
+enum Inner {
+    /// Its own transaction on a pool connection (PostgreSQL).
+    Own(Transaction<'static, Any>),
+    /// A savepoint in the batch of the single SQLite writer.
+    Batched(BatchMember),
+}
+
 impl Tx {
-    pub(super) fn new(transaction: Transaction<'static, Any>, db: Db) -> Self {
+    pub(super) fn own(transaction: Transaction<'static, Any>, db: Db) -> Self {
         Tx {
-            transaction,
+            inner: Inner::Own(transaction),
+            db,
+            appended_events: false,
+        }
+    }
+
+    pub(super) fn batched(member: BatchMember, db: Db) -> Self {
+        Tx {
+            inner: Inner::Batched(member),
             db,
             appended_events: false,
         }
@@ -25,7 +43,10 @@ impl Tx {
 
     /// The connection to run statements on: `query.execute(tx.conn())`.
     pub fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.transaction
+        match &mut self.inner {
+            Inner::Own(transaction) => transaction,
+            Inner::Batched(member) => member.conn(),
+        }
     }
 
     pub fn engine(&self) -> Engine {
@@ -37,7 +58,10 @@ impl Tx {
     }
 
     pub async fn commit(self) -> Result<(), StorageError> {
-        self.transaction.commit().await?;
+        match self.inner {
+            Inner::Own(transaction) => transaction.commit().await?,
+            Inner::Batched(member) => member.commit().await?,
+        }
         if self.appended_events {
             self.db.outbox_committed().notify_one();
         }
@@ -45,7 +69,10 @@ impl Tx {
     }
 
     pub async fn rollback(self) -> Result<(), StorageError> {
-        self.transaction.rollback().await?;
+        match self.inner {
+            Inner::Own(transaction) => transaction.rollback().await?,
+            Inner::Batched(member) => member.rollback().await?,
+        }
         Ok(())
     }
 }

@@ -31,6 +31,7 @@ async fn crash_child() {
         url,
         max_connections: 2,
         postgres_schema: std::env::var(CHILD_SCHEMA).ok(),
+        group_commit: true,
     };
     let run: i64 = std::env::var(CHILD_RUN).unwrap().parse().unwrap();
     let crash_chance: f64 = std::env::var(CHILD_CRASH_CHANCE).unwrap().parse().unwrap();

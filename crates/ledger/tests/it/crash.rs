@@ -30,6 +30,7 @@ async fn ledger_crash_child() {
         url,
         max_connections: 4,
         postgres_schema: std::env::var(CHILD_SCHEMA).ok(),
+        group_commit: true,
     };
     let ids: Vec<AccountId> = std::env::var(CHILD_ACCOUNTS)
         .unwrap()

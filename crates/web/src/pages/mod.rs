@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates, Fluent strings in zh-CN and en):
-//! sign-up, sign-in, the company switcher, staff, API keys and sessions. Usable
-//! without JavaScript; every form carries the CSRF token.
+//! sign-up, sign-in, the company switcher, staff, API keys and sessions, the
+//! wallet, the market (`market/`) and orders (`orders/`). Usable without
+//! JavaScript; every form carries the CSRF token.
 
 mod account;
 mod auth;
@@ -11,6 +12,7 @@ mod market;
 mod operator;
 mod operator_market;
 mod operator_repairs;
+mod orders;
 mod sandbox_bank;
 mod shell;
 mod staff;
@@ -99,6 +101,7 @@ pub fn router() -> Router<AppState> {
             post(sandbox_bank::fail),
         )
         .merge(market::router())
+        .merge(orders::router())
         .fallback(not_found)
 }
 

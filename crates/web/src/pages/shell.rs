@@ -63,6 +63,12 @@ impl Shell {
         self.state.pay.providers().default_provider().is_ok()
     }
 
+    /// Whether the sandbox carrier runs here (it does exactly where the
+    /// sandbox bank does), for its link.
+    pub fn sandbox_carrier(&self) -> bool {
+        self.state.trade.carriers().sandbox().is_some()
+    }
+
     pub fn is_active(&self, company: &CompanyId) -> bool {
         self.active_company_id == Some(*company)
     }

@@ -14,6 +14,7 @@ const CHINESE: &str = "zh-CN,zh;q=0.9";
 
 mod market;
 mod operator_market;
+mod orders;
 mod wallet;
 
 /// A page as a browser got it.

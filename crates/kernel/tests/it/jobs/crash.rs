@@ -65,6 +65,7 @@ async fn crash_child() {
         url,
         max_connections: 2,
         postgres_schema: std::env::var(CHILD_SCHEMA).ok(),
+        group_commit: true,
     };
     let now: i64 = std::env::var(CHILD_NOW).unwrap().parse().unwrap();
     let marker = std::env::var(CHILD_MARKER).unwrap().into();

@@ -6,7 +6,7 @@
 mod catalog;
 mod editor;
 mod images;
-mod product;
+pub mod product;
 mod rfqs;
 mod search;
 mod sourcing;

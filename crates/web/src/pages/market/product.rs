@@ -1,7 +1,8 @@
 //! `/products/{product_id}`: a published product as buyers see it: photos,
 //! the price table, terms, attributes named by the category's schema, and a
-//! card of its supplier. Drafts and unlisted products are not found here,
-//! whoever asks; their own company sees them in the catalog editor.
+//! card of its supplier, and the order box (`orders/place.rs`). Drafts and
+//! unlisted products are not found here, whoever asks; their own company
+//! sees them in the catalog editor.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -10,6 +11,7 @@ use market::{AttributeKind, ProductId, Storefront};
 
 use super::{TierRow, category_path, image_url, parse_id, tier_rows};
 use crate::error::ApiError;
+use crate::pages::orders::place::{OrderBox, OrderForm, order_box};
 use crate::pages::{Shell, error_response, render};
 use crate::state::AppState;
 
@@ -45,6 +47,7 @@ struct ProductPage<'a> {
     supplier_href: String,
     response_rate: Option<String>,
     sku: String,
+    order: Option<OrderBox>,
 }
 
 /// `95.5 %` from basis points (tenths are enough to compare suppliers).
@@ -60,17 +63,30 @@ pub async fn show(
     shell: Shell,
     Path(product_id): Path<String>,
 ) -> Response {
+    product_page(&state, &shell, &product_id, None, None).await
+}
+
+/// The product page; after a refused order, with the order form as typed
+/// and the refusal (and its status).
+pub async fn product_page(
+    state: &AppState,
+    shell: &Shell,
+    product_id: &str,
+    typed: Option<OrderForm>,
+    error: Option<ApiError>,
+) -> Response {
     let result = async {
-        let id: ProductId = parse_id(&product_id)?;
+        let id: ProductId = parse_id(product_id)?;
         let product = state.market.published_product(id).await?;
         let supplier = state.market.storefront(product.company_id).await?;
         let tree = state.market.categories().await?;
-        Ok::<_, ApiError>((product, supplier, tree))
+        let order = order_box(state, shell, &product, typed, error.as_ref()).await?;
+        Ok::<_, ApiError>((product, supplier, tree, order))
     }
     .await;
-    let (product, supplier, tree) = match result {
+    let (product, supplier, tree, order) = match result {
         Ok(found) => found,
-        Err(error) => return error_response(&shell, error),
+        Err(error) => return error_response(shell, error),
     };
     let chinese = shell.chinese();
     // Attributes in the schema's order, named in the page's language; a
@@ -108,14 +124,14 @@ pub async fn show(
     let title = product.title(chinese).to_owned();
     let other = product.title(!chinese);
     let page = ProductPage {
-        shell: &shell,
+        shell,
         subtitle: if other == title {
             String::new()
         } else {
             other.to_owned()
         },
         title,
-        category: category_path(&shell, &tree, product.category_id),
+        category: category_path(shell, &tree, product.category_id),
         description: product.description.clone(),
         photos: product
             .images
@@ -140,6 +156,7 @@ pub async fn show(
         response_rate: supplier.response_rate_bp.map(percent),
         supplier,
         sku: product.sku,
+        order,
     };
-    render(&page)
+    super::with_status(render(&page), error.as_ref())
 }
