@@ -33,11 +33,21 @@ pub struct Buyer {
     pub client: reqwest::Client,
 }
 
+/// A valid unified social credit code for the `index`th seller: Chinese
+/// companies register with one.
+fn credit_code(index: usize) -> anyhow::Result<String> {
+    let body = format!("913307825{index:08}");
+    let check = identity::credit_code::check_character(&body)
+        .context("a credit code's first 17 characters")?;
+    Ok(format!("{body}{check}"))
+}
+
 async fn sign_up(
     base_url: &str,
     email: &str,
     name: &str,
     country: &str,
+    index: usize,
 ) -> anyhow::Result<reqwest::Client> {
     let client = client()?;
     post_json(
@@ -51,14 +61,12 @@ async fn sign_up(
         "CN" => ("浙江", "义乌"),
         _ => ("Hamburg", "Hamburg"),
     };
-    post_json(
-        &client,
-        &format!("{base_url}/api/v1/companies"),
-        json!({"legal_name": name, "country": country, "region": region, "city": city,
-               "address": format!("{name}, {city}"), "industry": "wholesale_import_export",
-               "size": "10-49"}),
-    )
-    .await?;
+    let mut company = json!({"legal_name": name, "country": country, "region": region, "city": city,
+        "address": format!("{name}, {city}"), "industry": "wholesale_import_export", "size": "10-49"});
+    if country == "CN" {
+        company["credit_code"] = json!(credit_code(index)?);
+    }
+    post_json(&client, &format!("{base_url}/api/v1/companies"), company).await?;
     Ok(client)
 }
 
@@ -79,80 +87,110 @@ pub async fn category(operator: &reqwest::Client, base_url: &str) -> anyhow::Res
     Ok(leaf["id"].as_str().context("category id")?.to_owned())
 }
 
-/// `count` sellers with `products` products each. Prices, MOQs and tiers
-/// differ from product to product, as in a real catalog.
+/// `count` sellers with `products` products each, made side by side. Prices,
+/// MOQs and tiers differ from product to product, as in a real catalog.
 pub async fn sellers(
     base_url: &str,
     category_id: &str,
     count: usize,
     products: usize,
 ) -> anyhow::Result<Vec<Seller>> {
-    let mut rng = rand::thread_rng();
-    let mut sellers = Vec::with_capacity(count);
+    let mut making = tokio::task::JoinSet::new();
     for index in 0..count {
-        let name = format!("义乌 Bench Supplier {index} 有限公司");
-        let client = sign_up(
-            base_url,
-            &format!("seller{index}@orders-bench.test"),
-            &name,
-            "CN",
-        )
-        .await?;
-        let mut made = Vec::with_capacity(products);
-        for number in 0..products {
-            let moq = [1, 5, 10, 20][rng.gen_range(0..4)];
-            let base_price = rng.gen_range(150..9_000_i64);
-            let body = json!({
-                "sku": format!("B{index}-{number}"),
-                "category_id": category_id,
-                "title_zh": format!("不锈钢保温杯 {number} 号"),
-                "title_en": format!("Stainless flask model {index}-{number}"),
-                "description": "Double wall, keeps hot for 12 hours.",
-                "unit": "piece",
-                "moq": moq,
-                "price_tiers": [
-                    {"min_quantity": moq, "unit_price_minor": base_price},
-                    {"min_quantity": moq * 10, "unit_price_minor": base_price * 9 / 10},
-                ],
-                "currency": CURRENCY,
-                "available_quantity": STOCK_PER_PRODUCT,
-            });
-            let product = post_json(
-                &client,
-                &format!("{base_url}/api/v1/catalog/products"),
-                body,
+        let (base_url, category_id) = (base_url.to_owned(), category_id.to_owned());
+        making.spawn(async move {
+            (
+                index,
+                seller(&base_url, &category_id, index, products).await,
             )
-            .await?;
-            let id = product["id"].as_str().context("product id")?.to_owned();
-            post_json(
-                &client,
-                &format!("{base_url}/api/v1/catalog/products/{id}/status"),
-                json!({"status": "published"}),
-            )
-            .await?;
-            made.push(Product { id, moq });
-        }
-        sellers.push(Seller {
-            client,
-            products: made,
         });
     }
-    Ok(sellers)
+    let mut sellers: Vec<(usize, Seller)> = Vec::with_capacity(count);
+    while let Some(made) = making.join_next().await {
+        let (index, seller) = made?;
+        sellers.push((index, seller?));
+    }
+    sellers.sort_by_key(|(index, _)| *index);
+    Ok(sellers.into_iter().map(|(_, seller)| seller).collect())
 }
 
-/// `count` buyers, each with `amount_minor` in its wallet.
-pub async fn buyers(base_url: &str, count: usize, amount_minor: i64) -> anyhow::Result<Vec<Buyer>> {
-    let mut buyers = Vec::with_capacity(count);
-    for index in 0..count {
-        let client = sign_up(
-            base_url,
-            &format!("buyer{index}@orders-bench.test"),
-            &format!("Bench Einkauf {index} GmbH"),
-            "DE",
+async fn seller(
+    base_url: &str,
+    category_id: &str,
+    index: usize,
+    products: usize,
+) -> anyhow::Result<Seller> {
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(index as u64);
+    let name = format!("义乌 Bench Supplier {index} 有限公司");
+    let client = sign_up(
+        base_url,
+        &format!("seller{index}@orders-bench.test"),
+        &name,
+        "CN",
+        index,
+    )
+    .await?;
+    let mut made = Vec::with_capacity(products);
+    for number in 0..products {
+        let moq = [1, 5, 10, 20][rng.gen_range(0..4)];
+        let base_price = rng.gen_range(150..9_000_i64);
+        let body = json!({
+            "sku": format!("B{index}-{number}"),
+            "category_id": category_id,
+            "title_zh": format!("不锈钢保温杯 {number} 号"),
+            "title_en": format!("Stainless flask model {index}-{number}"),
+            "description": "Double wall, keeps hot for 12 hours.",
+            "unit": "piece",
+            "moq": moq,
+            "price_tiers": [
+                {"min_quantity": moq, "unit_price_minor": base_price},
+                {"min_quantity": moq * 10, "unit_price_minor": base_price * 9 / 10},
+            ],
+            "currency": CURRENCY,
+            "available_quantity": STOCK_PER_PRODUCT,
+        });
+        let product = post_json(
+            &client,
+            &format!("{base_url}/api/v1/catalog/products"),
+            body,
         )
         .await?;
-        top_up(&client, base_url, amount_minor, index).await?;
-        buyers.push(Buyer { client });
+        let id = product["id"].as_str().context("product id")?.to_owned();
+        post_json(
+            &client,
+            &format!("{base_url}/api/v1/catalog/products/{id}/status"),
+            json!({"status": "published"}),
+        )
+        .await?;
+        made.push(Product { id, moq });
+    }
+    Ok(Seller {
+        client,
+        products: made,
+    })
+}
+
+/// `count` buyers, each with `amount_minor` in its wallet, made side by side.
+pub async fn buyers(base_url: &str, count: usize, amount_minor: i64) -> anyhow::Result<Vec<Buyer>> {
+    let mut making = tokio::task::JoinSet::new();
+    for index in 0..count {
+        let base_url = base_url.to_owned();
+        making.spawn(async move {
+            let client = sign_up(
+                &base_url,
+                &format!("buyer{index}@orders-bench.test"),
+                &format!("Bench Einkauf {index} GmbH"),
+                "DE",
+                index,
+            )
+            .await?;
+            top_up(&client, &base_url, amount_minor, index).await?;
+            anyhow::Ok(Buyer { client })
+        });
+    }
+    let mut buyers = Vec::with_capacity(count);
+    while let Some(made) = making.join_next().await {
+        buyers.push(made??);
     }
     Ok(buyers)
 }
