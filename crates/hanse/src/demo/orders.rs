@@ -294,6 +294,7 @@ impl<'a> OrderReplay<'a> {
             .get(order.name.as_str())
             .context("the order was never placed")?;
         match action {
+            // Placed above: the order has no id before.
             Action::Place => {}
             Action::Confirm {
                 shipping_fee_minor,
