@@ -6,30 +6,64 @@
 //! and only what is missing is made, so the demo may be loaded again after an
 //! interrupted first run without anyone appearing twice.
 //!
-//! The network's money, wallets with four months of payments behind them, is
-//! loaded afterwards by [`load_money`], which needs the database as well.
+//! [`load_network`] loads the whole network: the people and companies here,
+//! then the catalog (`demo/catalog.rs`), then four months of history replayed
+//! on a clock of their own (`demo/replay.rs`): the wallets' top-ups and
+//! withdrawals (`demo/money.rs`) and the orders in every state
+//! (`demo/orders.rs`, planned in `demo/orders.toml`).
 
 mod catalog;
+mod clock;
 mod companies;
 mod company_names;
 mod money;
+mod orders;
+mod replay;
 
 use anyhow::Context as _;
 use kernel::{Actor, Role, Scope};
 
 pub use catalog::{CatalogSummary, load_catalog};
 pub use companies::DEMO_COMPANIES;
-pub use money::{MoneySummary, load_money};
+pub use money::MoneySummary;
+pub use orders::OrdersSummary;
 
-/// Loads the whole demo network: people and companies, their money, then
-/// their catalog and buying requests. The outbox is delivered between, since
-/// storefronts open when identity's `CompanyRegistered` reaches the market.
-pub async fn load_network(
-    services: &web::Services,
-) -> anyhow::Result<(DemoSummary, MoneySummary, CatalogSummary)> {
-    let summary = load(&services.identity).await?;
-    let money = load_money(&services.identity, &services.db).await?;
-    kernel::outbox::Dispatcher::new(
+/// What a load of the whole demo network found and made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NetworkSummary {
+    pub people: DemoSummary,
+    pub catalog: CatalogSummary,
+    pub money: MoneySummary,
+    pub orders: OrdersSummary,
+}
+
+impl NetworkSummary {
+    /// Everything this load made; zero when the demo was complete already.
+    pub fn created(&self) -> usize {
+        self.people.created + self.catalog.created + self.money.created + self.orders.created
+    }
+}
+
+/// Loads the whole demo network: people and companies, their catalog and
+/// buying requests, then four months of money and orders. The outbox is
+/// delivered between, since storefronts open when identity's
+/// `CompanyRegistered` reaches the market.
+pub async fn load_network(services: &web::Services) -> anyhow::Result<NetworkSummary> {
+    let people = load(&services.identity).await?;
+    deliver_outbox(services).await?;
+    let catalog = load_catalog(&services.market, &services.identity, services.clock.now()).await?;
+    let (money, orders) = replay::load_history(services).await?;
+    Ok(NetworkSummary {
+        people,
+        catalog,
+        money,
+        orders,
+    })
+}
+
+/// Hands every event committed so far to every module's subscribers.
+async fn deliver_outbox(services: &web::Services) -> anyhow::Result<()> {
+    let round = kernel::outbox::Dispatcher::new(
         services.db.clone(),
         services.clock.clone(),
         services.subscribers(),
@@ -37,8 +71,11 @@ pub async fn load_network(
     .run_once()
     .await
     .context("cannot deliver the outbox")?;
-    let catalog = load_catalog(&services.market, &services.identity, services.clock.now()).await?;
-    Ok((summary, money, catalog))
+    anyhow::ensure!(
+        round.failed_subscribers == 0,
+        "a subscriber failed on the demo's events; see the log"
+    );
+    Ok(())
 }
 
 /// The password of every demo account. It is published in the README, which is

@@ -225,22 +225,32 @@ async fn main() -> anyhow::Result<()> {
             let config = load_config(config_file, storage, None)?;
             logging::init(&config)?;
             let (db, services) = services::open_for_command(&config).await?;
-            let (summary, money, catalog) = demo::load_network(&services).await?;
+            let network = demo::load_network(&services).await?;
+            let (people, money, catalog, orders) = (
+                network.people,
+                network.money,
+                network.catalog,
+                network.orders,
+            );
             println!(
-                "demo network: {} companies, {} people ({} new); {} wallets, {} escrows ({} new); \
-                 {} categories, {} products ({} published), {} buying requests, {} quotations ({} new)",
-                summary.companies,
-                summary.people,
-                summary.created,
-                money.wallets,
-                money.escrows,
-                money.created,
+                "demo network: {} companies, {} people ({} new); \
+                 {} categories, {} products ({} published), {} buying requests, {} quotations ({} new); \
+                 {} wallets, {} escrows ({} new); {} orders, {} open ({} new)",
+                people.companies,
+                people.people,
+                people.created,
                 catalog.categories,
                 catalog.products,
                 catalog.published,
                 catalog.requests,
                 catalog.quotations,
-                catalog.created
+                catalog.created,
+                money.wallets,
+                money.escrows,
+                money.created,
+                orders.orders,
+                orders.open,
+                orders.created
             );
             db.close().await;
             Ok(())

@@ -46,15 +46,16 @@ pub async fn run(config: Config, load_demo: bool) -> anyhow::Result<()> {
     }
     if load_demo {
         // Loaded before serving, while nothing else writes.
-        let (summary, money, catalog) = demo::load_network(&services).await?;
+        let network = demo::load_network(&services).await?;
         tracing::info!(
-            companies = summary.companies,
-            people = summary.people,
-            wallets = money.wallets,
-            escrows = money.escrows,
-            products = catalog.products,
-            requests = catalog.requests,
-            created = summary.created + money.created + catalog.created,
+            companies = network.people.companies,
+            people = network.people.people,
+            wallets = network.money.wallets,
+            escrows = network.money.escrows,
+            products = network.catalog.products,
+            requests = network.catalog.requests,
+            orders = network.orders.orders,
+            created = network.created(),
             "demo network loaded"
         );
     }

@@ -60,6 +60,36 @@ pub struct CatalogSummary {
     pub created: usize,
 }
 
+/// A demo product as an order sees it: for the tests of the demo's orders,
+/// which must buy what is listed, at least the MOQ and within the stock.
+#[cfg(test)]
+pub(super) struct ListedProduct {
+    pub company: &'static str,
+    pub sku: String,
+    pub status: market::ProductStatus,
+    pub moq: i64,
+    pub price_tiers: Vec<market::PriceTier>,
+    pub currency: kernel::Currency,
+    /// The stock it is listed with.
+    pub available_quantity: i64,
+}
+
+#[cfg(test)]
+pub(super) fn listed_products() -> Vec<ListedProduct> {
+    products::demo_products()
+        .into_iter()
+        .map(|product| ListedProduct {
+            company: product.company,
+            sku: product.sku,
+            status: product.status,
+            moq: product.moq,
+            price_tiers: product.price_tiers,
+            currency: product.currency,
+            available_quantity: product.available_quantity,
+        })
+        .collect()
+}
+
 /// Loads the demo catalog, making only what is missing; running it again
 /// changes nothing. `now` dates the buying requests and quotations, which
 /// stay open for a few weeks from it.
