@@ -70,6 +70,22 @@ impl Ledger {
         if accounts.len() > self.options.batch_transfers_max {
             return Err(LedgerError::BatchTooLarge(self.options.batch_transfers_max));
         }
+        match self.create_accounts_once(accounts).await {
+            // On PostgreSQL two callers creating the same account at once
+            // both find it missing and both insert; the loser's insert is
+            // refused. Reading again answers it as existing, with the same
+            // fields or not, exactly as if it had come second.
+            Err(LedgerError::Storage(error)) if error.is_unique_violation() => {
+                self.create_accounts_once(accounts).await
+            }
+            other => other,
+        }
+    }
+
+    async fn create_accounts_once(
+        &self,
+        accounts: &[Account],
+    ) -> Result<Vec<CreateAccountResult>, LedgerError> {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let ids: Vec<i64> = accounts.iter().map(|a| a.id.raw()).collect();

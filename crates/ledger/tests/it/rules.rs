@@ -409,3 +409,30 @@ storage_test!(
         );
     }
 );
+
+// Callers that create the same account at the same moment (two first
+// payments in a new currency, each making the operator's escrow account)
+// all succeed: one creates it, the others find it, on both engines.
+storage_test!(
+    the_same_account_created_at_once_is_made_once,
+    migrations(),
+    |db: Db| async move {
+        let (ledger, _clock) = start(&db);
+        let account = wallet(EUR);
+        let callers: Vec<_> = (0..16)
+            .map(|_| {
+                let (ledger, account) = (ledger.clone(), account.clone());
+                tokio::spawn(async move { ledger.create_accounts(&[account]).await })
+            })
+            .collect();
+        let mut created = 0;
+        for caller in callers {
+            match caller.await.unwrap().unwrap().as_slice() {
+                [A::Ok] => created += 1,
+                [A::Exists] => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(created, 1);
+    }
+);
