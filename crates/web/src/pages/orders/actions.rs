@@ -35,6 +35,25 @@ async fn begin(shell: &Shell, order_id: &str, form: PostedForm) -> Result<Step, 
     Ok(Step { id, member, fields })
 }
 
+/// One step from its form to its answer: reads what every step needs, does
+/// `work`, then shows the order with a notice or with the refusal.
+async fn run_step(
+    state: &AppState,
+    shell: &Shell,
+    order_id: &str,
+    form: PostedForm,
+    action: &'static str,
+    notice: &str,
+    work: impl AsyncFnOnce(&AppState, &Step) -> Result<(), ApiError>,
+) -> Response {
+    let step = match begin(shell, order_id, form).await {
+        Ok(step) => step,
+        Err(error) => return error_response(shell, error),
+    };
+    let result = work(state, &step).await;
+    finish(state, shell, step, action, notice, result).await
+}
+
 /// After a step: the order with a notice, or the order with the refusal.
 async fn finish(
     state: &AppState,
@@ -62,45 +81,48 @@ pub async fn confirm(
     Path(order_id): Path<String>,
     form: PostedForm,
 ) -> Response {
-    let step = match begin(&shell, &order_id, form).await {
-        Ok(step) => step,
-        Err(error) => return error_response(&shell, error),
-    };
-    let result = async {
-        let order = state.trade.order(&step.member.scope, step.id).await?;
-        let currency = order.currency;
-        let mut prices = Vec::new();
-        for (index, line) in order.lines.iter().enumerate() {
-            let field = format!("prices[{index}].unit_price_minor");
-            let typed = step.fields.get(&format!("price_{}", line.line_no));
-            // Only a changed price is sent: the others keep theirs.
-            if let Some(price) = decimal_amount(&field, typed, currency)?
-                && price != line.unit_price_minor
-            {
-                prices.push(trade::LinePrice {
-                    line_no: line.line_no,
-                    unit_price_minor: price,
-                });
+    run_step(
+        &state,
+        &shell,
+        &order_id,
+        form,
+        "confirm",
+        "confirmed",
+        async |state, step| {
+            let order = state.trade.order(&step.member.scope, step.id).await?;
+            let currency = order.currency;
+            let mut prices = Vec::new();
+            for (index, line) in order.lines.iter().enumerate() {
+                let field = format!("prices[{index}].unit_price_minor");
+                let typed = step.fields.get(&format!("price_{}", line.line_no));
+                // Only a changed price is sent: the others keep theirs.
+                if let Some(price) = decimal_amount(&field, typed, currency)?
+                    && price != line.unit_price_minor
+                {
+                    prices.push(trade::LinePrice {
+                        line_no: line.line_no,
+                        unit_price_minor: price,
+                    });
+                }
             }
-        }
-        let input = ConfirmInput {
-            shipping_fee_minor: decimal_amount(
-                "shipping_fee_minor",
-                step.fields.get("shipping_fee"),
-                currency,
-            )?
-            .unwrap_or(0),
-            prices,
-            note: step.fields.get("note").to_owned(),
-        };
-        state
-            .trade
-            .confirm_order(&step.member.scope, step.id, &input)
-            .await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    finish(&state, &shell, step, "confirm", "confirmed", result).await
+            let input = ConfirmInput {
+                shipping_fee_minor: decimal_amount(
+                    "shipping_fee_minor",
+                    step.fields.get("shipping_fee"),
+                    currency,
+                )?
+                .unwrap_or(0),
+                prices,
+                note: step.fields.get("note").to_owned(),
+            };
+            state
+                .trade
+                .confirm_order(&step.member.scope, step.id, &input)
+                .await?;
+            Ok(())
+        },
+    )
+    .await
 }
 
 pub async fn decline(
@@ -109,19 +131,22 @@ pub async fn decline(
     Path(order_id): Path<String>,
     form: PostedForm,
 ) -> Response {
-    let step = match begin(&shell, &order_id, form).await {
-        Ok(step) => step,
-        Err(error) => return error_response(&shell, error),
-    };
-    let result = async {
-        state
-            .trade
-            .decline_order(&step.member.scope, step.id, step.fields.get("reason"))
-            .await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    finish(&state, &shell, step, "decline", "declined", result).await
+    run_step(
+        &state,
+        &shell,
+        &order_id,
+        form,
+        "decline",
+        "declined",
+        async |state, step| {
+            state
+                .trade
+                .decline_order(&step.member.scope, step.id, step.fields.get("reason"))
+                .await?;
+            Ok(())
+        },
+    )
+    .await
 }
 
 pub async fn cancel(
@@ -130,19 +155,22 @@ pub async fn cancel(
     Path(order_id): Path<String>,
     form: PostedForm,
 ) -> Response {
-    let step = match begin(&shell, &order_id, form).await {
-        Ok(step) => step,
-        Err(error) => return error_response(&shell, error),
-    };
-    let result = async {
-        state
-            .trade
-            .cancel_order(&step.member.scope, step.id, step.fields.get("reason"))
-            .await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    finish(&state, &shell, step, "cancel", "cancelled", result).await
+    run_step(
+        &state,
+        &shell,
+        &order_id,
+        form,
+        "cancel",
+        "cancelled",
+        async |state, step| {
+            state
+                .trade
+                .cancel_order(&step.member.scope, step.id, step.fields.get("reason"))
+                .await?;
+            Ok(())
+        },
+    )
+    .await
 }
 
 pub async fn pay(
@@ -151,16 +179,19 @@ pub async fn pay(
     Path(order_id): Path<String>,
     form: PostedForm,
 ) -> Response {
-    let step = match begin(&shell, &order_id, form).await {
-        Ok(step) => step,
-        Err(error) => return error_response(&shell, error),
-    };
-    let result = async {
-        state.trade.pay_order(&step.member.scope, step.id).await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    finish(&state, &shell, step, "pay", "paid", result).await
+    run_step(
+        &state,
+        &shell,
+        &order_id,
+        form,
+        "pay",
+        "paid",
+        async |state, step| {
+            state.trade.pay_order(&step.member.scope, step.id).await?;
+            Ok(())
+        },
+    )
+    .await
 }
 
 pub async fn ship(
@@ -169,36 +200,39 @@ pub async fn ship(
     Path(order_id): Path<String>,
     form: PostedForm,
 ) -> Response {
-    let step = match begin(&shell, &order_id, form).await {
-        Ok(step) => step,
-        Err(error) => return error_response(&shell, error),
-    };
-    let result = async {
-        let order = state.trade.order(&step.member.scope, step.id).await?;
-        // Every line whole, in the packages the seller typed (one by default).
-        let mut packing_list = Vec::with_capacity(order.lines.len());
-        for (index, line) in order.lines.iter().enumerate() {
-            let field = format!("packing_list[{index}].packages");
-            let typed = step.fields.get(&format!("packages_{}", line.line_no));
-            packing_list.push(PackingItem {
-                line_no: line.line_no,
-                quantity: line.quantity,
-                packages: whole_number(&field, typed)?.unwrap_or(1),
-            });
-        }
-        let input = ShipInput {
-            carrier: step.fields.get("carrier").to_owned(),
-            tracking_number: step.fields.get("tracking_number").to_owned(),
-            packing_list,
-        };
-        state
-            .trade
-            .ship_order(&step.member.scope, step.id, &input)
-            .await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    finish(&state, &shell, step, "ship", "shipped", result).await
+    run_step(
+        &state,
+        &shell,
+        &order_id,
+        form,
+        "ship",
+        "shipped",
+        async |state, step| {
+            let order = state.trade.order(&step.member.scope, step.id).await?;
+            // Every line whole, in the packages the seller typed (one by default).
+            let mut packing_list = Vec::with_capacity(order.lines.len());
+            for (index, line) in order.lines.iter().enumerate() {
+                let field = format!("packing_list[{index}].packages");
+                let typed = step.fields.get(&format!("packages_{}", line.line_no));
+                packing_list.push(PackingItem {
+                    line_no: line.line_no,
+                    quantity: line.quantity,
+                    packages: whole_number(&field, typed)?.unwrap_or(1),
+                });
+            }
+            let input = ShipInput {
+                carrier: step.fields.get("carrier").to_owned(),
+                tracking_number: step.fields.get("tracking_number").to_owned(),
+                packing_list,
+            };
+            state
+                .trade
+                .ship_order(&step.member.scope, step.id, &input)
+                .await?;
+            Ok(())
+        },
+    )
+    .await
 }
 
 pub async fn confirm_receipt(
@@ -207,19 +241,22 @@ pub async fn confirm_receipt(
     Path(order_id): Path<String>,
     form: PostedForm,
 ) -> Response {
-    let step = match begin(&shell, &order_id, form).await {
-        Ok(step) => step,
-        Err(error) => return error_response(&shell, error),
-    };
-    let result = async {
-        state
-            .trade
-            .confirm_receipt(&step.member.scope, step.id)
-            .await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    finish(&state, &shell, step, "confirm_receipt", "received", result).await
+    run_step(
+        &state,
+        &shell,
+        &order_id,
+        form,
+        "confirm_receipt",
+        "received",
+        async |state, step| {
+            state
+                .trade
+                .confirm_receipt(&step.member.scope, step.id)
+                .await?;
+            Ok(())
+        },
+    )
+    .await
 }
 
 pub async fn request_refund(
@@ -228,36 +265,31 @@ pub async fn request_refund(
     Path(order_id): Path<String>,
     form: PostedForm,
 ) -> Response {
-    let step = match begin(&shell, &order_id, form).await {
-        Ok(step) => step,
-        Err(error) => return error_response(&shell, error),
-    };
-    let result = async {
-        let order = state.trade.order(&step.member.scope, step.id).await?;
-        let input = RefundInput {
-            amount_minor: decimal_amount(
-                "amount_minor",
-                step.fields.get("amount"),
-                order.currency,
-            )?
-            .ok_or_else(|| invalid("amount_minor", "required", "how much to give back"))?,
-            reason: step.fields.get("reason").to_owned(),
-            with_return: step.fields.checked("with_return"),
-        };
-        state
-            .trade
-            .request_refund(&step.member.scope, step.id, &input)
-            .await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    finish(
+    run_step(
         &state,
         &shell,
-        step,
+        &order_id,
+        form,
         "request_refund",
         "refund-requested",
-        result,
+        async |state, step| {
+            let order = state.trade.order(&step.member.scope, step.id).await?;
+            let input = RefundInput {
+                amount_minor: decimal_amount(
+                    "amount_minor",
+                    step.fields.get("amount"),
+                    order.currency,
+                )?
+                .ok_or_else(|| invalid("amount_minor", "required", "how much to give back"))?,
+                reason: step.fields.get("reason").to_owned(),
+                with_return: step.fields.checked("with_return"),
+            };
+            state
+                .trade
+                .request_refund(&step.member.scope, step.id, &input)
+                .await?;
+            Ok(())
+        },
     )
     .await
 }
@@ -268,37 +300,32 @@ pub async fn answer_refund(
     Path((order_id, refund_id)): Path<(String, String)>,
     form: PostedForm,
 ) -> Response {
-    let step = match begin(&shell, &order_id, form).await {
-        Ok(step) => step,
-        Err(error) => return error_response(&shell, error),
-    };
-    let result = async {
-        let refund_id: RefundId = parse_id(&refund_id)?;
-        let accept = match step.fields.get("decision") {
-            "accept" => true,
-            "refuse" => false,
-            _ => return Err(invalid("decision", "not_a_choice", "accept or refuse")),
-        };
-        state
-            .trade
-            .answer_refund(
-                &step.member.scope,
-                step.id,
-                refund_id,
-                accept,
-                step.fields.get("answer"),
-            )
-            .await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    finish(
+    run_step(
         &state,
         &shell,
-        step,
+        &order_id,
+        form,
         "answer_refund",
         "refund-answered",
-        result,
+        async |state, step| {
+            let refund_id: RefundId = parse_id(&refund_id)?;
+            let accept = match step.fields.get("decision") {
+                "accept" => true,
+                "refuse" => false,
+                _ => return Err(invalid("decision", "not_a_choice", "accept or refuse")),
+            };
+            state
+                .trade
+                .answer_refund(
+                    &step.member.scope,
+                    step.id,
+                    refund_id,
+                    accept,
+                    step.fields.get("answer"),
+                )
+                .await?;
+            Ok(())
+        },
     )
     .await
 }
@@ -309,26 +336,21 @@ pub async fn confirm_return(
     Path((order_id, refund_id)): Path<(String, String)>,
     form: PostedForm,
 ) -> Response {
-    let step = match begin(&shell, &order_id, form).await {
-        Ok(step) => step,
-        Err(error) => return error_response(&shell, error),
-    };
-    let result = async {
-        let refund_id: RefundId = parse_id(&refund_id)?;
-        state
-            .trade
-            .confirm_return(&step.member.scope, step.id, refund_id)
-            .await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    finish(
+    run_step(
         &state,
         &shell,
-        step,
+        &order_id,
+        form,
         "confirm_return",
         "return-confirmed",
-        result,
+        async |state, step| {
+            let refund_id: RefundId = parse_id(&refund_id)?;
+            state
+                .trade
+                .confirm_return(&step.member.scope, step.id, refund_id)
+                .await?;
+            Ok(())
+        },
     )
     .await
 }
@@ -339,25 +361,20 @@ pub async fn open_dispute(
     Path(order_id): Path<String>,
     form: PostedForm,
 ) -> Response {
-    let step = match begin(&shell, &order_id, form).await {
-        Ok(step) => step,
-        Err(error) => return error_response(&shell, error),
-    };
-    let result = async {
-        state
-            .trade
-            .open_dispute(&step.member.scope, step.id, step.fields.get("reason"))
-            .await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    finish(
+    run_step(
         &state,
         &shell,
-        step,
+        &order_id,
+        form,
         "open_dispute",
         "dispute-opened",
-        result,
+        async |state, step| {
+            state
+                .trade
+                .open_dispute(&step.member.scope, step.id, step.fields.get("reason"))
+                .await?;
+            Ok(())
+        },
     )
     .await
 }
