@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Serialize;
 
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::extract::json::require_json;
+use super::pay_webhook::signed_json;
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, RawBody};
 use crate::state::AppState;
 
@@ -39,18 +39,7 @@ pub async fn handler(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<(StatusCode, ApiJson<TrackingAnswer>)> {
-    // Signed bytes, read raw; but JSON all the same, like every body of the API.
-    require_json(&headers)?;
-    let signature = headers
-        .get(pay::provider::SIGNATURE_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .ok_or_else(|| {
-            ApiError::field(
-                ErrorCode::InvalidSignature,
-                pay::provider::SIGNATURE_HEADER,
-                "the signature header is missing",
-            )
-        })?;
+    let signature = signed_json(&headers)?;
     let applied = state
         .trade
         .receive_tracking(&carrier, signature, &body)

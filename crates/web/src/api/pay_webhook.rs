@@ -35,18 +35,7 @@ pub async fn handler(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<(StatusCode, ApiJson<WebhookAnswer>)> {
-    // Signed bytes, read raw; but JSON all the same, like every body of the API.
-    require_json(&headers)?;
-    let signature = headers
-        .get(pay::provider::SIGNATURE_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .ok_or_else(|| {
-            ApiError::field(
-                ErrorCode::InvalidSignature,
-                pay::provider::SIGNATURE_HEADER,
-                "the signature header is missing",
-            )
-        })?;
+    let signature = signed_json(&headers)?;
     let outcome = state
         .pay
         .handle_webhook(&provider, signature, &body)
@@ -61,4 +50,21 @@ pub async fn handler(
             outcome: outcome.to_owned(),
         }),
     ))
+}
+
+/// What every signed webhook checks first: a JSON body (signed bytes, read
+/// raw, but JSON all the same, like every body of the API) and the
+/// signature header, the same scheme for payment providers and carriers.
+pub(crate) fn signed_json(headers: &HeaderMap) -> ApiResult<&str> {
+    require_json(headers)?;
+    headers
+        .get(pay::provider::SIGNATURE_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .ok_or_else(|| {
+            ApiError::field(
+                ErrorCode::InvalidSignature,
+                pay::provider::SIGNATURE_HEADER,
+                "the signature header is missing",
+            )
+        })
 }
