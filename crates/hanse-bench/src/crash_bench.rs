@@ -1,10 +1,13 @@
 //! `hanse-bench crash`: the crash soak. Starts a real `hanse serve` on a fresh
-//! data directory, drives it over HTTP with concurrent money work, kills it
-//! with SIGKILL at a random moment, restarts it, and checks after every
-//! restart that nothing acknowledged was lost, nothing refused took effect,
-//! nothing is half applied, the ledger balances and every key replays its
-//! first answer. Stuck withdrawals are settled through the operator's repair.
+//! data directory, drives it over HTTP with concurrent money work and orders
+//! between the companies, kills it with SIGKILL at a random moment, restarts
+//! it, and checks after every restart that nothing acknowledged was lost,
+//! nothing refused took effect, nothing is half applied, the ledger balances
+//! and every key replays its first answer. Stuck withdrawals are settled
+//! through the operator's repair.
 
+mod order_checks;
+mod trading;
 mod verify;
 mod workload;
 
@@ -34,6 +37,8 @@ const SANDBOX_SECRET: &str = "the crash soak's sandbox secret, 32+ bytes";
 const CYCLES_PER_COMPANY_GENERATION: usize = 25;
 /// Violations printed in full; the rest are counted.
 const VIOLATIONS_SHOWN_MAX: usize = 20;
+/// One company in this many of a generation also sells (at least one).
+const COMPANIES_PER_SELLER: usize = 4;
 
 #[derive(Debug, clap::Args)]
 pub struct CrashBenchArgs {
@@ -76,6 +81,11 @@ struct CrashSummary {
     replays: usize,
     repaired: usize,
     healed: usize,
+    orders_placed: usize,
+    orders_paid: usize,
+    orders_shipped: usize,
+    receipts_confirmed: usize,
+    refunds_accepted: usize,
     restart_p50_ms: f64,
     restart_max_ms: f64,
     request_p50_ms: f64,
@@ -84,13 +94,18 @@ struct CrashSummary {
 }
 
 /// Signs up one owner per company, registers the company and a bank account;
-/// the companies are numbered from `first`.
+/// the companies are numbered from `first`. The first of every
+/// [`COMPANIES_PER_SELLER`] also sells: their products are in the market the
+/// generation trades in.
 async fn set_up_companies(
     base_url: &str,
+    category_id: &str,
     first: usize,
     count: usize,
-) -> anyhow::Result<Vec<Company>> {
+) -> anyhow::Result<(Vec<Company>, trading::Market)> {
     let mut companies = Vec::with_capacity(count);
+    let mut market = trading::Market::default();
+    let sellers = count.div_ceil(COMPANIES_PER_SELLER);
     for index in first..first + count {
         let client = client()?;
         let email = format!("owner{index}@soak.test");
@@ -103,7 +118,7 @@ async fn set_up_companies(
             }),
         )
         .await?;
-        post_json(&client, &format!("{base_url}/api/v1/companies"), json!({
+        let company = post_json(&client, &format!("{base_url}/api/v1/companies"), json!({
             "legal_name": format!("Soak Handel {index} GmbH"), "country": "DE", "region": "Hamburg",
             "city": "Hamburg", "address": format!("Speicherstadt {index}"), "industry": "wholesale_import_export",
             "size": "10-49"
@@ -112,17 +127,28 @@ async fn set_up_companies(
             "holder_name": format!("Soak Handel {index} GmbH"), "bank_name": "Hamburger Sparkasse",
             "account_number": "DE89370400440532013000", "currency": workload::CURRENCY
         })).await?;
+        let company_id = company["id"].as_str().context("company id")?.to_owned();
+        if index - first < sellers {
+            market.sellers.push(trading::Seller {
+                index,
+                company_id: company_id.clone(),
+                client: client.clone(),
+                products: trading::open_shop(&client, base_url, category_id, index).await?,
+            });
+        }
         companies.push(Company {
             index,
+            company_id,
             client,
             bank_account_id: account["id"]
                 .as_str()
                 .context("bank account id")?
                 .to_owned(),
             next_sequence: 0,
+            open_orders: Vec::new(),
         });
     }
-    Ok(companies)
+    Ok((companies, market))
 }
 
 pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
@@ -164,17 +190,26 @@ pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
         json!({"email": OPERATOR_EMAIL, "password": PASSWORD}),
     )
     .await?;
-    // Every company the run made, by index; the last `concurrency` are active.
+    let category_id = trading::category(&operator, &server.base_url).await?;
+    // Every company the run made, by index; the last `concurrency` are active
+    // and trade in `market`.
     let mut companies: Vec<Arc<Mutex<Company>>> = Vec::new();
+    let mut market = Arc::new(trading::Market::default());
 
     let mut log: Vec<Operation> = Vec::new();
     let mut findings = verify::Findings::default();
     let mut restarts = Vec::with_capacity(args.cycles);
     for cycle in 0..args.cycles {
         if cycle % CYCLES_PER_COMPANY_GENERATION == 0 {
-            let fresh =
-                set_up_companies(&server.base_url, companies.len(), args.concurrency).await?;
+            let (fresh, sellers) = set_up_companies(
+                &server.base_url,
+                &category_id,
+                companies.len(),
+                args.concurrency,
+            )
+            .await?;
             companies.extend(fresh.into_iter().map(|c| Arc::new(Mutex::new(c))));
+            market = Arc::new(sellers);
         }
         let active_from = companies.len() - args.concurrency;
         let stop = Arc::new(AtomicBool::new(false));
@@ -184,6 +219,7 @@ pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
             .map(|company| {
                 tokio::spawn(workload::drive(
                     company.clone(),
+                    market.clone(),
                     server.base_url.clone(),
                     cycle,
                     rng.r#gen(),
@@ -204,22 +240,16 @@ pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
         restarts.push(server.started_in);
         let snapshot: Vec<Company> = companies
             .iter()
-            .map(|c| {
-                let c = c.lock().expect("company");
-                Company {
-                    index: c.index,
-                    client: c.client.clone(),
-                    bank_account_id: c.bank_account_id.clone(),
-                    next_sequence: c.next_sequence,
-                }
-            })
+            .map(|c| c.lock().expect("company").clone())
             .collect();
         let base_url = server.base_url.clone();
         verify::resolve_in_doubt(&snapshot, &base_url, &mut log, &mut findings).await?;
         verify::repair(&operator, &base_url, cycle, &mut findings).await?;
         let active = &snapshot[active_from..];
         verify::heal(active, &base_url, cycle, &mut log, &mut findings).await?;
-        verify::check(
+        order_checks::heal_orders(&snapshot, &base_url, cycle, &mut log, &mut findings).await?;
+        order_checks::await_settlement(active, &base_url, &mut findings.violations).await?;
+        let open_orders = verify::check(
             &snapshot,
             active,
             &operator,
@@ -229,6 +259,9 @@ pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
             &mut findings,
         )
         .await?;
+        for (index, open) in open_orders {
+            companies[index].lock().expect("company").open_orders = open;
+        }
         let sent_this_cycle = log.iter().filter(|op| op.cycle == cycle).count();
         println!(
             "cycle {cycle:>5}: {sent_this_cycle:>4} operations, restart {:.0} ms, violations so far {}",
@@ -253,6 +286,12 @@ pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
             .collect(),
     );
     let restart = LatencySummary::from_samples(restarts);
+    let acknowledged_steps = |wanted: fn(&trading::Action) -> bool| {
+        log.iter()
+            .filter(|op| op.succeeded())
+            .filter(|op| matches!(&op.kind, workload::Kind::Order(step) if wanted(&step.action)))
+            .count()
+    };
     for violation in findings.violations.iter().take(VIOLATIONS_SHOWN_MAX) {
         println!("LOST: {violation}");
     }
@@ -270,6 +309,11 @@ pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
         replays: findings.replays,
         repaired: findings.repaired,
         healed: findings.healed,
+        orders_placed: acknowledged_steps(|a| *a == trading::Action::Place),
+        orders_paid: acknowledged_steps(|a| *a == trading::Action::Pay),
+        orders_shipped: acknowledged_steps(|a| matches!(a, trading::Action::Ship { .. })),
+        receipts_confirmed: acknowledged_steps(|a| *a == trading::Action::ConfirmReceipt),
+        refunds_accepted: acknowledged_steps(|a| matches!(a, trading::Action::AcceptRefund { .. })),
         restart_p50_ms: restart.p50_ms,
         restart_max_ms: restart.max_ms,
         request_p50_ms: latencies.p50_ms,
@@ -278,7 +322,7 @@ pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
     };
     println!(
         "{} cycles: {} operations sent, {} acknowledged, {} refused, {} in doubt resolved, {} in doubt for good; \
-         {} replays, {} withdrawals repaired; lost {}",
+         {} replays, {} withdrawals repaired; orders: {} placed, {} paid, {} shipped, {} received, {} refunds; lost {}",
         summary.cycles,
         summary.operations_sent,
         summary.acknowledged,
@@ -287,6 +331,11 @@ pub async fn run(args: CrashBenchArgs) -> anyhow::Result<()> {
         summary.in_doubt_abandoned,
         summary.replays,
         summary.repaired,
+        summary.orders_placed,
+        summary.orders_paid,
+        summary.orders_shipped,
+        summary.receipts_confirmed,
+        summary.refunds_accepted,
         summary.lost
     );
     println!("{}", serde_json::to_string(&summary)?);

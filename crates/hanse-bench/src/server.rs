@@ -134,6 +134,16 @@ impl Server {
     }
 }
 
+/// A run that stops on an error leaves no server behind: its data directory
+/// is about to be removed.
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Killed or stopped already: both answer without a signal.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The `hanse` binary beside this `hanse-bench`, as `cargo build` puts them.
 pub fn sibling_binary() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;

@@ -4,7 +4,7 @@
 
 use kernel::page::{Page, PageRequest};
 use kernel::{CompanyId, Money, Scope};
-use ledger::{AccountId, CreateTransferResult, Transfer, TransferFlags, TransferId};
+use ledger::{AccountId, CreateTransferResult, PendingState, Transfer, TransferFlags, TransferId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -64,6 +64,24 @@ impl Pay {
             .escrow_by_order(order_reference)
             .await?
             .map(|record| record.escrow))
+    }
+
+    /// Whether the order's money is held in the ledger: its escrow is `held`,
+    /// or still `holding` because a crash fell between the ledger's hold and
+    /// the record of it ([`Pay::hold_escrow`] again finishes that record).
+    /// Only reads, so a job's transaction may ask.
+    pub async fn escrow_hold_made(&self, order_reference: i64) -> Result<bool> {
+        let Some(record) = self.escrow_by_order(order_reference).await? else {
+            return Ok(false);
+        };
+        Ok(match record.escrow.status.as_str() {
+            "held" => true,
+            "holding" => matches!(
+                self.ledger.lookup_transfers(&[record.hold]).await?.first(),
+                Some((_, PendingState::Pending))
+            ),
+            _ => false,
+        })
     }
 
     /// Holds `amount` of the buyer's wallet for an order. Idempotent per order:

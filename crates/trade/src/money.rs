@@ -36,24 +36,28 @@ impl Trade {
     }
 
     /// Whether the order's money is held (a payment that committed in `pay`
-    /// although the order did not hear of it yet).
+    /// although the order did not hear of it yet). A hold the ledger made
+    /// counts even while the escrow's own record of it is unfinished: a crash
+    /// between the two must not let a cancel strand the buyer's money.
     pub(crate) async fn payment_held(&self, order: &Order) -> Result<bool> {
-        Ok(self
-            .pay
-            .escrow_of_order(order.id.raw())
-            .await?
-            .is_some_and(|escrow| escrow.status == "held"))
+        Ok(self.pay.escrow_hold_made(order.id.raw()).await?)
     }
 
     /// Closes the escrow: `to_buyer_minor` back to the buyer, the rest to the
     /// seller less the fee in proportion. Done already with the same split, it
     /// answers that split; done with another, it refuses.
     pub(crate) async fn close_escrow(&self, order: &Order, to_buyer_minor: i64) -> Result<Split> {
-        let escrow = self
+        let mut escrow = self
             .pay
             .escrow_of_order(order.id.raw())
             .await?
             .ok_or(TradeError::state("not_paid", "the order has not been paid"))?;
+        if escrow.status == "holding" && self.payment_held(order).await? {
+            // The hold was made but a crash kept it from its record (the
+            // unpaid order's timer then records the payment without pay):
+            // finishing the hold again completes the record, moving nothing.
+            escrow = self.hold_payment(order).await?;
+        }
         let amount = escrow.amount.minor;
         if !(0..=amount).contains(&to_buyer_minor) {
             return Err(TradeError::invalid(

@@ -354,6 +354,8 @@ impl Trade {
             .await?
             .ok_or(TradeError::NotFound("order"))?;
         if matches!(order.state, OrderState::Confirmed) && self.payment_held(&order).await? {
+            // Finish pay's record of the hold first, if a crash cut it short.
+            self.hold_payment(&order).await?;
             self.record_payment(id).await?;
             return Err(TradeError::state(
                 "already_paid",

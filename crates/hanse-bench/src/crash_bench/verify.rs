@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use anyhow::Context;
 use serde_json::Value;
 
+use super::order_checks::{self, OrderRecords};
 use super::workload::{self, Company, Kind, Operation, Outcome, REQUEST_TIMEOUT};
 
 /// How many older answered operations are replayed per cycle, beside all of
@@ -20,6 +21,7 @@ struct Records {
     withdrawals: Vec<Value>,
     operations: Vec<Value>,
     balance: Value,
+    orders: OrderRecords,
 }
 
 /// What one verification found.
@@ -32,9 +34,12 @@ pub struct Findings {
     pub replays: usize,
     pub resolved_in_doubt: usize,
     pub abandoned: usize,
+    /// Orders found closed and checked: nothing changes them any more, so
+    /// they are not read whole again.
+    pub final_orders: std::collections::HashSet<String>,
 }
 
-async fn get_json(client: &reqwest::Client, url: &str) -> anyhow::Result<Value> {
+pub(super) async fn get_json(client: &reqwest::Client, url: &str) -> anyhow::Result<Value> {
     let response = client.get(url).timeout(REQUEST_TIMEOUT).send().await?;
     let status = response.status();
     let text = response.text().await?;
@@ -42,18 +47,19 @@ async fn get_json(client: &reqwest::Client, url: &str) -> anyhow::Result<Value> 
     Ok(serde_json::from_str(&text)?)
 }
 
-/// Every item of a paged list.
-async fn all_pages(
+/// Every item of a paged list; `path` may carry a query of its own.
+pub(super) async fn all_pages(
     client: &reqwest::Client,
     base_url: &str,
     path: &str,
 ) -> anyhow::Result<Vec<Value>> {
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
+    let joint = if path.contains('?') { '&' } else { '?' };
     loop {
         let url = match &cursor {
-            Some(cursor) => format!("{base_url}{path}?limit=200&cursor={cursor}"),
-            None => format!("{base_url}{path}?limit=200"),
+            Some(cursor) => format!("{base_url}{path}{joint}limit=200&cursor={cursor}"),
+            None => format!("{base_url}{path}{joint}limit=200"),
         };
         let page = get_json(client, &url).await?;
         items.extend(page["items"].as_array().context("items")?.iter().cloned());
@@ -78,6 +84,7 @@ async fn records(client: &reqwest::Client, base_url: &str) -> anyhow::Result<Rec
         withdrawals: all_pages(client, base_url, "/api/v1/wallet/withdrawals").await?,
         operations: all_pages(client, base_url, "/api/v1/sandbox-bank/operations").await?,
         balance,
+        orders: order_checks::order_records(client, base_url).await?,
     })
 }
 
@@ -327,18 +334,23 @@ fn check_company(
                 }
             }
             Kind::Settle { .. } => {}
+            // Checked against the orders, in `order_checks`.
+            Kind::Order(_) => {}
         }
     }
-    // The records and the wallet agree to the cent.
+    // The records and the wallet agree to the cent: the bank's money, and
+    // what orders paid, hold in escrow and brought in as seller.
     let sum = |list: &[Value], status: &str| -> i64 {
         list.iter()
             .filter(|item| item["status"] == status)
             .map(|item| minor(&item["amount"]))
             .sum()
     };
+    let orders = order_checks::wallet_terms(&records.orders);
     let expected_balance =
-        sum(&records.top_ups, "succeeded") - sum(&records.withdrawals, "completed");
-    let expected_reserved = sum(&records.withdrawals, "pending");
+        sum(&records.top_ups, "succeeded") - sum(&records.withdrawals, "completed") - orders.paid
+            + orders.received;
+    let expected_reserved = sum(&records.withdrawals, "pending") + orders.held;
     let balance = minor(&records.balance["balance"]);
     let reserved = minor(&records.balance["reserved"]);
     if (balance, reserved) != (expected_balance, expected_reserved) {
@@ -348,7 +360,8 @@ fn check_company(
     }
 }
 
-/// All the checks after a restart.
+/// All the checks after a restart. Answers the orders each active company
+/// bought that are still open, by company index, to go on with.
 pub async fn check(
     companies: &[Company],
     active: &[Company],
@@ -357,11 +370,22 @@ pub async fn check(
     cycle: usize,
     log: &[Operation],
     findings: &mut Findings,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<HashMap<usize, Vec<String>>> {
     // Only the active companies changed since their last check.
+    let mut open_orders = HashMap::new();
     for company in active {
         let records = records(&company.client, base_url).await?;
         check_company(company.index, &records, log, &mut findings.violations);
+        order_checks::check_orders(
+            company,
+            base_url,
+            &records.orders,
+            log,
+            &mut findings.final_orders,
+            &mut findings.violations,
+        )
+        .await?;
+        open_orders.insert(company.index, order_checks::open_orders(&records.orders));
     }
     let ledger = get_json(operator, &format!("{base_url}/api/v1/operator/ledger")).await?;
     if ledger["balanced"] != true {
@@ -400,5 +424,5 @@ pub async fn check(
             ));
         }
     }
-    Ok(())
+    Ok(open_orders)
 }
