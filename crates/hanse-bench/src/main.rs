@@ -30,9 +30,10 @@ enum Command {
     /// Generates a bilingual product catalog, indexes it, then runs a mix of
     /// searches from concurrent clients.
     Search(search_bench::SearchBenchArgs),
-    /// Starts a real `hanse serve`, drives money work over HTTP, kills it with
-    /// SIGKILL at random moments and checks after each restart that nothing
-    /// acknowledged was lost and nothing is half applied.
+    /// Starts a real `hanse serve`, drives money work and orders between
+    /// companies over HTTP, kills it with SIGKILL at random moments and checks
+    /// after each restart that nothing acknowledged was lost and nothing is
+    /// half applied.
     Crash(crash_bench::CrashBenchArgs),
     /// Starts a real `hanse serve` (or uses a running one), seeds sellers
     /// and buyers, then concurrent buyers place and pay orders over HTTP;
