@@ -308,3 +308,8 @@ pub async fn disputed(
     );
     (order, refund, id(&dispute), tracking_number)
 }
+
+/// The network's default fee, 2 %, on `total_minor`, rounded half away from zero.
+pub fn default_fee(total_minor: i64) -> i64 {
+    (total_minor * 200 + 5_000) / 10_000
+}
