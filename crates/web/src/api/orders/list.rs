@@ -23,7 +23,7 @@ pub struct OrderListQuery {
     /// Only orders in this state.
     #[param(inline)]
     pub state: Option<OrderState>,
-    /// Only orders with this company (`com_…`) on the other side.
+    /// Only orders with this company (`co_…`) on the other side.
     #[param(inline)]
     pub counterparty: Option<CompanyId>,
     /// Placed at or after this instant (RFC 3339).
