@@ -32,7 +32,7 @@ const WITHDRAWAL_BELOW: u32 = 55;
 #[derive(Clone)]
 pub struct Company {
     pub index: usize,
-    /// `com_…`, as orders name their buyer and seller.
+    /// `co_…`, as orders name their buyer and seller.
     pub company_id: String,
     pub client: reqwest::Client,
     pub bank_account_id: String,
