@@ -20,6 +20,18 @@ pub fn require_operator(shell: &Shell) -> Result<(), ApiError> {
     }
 }
 
+/// An operator's form about one record: the person checked first, then the
+/// record's id from the path and the posted fields.
+pub fn operator_form<T: std::str::FromStr>(
+    shell: &Shell,
+    id: &str,
+    form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Result<(T, super::market::FormFields), ApiError> {
+    require_operator(shell)?;
+    let id = super::market::parse_id(id)?;
+    Ok((id, super::market::FormFields::read(form)?))
+}
+
 #[derive(Template)]
 #[template(path = "operator.html")]
 struct OperatorPage<'a> {

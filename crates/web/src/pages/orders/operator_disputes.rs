@@ -16,9 +16,9 @@ use super::record::{OrderParts, OrderRecord, record};
 use super::{CompanyNames, LIST_PAGE_SIZE, explain};
 use crate::error::ApiError;
 use crate::pages::market::{
-    FormError, FormFields, decimal_amount, invalid, money, parse_id, query_fields, with_status,
+    FormError, decimal_amount, invalid, money, parse_id, query_fields, with_status,
 };
-use crate::pages::operator::require_operator;
+use crate::pages::operator::{operator_form, require_operator};
 use crate::pages::{Shell, error_response, render};
 use crate::pagination::{PageBody, page_of_size};
 use crate::state::AppState;
@@ -198,13 +198,7 @@ pub async fn decide(
     Path(dispute_id): Path<String>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let prepared = async {
-        require_operator(&shell)?;
-        let id: DisputeId = parse_id(&dispute_id)?;
-        Ok::<_, ApiError>((id, FormFields::read(form)?))
-    }
-    .await;
-    let (id, fields) = match prepared {
+    let (id, fields) = match operator_form::<DisputeId>(&shell, &dispute_id, form) {
         Ok(prepared) => prepared,
         Err(error) => return error_response(&shell, error),
     };

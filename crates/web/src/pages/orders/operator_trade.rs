@@ -16,10 +16,10 @@ use trade::TradePolicy;
 use super::{explain, percent};
 use crate::error::ApiError;
 use crate::pages::market::{
-    FormError, FormFields, category_name, error_at, invalid, parse_id, query_fields, whole_number,
+    FormError, FormFields, category_name, error_at, invalid, query_fields, whole_number,
     with_status,
 };
-use crate::pages::operator::require_operator;
+use crate::pages::operator::{operator_form, require_operator};
 use crate::pages::{Shell, error_response, render};
 use crate::state::AppState;
 
@@ -185,13 +185,7 @@ pub async fn set_category_fee(
     Path(category_id): Path<String>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let prepared = async {
-        require_operator(&shell)?;
-        let id: CategoryId = parse_id(&category_id)?;
-        Ok::<_, ApiError>((id, FormFields::read(form)?))
-    }
-    .await;
-    let (id, fields) = match prepared {
+    let (id, fields) = match operator_form::<CategoryId>(&shell, &category_id, form) {
         Ok(prepared) => prepared,
         Err(error) => return error_response(&shell, error),
     };
