@@ -7,7 +7,7 @@ use pay::sandbox::SandboxViewer;
 use pay::{SandboxOperation, SandboxOperationId};
 
 use crate::error::ApiResult;
-use crate::extract::auth::{member_of, session_of};
+use crate::extract::auth::SandboxUser;
 use crate::extract::{ApiJson, ApiQuery, IdPath};
 use crate::pagination::{PageBody, PageQuery};
 use crate::state::AppState;
@@ -22,14 +22,12 @@ impl axum::extract::FromRequestParts<AppState> for BankViewer {
         parts: &mut axum::http::request::Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let signed_in = session_of(parts, state)
-            .await?
-            .ok_or_else(crate::error::ApiError::unauthenticated)?;
-        if signed_in.user.is_operator {
-            return Ok(BankViewer(SandboxViewer::Operator));
-        }
-        let member = member_of(state, signed_in).await?;
-        Ok(BankViewer(SandboxViewer::of(&member.scope)))
+        Ok(BankViewer(
+            match SandboxUser::from_request_parts(parts, state).await? {
+                SandboxUser::Operator => SandboxViewer::Operator,
+                SandboxUser::Member(scope) => SandboxViewer::of(&scope),
+            },
+        ))
     }
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 use trade::carrier::{ParcelViewer, SandboxParcel};
 
 use crate::error::ApiResult;
-use crate::extract::auth::{member_of, session_of};
+use crate::extract::auth::SandboxUser;
 use crate::extract::{ApiJson, ApiQuery, IdPath};
 use crate::pagination::PageLimit;
 use crate::state::AppState;
@@ -22,16 +22,12 @@ impl axum::extract::FromRequestParts<AppState> for CarrierViewer {
         parts: &mut axum::http::request::Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let signed_in = session_of(parts, state)
-            .await?
-            .ok_or_else(crate::error::ApiError::unauthenticated)?;
-        if signed_in.user.is_operator {
-            return Ok(CarrierViewer(ParcelViewer::Operator));
-        }
-        let member = member_of(state, signed_in).await?;
-        Ok(CarrierViewer(ParcelViewer::Member(
-            member.scope.company_id(),
-        )))
+        Ok(CarrierViewer(
+            match SandboxUser::from_request_parts(parts, state).await? {
+                SandboxUser::Operator => ParcelViewer::Operator,
+                SandboxUser::Member(scope) => ParcelViewer::Member(scope.company_id()),
+            },
+        ))
     }
 }
 

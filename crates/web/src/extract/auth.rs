@@ -143,3 +143,29 @@ impl FromRequestParts<AppState> for OperatorUser {
         }
     }
 }
+
+/// Who looks at a sandbox (the bank or the carrier): the operator, who sees
+/// everything, or a signed-in member acting for its company.
+pub enum SandboxUser {
+    Operator,
+    Member(Scope),
+}
+
+impl FromRequestParts<AppState> for SandboxUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let signed_in = session_of(parts, state)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?;
+        if signed_in.user.is_operator {
+            return Ok(SandboxUser::Operator);
+        }
+        Ok(SandboxUser::Member(
+            member_of(state, signed_in).await?.scope,
+        ))
+    }
+}
