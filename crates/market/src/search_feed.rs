@@ -347,7 +347,7 @@ impl SearchFeed {
         &self,
         products: &[Product],
         tree: &CategoryTree,
-        storefronts: &mut HashMap<CompanyId, Storefront>,
+        storefronts: &mut HashMap<CompanyId, Option<Storefront>>,
     ) -> Result<Vec<ProductDocument>> {
         let mut documents = Vec::with_capacity(products.len());
         for product in products {
@@ -359,15 +359,14 @@ impl SearchFeed {
                 ))
                 .bind(product.company_id)
                 .fetch_optional(self.db.reader())
-                .await?
-                .ok_or(MarketError::NotFound("storefront"))?;
-                entry.insert(storefront(&row)?);
+                .await?;
+                entry.insert(row.as_ref().map(storefront).transpose()?);
             }
-            documents.push(product_document(
-                product,
-                &storefronts[&product.company_id],
-                tree,
-            ));
+            // A storefront not open yet: its opening event indexes the
+            // company's products; waiting here would stall everyone's.
+            if let Some(storefront) = &storefronts[&product.company_id] {
+                documents.push(product_document(product, storefront, tree));
+            }
         }
         Ok(documents)
     }

@@ -115,13 +115,16 @@ pub(crate) fn image_hashes(field: &str, hashes: &[String], max: usize) -> Result
     Ok(hashes.to_vec())
 }
 
-/// Opens the storefront of a new company, unless it has one.
+/// Opens the storefront of a new company, unless it has one, and says so:
+/// products the company published before its storefront opened (the
+/// subscriber that opens it may run after the one that indexes products)
+/// reach search on that event.
 pub(crate) async fn open_storefront(
     tx: &mut Tx,
     seed: &StorefrontSeed,
     now: Timestamp,
 ) -> Result<()> {
-    sqlx::query(
+    let opened = sqlx::query(
         "INSERT INTO market_storefront (company_id, display_name, about, logo, photos, main_markets, certificates, year_founded, staff_size, country, province, city, response_rate_bp, verified, quotation_quota_monthly, created_at, updated_at)
          VALUES ($1, $2, '', NULL, '[]', '[]', '[]', NULL, $3, $4, $5, $6, NULL, 0, $7, $8, $8)
          ON CONFLICT (company_id) DO NOTHING",
@@ -135,7 +138,14 @@ pub(crate) async fn open_storefront(
     .bind(QUOTATION_QUOTA_DEFAULT)
     .bind(now.micros())
     .execute(tx.conn())
-    .await?;
+    .await?
+    .rows_affected();
+    if opened > 0 {
+        let event = StorefrontChanged {
+            company_id: seed.company_id,
+        };
+        outbox::append(tx, &event, Some(seed.company_id), now).await?;
+    }
     Ok(())
 }
 

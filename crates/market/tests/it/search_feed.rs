@@ -145,3 +145,63 @@ kernel::storage_test!(
         );
     }
 );
+
+kernel::storage_test!(
+    a_product_published_before_its_storefront_opens_waits_for_it_and_stalls_nobody,
+    migrations(),
+    |db| async move {
+        let f = fixture(db).await;
+        // The subscriber that opens storefronts may run after the one that
+        // indexes products: publish before the storefront exists.
+        let early = kernel::Scope::new(
+            kernel::CompanyId::new(),
+            kernel::Actor::User(kernel::UserId::new()),
+            Role::Owner,
+        );
+        let waiting = f
+            .market
+            .create_product(&early, &f.flask("EARLY-1", "Early flask"))
+            .await
+            .unwrap();
+        f.market
+            .set_product_status(&early, waiting.id, ProductStatus::Published)
+            .await
+            .unwrap();
+        let hengxin = f.company("恒信保温杯", "浙江省", Role::Owner).await;
+        let other = f
+            .market
+            .create_product(&hengxin, &f.flask("HX-1", "Other flask"))
+            .await
+            .unwrap();
+        f.market
+            .set_product_status(&hengxin, other.id, ProductStatus::Published)
+            .await
+            .unwrap();
+        f.settle_search().await;
+        let found = f.market.search_products(text("flask")).await.unwrap();
+        assert_eq!(
+            found.hits.iter().map(|hit| hit.id).collect::<Vec<_>>(),
+            vec![other.id.raw()],
+            "the others' products are indexed; the early one waits"
+        );
+
+        f.market
+            .open_storefront(&market::StorefrontSeed {
+                company_id: early.company_id(),
+                display_name: "早鸟杯业".to_owned(),
+                country: "CN".to_owned(),
+                province: "广东省".to_owned(),
+                city: String::new(),
+                staff_size: "1-9".to_owned(),
+            })
+            .await
+            .unwrap();
+        f.settle_search().await;
+        let found = f.market.search_products(text("early")).await.unwrap();
+        assert_eq!(
+            found.hits.iter().map(|hit| hit.id).collect::<Vec<_>>(),
+            vec![waiting.id.raw()]
+        );
+        assert_eq!(found.hits[0].company_name, "早鸟杯业");
+    }
+);
