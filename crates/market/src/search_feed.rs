@@ -17,7 +17,7 @@ use sqlx::Row;
 use tokio::sync::watch;
 
 use crate::category::CategoryTree;
-use crate::error::{MarketError, Result};
+use crate::error::Result;
 use crate::events::{ProductChanged, ProductPublished, RfqClosed, RfqPosted, StorefrontChanged};
 use crate::model::{Product, ProductStatus, Rfq, RfqStatus, Storefront};
 use crate::product::{PRODUCT_COLUMNS, product};

@@ -7,6 +7,7 @@ mod accounts;
 mod bank_accounts;
 pub mod error;
 mod escrow;
+pub mod events;
 mod model;
 pub mod provider;
 mod providers;
@@ -126,7 +127,8 @@ impl Pay {
 impl Pay {
     /// Moves a record of `table` from status `from` to `to`, only if it is
     /// still in `from`; true when it moved. The condition makes concurrent or
-    /// repeated settlements of one record harmless.
+    /// repeated settlements of one record harmless. The move and the event it
+    /// means for the wallet ([`events::announce_transition`]) commit together.
     pub(crate) async fn transition(
         &self,
         table: &'static str,
@@ -134,17 +136,21 @@ impl Pay {
         from: &str,
         to: &str,
     ) -> Result<bool> {
+        let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let changed = sqlx::query(&format!(
             "UPDATE {table} SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4"
         ))
         .bind(to)
-        .bind(self.clock.now().micros())
+        .bind(now.micros())
         .bind(id)
         .bind(from)
         .execute(tx.conn())
         .await?
         .rows_affected();
+        if changed == 1 {
+            events::announce_transition(&mut tx, table, id, from, to, now).await?;
+        }
         tx.commit().await?;
         Ok(changed == 1)
     }

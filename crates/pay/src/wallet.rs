@@ -1,5 +1,5 @@
 //! A member's wallets: balances per currency, the statement with a running
-//! balance, and its CSV export.
+//! balance, its CSV export, and what the company holds in escrow as a buyer.
 
 use kernel::page::{Page, PageRequest};
 use kernel::{Currency, Money, Scope};
@@ -126,5 +126,26 @@ impl Pay {
             }
             after = page.next_after;
         }
+    }
+}
+
+impl Pay {
+    /// What the company holds in escrow as a buyer, per currency: the paid
+    /// orders whose escrow is neither released nor refunded. The books'
+    /// escrow advances are reconciled against it.
+    pub async fn escrow_held_as_buyer(&self, scope: &Scope) -> Result<Vec<Money>> {
+        if !may_view_money(scope.role()) {
+            return Err(PayError::Forbidden);
+        }
+        let rows = sqlx::query(
+            "SELECT currency, CAST(SUM(amount_minor) AS BIGINT) AS held_minor FROM pay_escrow
+             WHERE company_id = $1 AND status = 'held' GROUP BY currency ORDER BY currency",
+        )
+        .bind(scope.company_id())
+        .fetch_all(self.db.reader())
+        .await?;
+        rows.iter()
+            .map(|row| Ok(crate::rows::money(row, "held_minor")?))
+            .collect()
     }
 }

@@ -216,11 +216,13 @@ pub fn invalid_code<T: std::fmt::Debug>(result: market::Result<T>) -> (String, &
 /// which every fixture company's opening also publishes.
 pub async fn event_names(db: &Db) -> Vec<String> {
     use sqlx::Row;
-    sqlx::query("SELECT name FROM kernel_outbox WHERE name <> 'StorefrontChanged' ORDER BY position")
-        .fetch_all(db.reader())
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get::<String, _>("name"))
-        .collect()
+    sqlx::query(
+        "SELECT name FROM kernel_outbox WHERE name <> 'StorefrontChanged' ORDER BY position",
+    )
+    .fetch_all(db.reader())
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| row.get::<String, _>("name"))
+    .collect()
 }

@@ -1,0 +1,74 @@
+//! Books: each member's own double-entry accounts of its business, kept by
+//! the platform that already knows its trades. A chart of accounts from a
+//! template, journal entries that balance per currency, periods that lock,
+//! entries posted from the deal's and the wallet's events (never by calling
+//! `trade`), reports, and the reconciliation with the ledger's wallets and
+//! escrow. Apart from `ledger`: the ledger keeps custody of the network's
+//! money; the books are each member's view of its own business.
+
+pub mod chart;
+mod entry;
+pub mod error;
+mod feed;
+mod model;
+pub mod period;
+pub mod postings;
+mod reconcile;
+mod reports;
+mod settings;
+
+use std::sync::Arc;
+
+use kernel::migrate::Migration;
+use kernel::{Clock, Db, Role};
+
+pub use chart::{AccountChange, AccountInput};
+pub use entry::{EntryFilter, EntryInput, LineInput, parse_date};
+pub use error::{BooksError, Result};
+pub use feed::BooksPostings;
+pub use model::*;
+pub use reconcile::{Reconciliation, ReconciliationLine};
+pub use reports::{AccountBalance, BalanceSheet, ProfitAndLoss, ReportRange, TrialBalance};
+pub use settings::SettingsInput;
+
+/// The books module's migrations.
+pub fn migrations() -> Vec<Migration> {
+    vec![Migration {
+        module: "books",
+        version: 1,
+        name: "accounts_entries_periods",
+        sql: include_str!("../migrations/0001_books.sql"),
+    }]
+}
+
+/// Who may read the books.
+pub fn may_view_books(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Owner | Role::Admin | Role::Finance | Role::Viewer
+    )
+}
+
+/// Who may write entries and change the chart.
+pub fn may_keep_books(role: Role) -> bool {
+    matches!(role, Role::Owner | Role::Admin | Role::Finance)
+}
+
+/// Who may lock and unlock periods and change how the books are kept.
+pub fn may_close_periods(role: Role) -> bool {
+    matches!(role, Role::Owner | Role::Finance)
+}
+
+/// The books service. Cheap to clone.
+#[derive(Clone)]
+pub struct Books {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    pay: pay::Pay,
+}
+
+impl Books {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, pay: pay::Pay) -> Books {
+        Books { db, clock, pay }
+    }
+}

@@ -1,0 +1,253 @@
+//! The reports, derived from the posted lines and never stored: the trial
+//! balance, profit and loss over a range, and the balance sheet at a date.
+//! Each is per currency; the books do not convert.
+
+use std::collections::BTreeMap;
+
+use kernel::{Currency, Scope, Timestamp};
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::chart::{ACCOUNT_COLUMNS, ACCOUNTS_MAX, account};
+use crate::error::{BooksError, Result};
+use crate::model::{Account, AccountId, AccountKind};
+use crate::{Books, may_view_books};
+
+/// A range of entry dates: from `from` (inclusive) to `to` (exclusive);
+/// either end open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReportRange {
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+}
+
+/// One account's movement in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AccountBalance {
+    pub account_id: AccountId,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub kind: AccountKind,
+    pub currency: Currency,
+    pub debit_minor: i64,
+    pub credit_minor: i64,
+    /// In the account's normal direction: debits less credits for assets and
+    /// expenses, credits less debits for the rest.
+    pub balance_minor: i64,
+}
+
+/// Debits and credits of one currency, which a trial balance shows equal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CurrencyTotals {
+    pub currency: Currency,
+    pub debit_minor: i64,
+    pub credit_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct TrialBalance {
+    pub lines: Vec<AccountBalance>,
+    pub totals: Vec<CurrencyTotals>,
+}
+
+/// Profit of one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ProfitLine {
+    pub currency: Currency,
+    pub revenue_minor: i64,
+    pub expenses_minor: i64,
+    pub profit_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ProfitAndLoss {
+    /// The revenue and expense accounts that moved.
+    pub lines: Vec<AccountBalance>,
+    pub totals: Vec<ProfitLine>,
+}
+
+/// The balance sheet's sums of one currency: assets equal liabilities,
+/// equity and the earnings not yet closed into equity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct BalanceLine {
+    pub currency: Currency,
+    pub assets_minor: i64,
+    pub liabilities_minor: i64,
+    pub equity_minor: i64,
+    pub earnings_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct BalanceSheet {
+    /// The asset, liability and equity accounts with a balance.
+    pub lines: Vec<AccountBalance>,
+    pub totals: Vec<BalanceLine>,
+}
+
+impl Books {
+    /// Every account's debits and credits over `range`, per currency.
+    pub async fn trial_balance(&self, scope: &Scope, range: ReportRange) -> Result<TrialBalance> {
+        let lines = self.balances(scope, range).await?;
+        let mut totals: BTreeMap<&'static str, CurrencyTotals> = BTreeMap::new();
+        for line in &lines {
+            let total = totals
+                .entry(line.currency.code())
+                .or_insert_with(|| CurrencyTotals {
+                    currency: line.currency,
+                    debit_minor: 0,
+                    credit_minor: 0,
+                });
+            total.debit_minor += line.debit_minor;
+            total.credit_minor += line.credit_minor;
+        }
+        let totals: Vec<CurrencyTotals> = totals.into_values().collect();
+        // Every posted entry balanced per currency, so the sums do.
+        debug_assert!(totals.iter().all(|t| t.debit_minor == t.credit_minor));
+        Ok(TrialBalance { lines, totals })
+    }
+
+    /// Revenue less expenses over `range`, per currency.
+    pub async fn profit_and_loss(
+        &self,
+        scope: &Scope,
+        range: ReportRange,
+    ) -> Result<ProfitAndLoss> {
+        let lines: Vec<AccountBalance> = self
+            .balances(scope, range)
+            .await?
+            .into_iter()
+            .filter(|line| matches!(line.kind, AccountKind::Revenue | AccountKind::Expense))
+            .collect();
+        let mut totals: BTreeMap<&'static str, ProfitLine> = BTreeMap::new();
+        for line in &lines {
+            let total = totals
+                .entry(line.currency.code())
+                .or_insert_with(|| ProfitLine {
+                    currency: line.currency,
+                    revenue_minor: 0,
+                    expenses_minor: 0,
+                    profit_minor: 0,
+                });
+            match line.kind {
+                AccountKind::Revenue => total.revenue_minor += line.balance_minor,
+                _ => total.expenses_minor += line.balance_minor,
+            }
+            total.profit_minor = total.revenue_minor - total.expenses_minor;
+        }
+        Ok(ProfitAndLoss {
+            lines,
+            totals: totals.into_values().collect(),
+        })
+    }
+
+    /// Assets, liabilities and equity at the start of `at` (everything
+    /// posted before it), per currency.
+    pub async fn balance_sheet(
+        &self,
+        scope: &Scope,
+        at: Option<Timestamp>,
+    ) -> Result<BalanceSheet> {
+        let range = ReportRange { from: None, to: at };
+        let all = self.balances(scope, range).await?;
+        let mut totals: BTreeMap<&'static str, BalanceLine> = BTreeMap::new();
+        for line in &all {
+            let total = totals
+                .entry(line.currency.code())
+                .or_insert_with(|| BalanceLine {
+                    currency: line.currency,
+                    assets_minor: 0,
+                    liabilities_minor: 0,
+                    equity_minor: 0,
+                    earnings_minor: 0,
+                });
+            match line.kind {
+                AccountKind::Asset => total.assets_minor += line.balance_minor,
+                AccountKind::Liability => total.liabilities_minor += line.balance_minor,
+                AccountKind::Equity => total.equity_minor += line.balance_minor,
+                AccountKind::Revenue => total.earnings_minor += line.balance_minor,
+                AccountKind::Expense => total.earnings_minor -= line.balance_minor,
+            }
+        }
+        let totals: Vec<BalanceLine> = totals.into_values().collect();
+        debug_assert!(totals.iter().all(|t| {
+            t.assets_minor == t.liabilities_minor + t.equity_minor + t.earnings_minor
+        }));
+        Ok(BalanceSheet {
+            lines: all
+                .into_iter()
+                .filter(|line| {
+                    matches!(
+                        line.kind,
+                        AccountKind::Asset | AccountKind::Liability | AccountKind::Equity
+                    ) && line.balance_minor != 0
+                })
+                .collect(),
+            totals,
+        })
+    }
+
+    /// The posted movement of every account and currency over `range`, by
+    /// account code.
+    pub(crate) async fn balances(
+        &self,
+        scope: &Scope,
+        range: ReportRange,
+    ) -> Result<Vec<AccountBalance>> {
+        if !may_view_books(scope.role()) {
+            return Err(BooksError::Forbidden);
+        }
+        let company = scope.company_id();
+        let accounts: BTreeMap<i64, Account> = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM books_account WHERE company_id = $1 LIMIT $2"
+        ))
+        .bind(company)
+        .bind(ACCOUNTS_MAX)
+        .fetch_all(self.db.reader())
+        .await?
+        .iter()
+        .map(|row| account(row).map(|account| (account.id.raw(), account)))
+        .collect::<Result<_>>()?;
+        let rows = sqlx::query(
+            "SELECT account_id, currency, CAST(SUM(debit_minor) AS BIGINT) AS debits,
+                    CAST(SUM(credit_minor) AS BIGINT) AS credits
+             FROM books_line
+             WHERE company_id = $1 AND posted = 1 AND entry_date >= $2 AND entry_date < $3
+             GROUP BY account_id, currency",
+        )
+        .bind(company)
+        .bind(range.from.map_or(i64::MIN, Timestamp::micros))
+        .bind(range.to.map_or(i64::MAX, Timestamp::micros))
+        .fetch_all(self.db.reader())
+        .await?;
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let account_id: i64 = row.try_get("account_id")?;
+            let account = accounts
+                .get(&account_id)
+                .ok_or_else(|| kernel::StorageError::corrupt("line's account", account_id))?;
+            let currency: String = row.try_get("currency")?;
+            let debit_minor: i64 = row.try_get("debits")?;
+            let credit_minor: i64 = row.try_get("credits")?;
+            lines.push(AccountBalance {
+                account_id: account.id,
+                code: account.code.clone(),
+                name_zh: account.name_zh.clone(),
+                name_en: account.name_en.clone(),
+                kind: account.kind,
+                currency: currency
+                    .parse()
+                    .map_err(|_| kernel::StorageError::corrupt("currency", currency))?,
+                debit_minor,
+                credit_minor,
+                balance_minor: if account.kind.debit_normal() {
+                    debit_minor - credit_minor
+                } else {
+                    credit_minor - debit_minor
+                },
+            });
+        }
+        lines.sort_by(|a, b| (&a.code, a.currency.code()).cmp(&(&b.code, b.currency.code())));
+        Ok(lines)
+    }
+}

@@ -1,0 +1,350 @@
+//! Entries by hand: they balance per currency or nothing is written, a
+//! posted entry never changes and is corrected by a reversal, a locked
+//! period takes nothing, another company's account is unknown, and the chart
+//! is chosen before the first entry.
+
+use books::{
+    AccountChange, AccountInput, AccountKind, AccountRole, BooksError, EntryFilter, EntryInput,
+    EntryState, LineInput, ReportRange, SettingsInput,
+};
+use kernel::{Currency, Db, PageRequest, Role, Scope, storage_test};
+
+use crate::deal::colleague;
+use crate::support::{fixture, migrations};
+
+fn invalid<T: std::fmt::Debug>(result: books::Result<T>) -> (String, &'static str) {
+    match result {
+        Err(BooksError::Invalid { field, code, .. }) => (field, code),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+async fn account_of(
+    f: &crate::support::Fixture,
+    scope: &Scope,
+    role: AccountRole,
+) -> books::AccountId {
+    f.books
+        .accounts(scope)
+        .await
+        .unwrap()
+        .iter()
+        .find(|a| a.role == Some(role))
+        .unwrap()
+        .id
+}
+
+fn line(account_id: books::AccountId, debit: i64, credit: i64) -> LineInput {
+    LineInput {
+        account_id,
+        currency: Currency::CNY,
+        debit_minor: debit,
+        credit_minor: credit,
+        memo: String::new(),
+    }
+}
+
+fn capital_in(
+    bank: books::AccountId,
+    capital: books::AccountId,
+    date: &str,
+    post: bool,
+) -> EntryInput {
+    EntryInput {
+        journal: books::Journal::General,
+        date: date.to_owned(),
+        memo: "Paid-in capital".to_owned(),
+        lines: vec![line(bank, 5_000_000, 0), line(capital, 0, 5_000_000)],
+        post,
+    }
+}
+
+async fn entry_total(f: &crate::support::Fixture, scope: &Scope) -> usize {
+    f.books
+        .entries(scope, &EntryFilter::default(), PageRequest::first())
+        .await
+        .unwrap()
+        .items
+        .len()
+}
+
+storage_test!(
+    an_entry_balances_is_posted_and_is_corrected_only_by_a_reversal,
+    migrations(),
+    |db: Db| async move {
+        let f = fixture(db).await;
+        let owner = f.deal.seller;
+        let bank = account_of(&f, &owner, AccountRole::Bank).await;
+        let capital = account_of(&f, &owner, AccountRole::Capital).await;
+        let before = entry_total(&f, &owner).await;
+
+        let draft = f
+            .books
+            .create_entry(&owner, &capital_in(bank, capital, "2026-11-02", false))
+            .await
+            .unwrap();
+        assert_eq!(draft.state, EntryState::Draft);
+        let trial = f
+            .books
+            .trial_balance(&owner, ReportRange::default())
+            .await
+            .unwrap();
+        assert!(
+            trial.lines.iter().all(|l| l.account_id != capital),
+            "drafts are not in reports"
+        );
+
+        let posted = f.books.post_entry(&owner, draft.id).await.unwrap();
+        assert_eq!(posted.state, EntryState::Posted);
+        assert_eq!(f.balance(&owner, AccountRole::Capital).await, 5_000_000);
+        assert_eq!(
+            f.books
+                .post_entry(&owner, draft.id)
+                .await
+                .unwrap_err()
+                .to_string(),
+            "the entry is posted"
+        );
+        assert!(matches!(
+            f.books.delete_draft(&owner, draft.id).await,
+            Err(BooksError::State {
+                code: "posted_entry",
+                ..
+            })
+        ));
+
+        let reversal = f
+            .books
+            .reverse_entry(&owner, draft.id, Some("2026-11-03"))
+            .await
+            .unwrap();
+        assert_eq!(reversal.reverses, Some(draft.id));
+        assert_eq!(reversal.lines[0].credit_minor, 5_000_000);
+        assert_eq!(f.balance(&owner, AccountRole::Capital).await, 0);
+        assert!(matches!(
+            f.books.reverse_entry(&owner, draft.id, None).await,
+            Err(BooksError::State {
+                code: "already_reversed",
+                ..
+            })
+        ));
+        assert_eq!(entry_total(&f, &owner).await, before + 2);
+        f.assert_balanced(&owner).await;
+    }
+);
+
+storage_test!(
+    bad_entries_are_refused_and_nothing_is_written,
+    migrations(),
+    |db: Db| async move {
+        let f = fixture(db).await;
+        let owner = f.deal.seller;
+        let bank = account_of(&f, &owner, AccountRole::Bank).await;
+        let capital = account_of(&f, &owner, AccountRole::Capital).await;
+        let other_company_bank = account_of(&f, &f.deal.buyer, AccountRole::Bank).await;
+        let before = entry_total(&f, &owner).await;
+        let check = |input: EntryInput, field: &'static str, code: &'static str| {
+            let books = f.books.clone();
+            async move {
+                assert_eq!(
+                    invalid(books.create_entry(&owner, &input).await),
+                    (field.to_owned(), code)
+                );
+            }
+        };
+
+        let mut unbalanced = capital_in(bank, capital, "2026-11-02", true);
+        unbalanced.lines[1].credit_minor = 4_999_999;
+        check(unbalanced, "lines", "unbalanced").await;
+        let mut two_currencies = capital_in(bank, capital, "2026-11-02", true);
+        two_currencies.lines[1].currency = Currency::EUR;
+        check(two_currencies, "lines", "unbalanced").await;
+        let mut both_sides = capital_in(bank, capital, "2026-11-02", true);
+        both_sides.lines[0].credit_minor = 1;
+        check(both_sides, "lines[0].debit_minor", "one_side").await;
+        let mut foreign = capital_in(bank, capital, "2026-11-02", true);
+        foreign.lines[0].account_id = other_company_bank;
+        check(foreign, "lines[0].account_id", "unknown_account").await;
+        check(
+            capital_in(bank, capital, "2026-02-30", true),
+            "date",
+            "invalid",
+        )
+        .await;
+        let mut one_line = capital_in(bank, capital, "2026-11-02", true);
+        one_line.lines.pop();
+        check(one_line, "lines", "too_few").await;
+
+        f.books.lock_period(&owner, "2026-10").await.unwrap();
+        assert!(matches!(
+            f.books
+                .create_entry(&owner, &capital_in(bank, capital, "2026-10-31", true))
+                .await,
+            Err(BooksError::PeriodLocked { period }) if period == "2026-10"
+        ));
+        let draft = f
+            .books
+            .create_entry(&owner, &capital_in(bank, capital, "2026-10-31", false))
+            .await
+            .unwrap();
+        assert!(matches!(
+            f.books.post_entry(&owner, draft.id).await,
+            Err(BooksError::PeriodLocked { .. })
+        ));
+        f.books.delete_draft(&owner, draft.id).await.unwrap();
+
+        let sales = colleague(&owner, Role::Sales);
+        assert!(matches!(
+            f.books
+                .create_entry(&sales, &capital_in(bank, capital, "2026-11-02", true))
+                .await,
+            Err(BooksError::Forbidden)
+        ));
+        assert!(matches!(
+            f.books.accounts(&sales).await,
+            Err(BooksError::Forbidden)
+        ));
+        assert_eq!(entry_total(&f, &owner).await, before, "nothing was written");
+        assert_eq!(f.balance(&owner, AccountRole::Capital).await, 0);
+    }
+);
+
+storage_test!(
+    the_chart_is_chosen_before_the_first_entry_and_accounts_with_a_balance_stay,
+    migrations(),
+    |db: Db| async move {
+        let f = fixture(db).await;
+        let owner = f.deal.seller;
+        let settings = f
+            .books
+            .change_settings(
+                &owner,
+                &SettingsInput {
+                    chart: Some("ifrs".to_owned()),
+                    vat_rate_bp: Some(600),
+                    invoice_on: Some("completed".to_owned()),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(settings.chart, "ifrs");
+        let accounts = f.books.accounts(&owner).await.unwrap();
+        assert!(
+            accounts
+                .iter()
+                .any(|a| a.code == "1020" && a.role == Some(AccountRole::Wallet))
+        );
+        for role in AccountRole::ALL {
+            assert!(accounts.iter().any(|a| a.role == Some(role)), "{role:?}");
+        }
+        assert_eq!(
+            invalid(
+                f.books
+                    .change_settings(
+                        &owner,
+                        &SettingsInput {
+                            vat_rate_bp: Some(3_001),
+                            ..SettingsInput::default()
+                        }
+                    )
+                    .await
+            ),
+            ("vat_rate_bp".to_owned(), "out_of_range")
+        );
+
+        let added = f
+            .books
+            .add_account(
+                &owner,
+                &AccountInput {
+                    code: "6110".to_owned(),
+                    name_zh: "展会费".to_owned(),
+                    name_en: "Trade fair costs".to_owned(),
+                    kind: AccountKind::Expense,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            invalid(
+                f.books
+                    .add_account(
+                        &owner,
+                        &AccountInput {
+                            code: "6110".to_owned(),
+                            name_zh: "x".to_owned(),
+                            name_en: "x".to_owned(),
+                            kind: AccountKind::Expense,
+                        },
+                    )
+                    .await
+            ),
+            ("code".to_owned(), "taken")
+        );
+        let bank = account_of(&f, &owner, AccountRole::Bank).await;
+        f.books
+            .create_entry(
+                &owner,
+                &EntryInput {
+                    journal: books::Journal::General,
+                    date: "2026-11-05".to_owned(),
+                    memo: "Canton Fair booth".to_owned(),
+                    lines: vec![line(added.id, 800_000, 0), line(bank, 0, 800_000)],
+                    post: true,
+                },
+            )
+            .await
+            .unwrap();
+        let deactivate = AccountChange {
+            active: Some(false),
+            ..AccountChange::default()
+        };
+        assert_eq!(
+            invalid(f.books.change_account(&owner, added.id, &deactivate).await),
+            ("active".to_owned(), "account_has_balance")
+        );
+        assert_eq!(
+            invalid(f.books.change_account(&owner, bank, &deactivate).await),
+            ("active".to_owned(), "account_in_use")
+        );
+        assert_eq!(
+            invalid(
+                f.books
+                    .change_settings(
+                        &owner,
+                        &SettingsInput {
+                            chart: Some("cas_small".to_owned()),
+                            ..SettingsInput::default()
+                        }
+                    )
+                    .await
+            ),
+            ("chart".to_owned(), "books_not_empty")
+        );
+        let renamed = f
+            .books
+            .change_account(
+                &owner,
+                added.id,
+                &AccountChange {
+                    name_en: Some("Trade fairs".to_owned()),
+                    ..AccountChange::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(renamed.name_en, "Trade fairs");
+        let pnl = f
+            .books
+            .profit_and_loss(&owner, ReportRange::default())
+            .await
+            .unwrap();
+        assert_eq!(pnl.totals[0].expenses_minor, 800_000);
+        let sheet = f.books.balance_sheet(&owner, None).await.unwrap();
+        let cny = &sheet.totals[0];
+        assert_eq!(
+            cny.assets_minor,
+            cny.liabilities_minor + cny.equity_minor + cny.earnings_minor
+        );
+    }
+);
