@@ -34,6 +34,7 @@ pub fn migrations() -> Vec<Migration> {
     all.extend(pay::migrations());
     all.extend(market::migrations());
     all.extend(trade::migrations());
+    all.extend(books::migrations());
     all.push(Migration {
         module: "web",
         version: 1,
@@ -52,6 +53,7 @@ pub struct Services {
     pub pay: pay::Pay,
     pub market: market::Market,
     pub trade: trade::Trade,
+    pub books: books::Books,
     /// Keeps this node's search index from the outbox; runs beside the server.
     pub search_feed: market::search_feed::SearchFeed,
 }
@@ -147,6 +149,7 @@ impl Services {
             pay.clone(),
             carriers,
         );
+        let books = books::Books::new(db.clone(), clock.clone(), pay.clone());
         Ok(Services {
             db,
             clock,
@@ -154,6 +157,7 @@ impl Services {
             pay,
             market,
             trade,
+            books,
             search_feed,
         })
     }
@@ -163,6 +167,7 @@ impl Services {
         vec![
             Arc::new(market::StorefrontOpener),
             Arc::new(trade::QuotationOrders::new(self.trade.clone())),
+            Arc::new(books::BooksPostings::new(self.books.clone())),
         ]
     }
 
