@@ -47,7 +47,7 @@ pub(crate) struct NewLine {
 
 /// The invariant of double entry, checked before every write: each line is
 /// a positive debit or a positive credit, and per currency the debits equal
-/// the credits. `field` prefixes the line's field in the error.
+/// the credits.
 pub(crate) fn check_balanced(lines: &[NewLine]) -> Result<()> {
     if lines.len() < 2 {
         return Err(BooksError::invalid(
