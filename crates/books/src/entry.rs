@@ -12,7 +12,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::error::{BooksError, Result};
-use crate::model::{AccountId, Entry, EntryId, EntryLine, EntryState, Journal};
+use crate::model::{AccountId, AccountRole, Entry, EntryId, EntryLine, EntryState, Journal};
 use crate::period::{first_open_date, is_locked, period_of, period_start};
 use crate::{Books, may_keep_books, may_view_books};
 
@@ -21,6 +21,8 @@ pub const LINES_MAX: usize = 100;
 /// The largest amount on one line, in minor units: a bound on mistakes.
 pub const LINE_AMOUNT_MINOR_MAX: i64 = 1_000_000_000_000;
 const MEMO_CHARS_MAX: usize = 500;
+/// The accounts that mirror the ledger and take no lines by hand.
+const KEPT_BY_THE_PLATFORM: [AccountRole; 2] = [AccountRole::Wallet, AccountRole::EscrowAdvance];
 
 /// An entry about to be written, by hand or by a posting rule.
 #[derive(Debug, Clone)]
@@ -100,8 +102,9 @@ pub(crate) fn check_balanced(lines: &[NewLine]) -> Result<()> {
 }
 
 /// Writes an entry inside `tx`. One with a `source` already written for the
-/// company is not written again: `None`. A posted entry's period must be
-/// open.
+/// company is not written again: `None`. The entry's period must be open,
+/// for a draft too: a locked month holds no drafts (locking refuses while it
+/// has some), so none can be written into it.
 pub(crate) async fn insert_entry_in(
     tx: &mut Tx,
     company: CompanyId,
@@ -110,7 +113,7 @@ pub(crate) async fn insert_entry_in(
 ) -> Result<Option<EntryId>> {
     check_balanced(&new.lines)?;
     let period = period_of(new.date);
-    if new.state == EntryState::Posted && is_locked(tx, company, &period).await? {
+    if is_locked(tx, company, &period).await? {
         return Err(BooksError::PeriodLocked { period });
     }
     if !new.source.is_empty() {
@@ -201,6 +204,7 @@ fn general() -> Journal {
 /// One line as a member writes it: a debit or a credit.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = EntryLineInput)]
 pub struct LineInput {
     pub account_id: AccountId,
     pub currency: Currency,
@@ -347,15 +351,32 @@ impl Books {
         let company = scope.company_id();
         let mut tx = self.db.begin().await?;
         for (index, line) in lines.iter().enumerate() {
-            let active =
-                sqlx::query("SELECT active FROM books_account WHERE company_id = $1 AND id = $2")
-                    .bind(company)
-                    .bind(line.account_id)
-                    .fetch_optional(tx.conn())
-                    .await?
-                    .map(|row| row.try_get::<i64, _>("active"))
-                    .transpose()?;
-            match active {
+            let account = sqlx::query(
+                "SELECT active, role FROM books_account WHERE company_id = $1 AND id = $2",
+            )
+            .bind(company)
+            .bind(line.account_id)
+            .fetch_optional(tx.conn())
+            .await?
+            .map(|row| {
+                Ok::<_, BooksError>((
+                    row.try_get::<i64, _>("active")?,
+                    row.try_get::<String, _>("role")?,
+                ))
+            })
+            .transpose()?;
+            // The wallet and the escrow advances mirror the ledger and move
+            // only with it; a line by hand would break the reconciliation.
+            if let Some((_, role)) = &account
+                && AccountRole::parse(role).is_some_and(|role| KEPT_BY_THE_PLATFORM.contains(&role))
+            {
+                return Err(BooksError::invalid(
+                    format!("lines[{index}].account_id"),
+                    "account_kept_by_platform",
+                    "this account mirrors your Hanse wallet and escrow and moves only with them",
+                ));
+            }
+            match account.map(|(active, _)| active) {
                 Some(1) => {}
                 Some(_) => {
                     return Err(BooksError::invalid(

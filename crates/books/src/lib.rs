@@ -9,7 +9,9 @@
 pub mod chart;
 mod entry;
 pub mod error;
+pub mod export;
 mod feed;
+pub mod general_ledger;
 mod model;
 pub mod period;
 pub mod postings;
@@ -26,9 +28,13 @@ pub use chart::{AccountChange, AccountInput};
 pub use entry::{EntryFilter, EntryInput, LineInput, parse_date};
 pub use error::{BooksError, Result};
 pub use feed::BooksPostings;
+pub use general_ledger::{CurrencyBalance, GeneralLedger, LedgerLine};
 pub use model::*;
 pub use reconcile::{Reconciliation, ReconciliationLine};
-pub use reports::{AccountBalance, BalanceSheet, ProfitAndLoss, ReportRange, TrialBalance};
+pub use reports::{
+    AccountBalance, BalanceLine, BalanceSheet, CurrencyTotals, ProfitAndLoss, ProfitLine,
+    ReportRange, TrialBalance,
+};
 pub use settings::SettingsInput;
 
 /// The books module's migrations.

@@ -31,6 +31,7 @@ kernel::define_id!(
     utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[schema(as = BooksAccountKind)]
 pub enum AccountKind {
     Asset,
     Liability,
@@ -152,6 +153,7 @@ impl AccountRole {
 
 /// An account of the company's chart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = BooksAccount)]
 pub struct Account {
     pub id: AccountId,
     pub code: String,

@@ -13,10 +13,32 @@ use crate::{Books, may_close_periods, may_view_books};
 /// Locked periods listed at most (ten years of months).
 pub const LOCKED_PERIODS_LISTED_MAX: i64 = 120;
 
+/// A month of the books: how full it is and whether it is locked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct PeriodStatus {
+    /// `YYYY-MM`.
+    pub period: String,
+    pub entries: i64,
+    /// Drafts keep a period from being locked.
+    pub drafts: i64,
+    pub locked: bool,
+}
+
 /// The period an instant falls in.
 pub fn period_of(at: Timestamp) -> String {
     let date = at.to_offset_date_time().date();
     format!("{:04}-{:02}", date.year(), u8::from(date.month()))
+}
+
+/// The day an instant falls on, `YYYY-MM-DD` in UTC, as entries are dated.
+pub fn day_of(at: Timestamp) -> String {
+    let date = at.to_offset_date_time().date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 /// Parses `YYYY-MM` into the first instant of that month.
@@ -138,6 +160,48 @@ impl Books {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The months that have entries or a lock, newest first, with how many
+    /// entries each holds and whether it is locked.
+    pub async fn periods(&self, scope: &Scope) -> Result<Vec<PeriodStatus>> {
+        let locked = self.locked_periods(scope).await?;
+        let rows = sqlx::query(
+            "SELECT period, COUNT(*) AS entries,
+                    CAST(SUM(CASE WHEN state = 'draft' THEN 1 ELSE 0 END) AS BIGINT) AS drafts
+             FROM books_entry WHERE company_id = $1
+             GROUP BY period ORDER BY period DESC LIMIT $2",
+        )
+        .bind(scope.company_id())
+        .bind(LOCKED_PERIODS_LISTED_MAX)
+        .fetch_all(self.db.reader())
+        .await?;
+        let mut periods = std::collections::BTreeMap::new();
+        for row in &rows {
+            let period: String = row.try_get("period")?;
+            periods.insert(
+                period.clone(),
+                PeriodStatus {
+                    locked: locked.contains(&period),
+                    period,
+                    entries: row.try_get("entries")?,
+                    drafts: row.try_get("drafts")?,
+                },
+            );
+        }
+        for period in locked {
+            periods.entry(period.clone()).or_insert(PeriodStatus {
+                period,
+                entries: 0,
+                drafts: 0,
+                locked: true,
+            });
+        }
+        Ok(periods
+            .into_values()
+            .rev()
+            .take(LOCKED_PERIODS_LISTED_MAX as usize)
+            .collect())
     }
 
     /// The locked periods, newest first.

@@ -39,6 +39,7 @@ pub struct AccountBalance {
 
 /// Debits and credits of one currency, which a trial balance shows equal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = CurrencyDebitsCredits)]
 pub struct CurrencyTotals {
     pub currency: Currency,
     pub debit_minor: i64,

@@ -51,6 +51,13 @@ pub enum ApiScope {
     /// answer and close refunds; open disputes.
     #[serde(rename = "orders:write")]
     OrdersWrite,
+    /// Read the books: the chart, entries, periods, reports and the
+    /// reconciliation with the wallet.
+    #[serde(rename = "books:read")]
+    BooksRead,
+    /// Keep the books: accounts, entries, reversals, period locks, settings.
+    #[serde(rename = "books:write")]
+    BooksWrite,
 }
 
 impl ApiScope {
@@ -66,6 +73,8 @@ impl ApiScope {
         ApiScope::SourcingWrite,
         ApiScope::OrdersRead,
         ApiScope::OrdersWrite,
+        ApiScope::BooksRead,
+        ApiScope::BooksWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +90,8 @@ impl ApiScope {
             ApiScope::SourcingWrite => "sourcing:write",
             ApiScope::OrdersRead => "orders:read",
             ApiScope::OrdersWrite => "orders:write",
+            ApiScope::BooksRead => "books:read",
+            ApiScope::BooksWrite => "books:write",
         }
     }
 

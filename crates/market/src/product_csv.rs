@@ -84,9 +84,7 @@ pub fn tiers_to_text(tiers: &[PriceTier], currency: Currency) -> String {
 
 /// An amount as a plain decimal with the currency's digits: `12.50`.
 pub fn decimal(minor: i64, currency: Currency) -> String {
-    let text = Money::new(minor, currency).to_string();
-    text.rsplit_once(' ')
-        .map_or(text.clone(), |(amount, _)| amount.to_owned())
+    Money::new(minor, currency).decimal()
 }
 
 fn parse_tiers(text: &str, currency: Currency) -> std::result::Result<Vec<PriceTier>, String> {

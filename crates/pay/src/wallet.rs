@@ -101,13 +101,7 @@ impl Pay {
                 )
                 .await?;
             for line in &page.items {
-                let decimal = |money: Money| {
-                    money
-                        .to_string()
-                        .rsplit_once(' ')
-                        .map(|(amount, _)| amount.to_owned())
-                        .unwrap_or_default()
-                };
+                let decimal = Money::decimal;
                 csv.push_str(&format!(
                     "{},{},{},{},{},{},{},{}\r\n",
                     line.at,

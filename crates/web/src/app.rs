@@ -234,6 +234,7 @@ impl App {
             pay: services.pay,
             market: services.market,
             trade: services.trade,
+            books: services.books,
             i18n: I18n::default(),
             metrics: Metrics::default(),
             sign_in_limits: SignInLimits::default(),

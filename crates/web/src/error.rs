@@ -89,6 +89,9 @@ pub enum ErrorCode {
     CarrierError,
     /// A product file has bad rows; `rows` lists them and nothing was imported.
     ImportRejected,
+    /// The books' period (`YYYY-MM`) the entry's date falls in is locked:
+    /// nothing posts into it.
+    PeriodLocked,
     Internal,
     Unavailable,
 }
@@ -111,6 +114,7 @@ impl ErrorCode {
             UnknownCarrier => StatusCode::NOT_FOUND,
             CarrierError => StatusCode::BAD_GATEWAY,
             ImportRejected => StatusCode::UNPROCESSABLE_ENTITY,
+            PeriodLocked => StatusCode::CONFLICT,
             CurrencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             InvalidSignature => StatusCode::UNAUTHORIZED,
             StaleWebhook => StatusCode::BAD_REQUEST,
@@ -423,6 +427,34 @@ impl From<trade::TradeError> for ApiError {
             TradeError::Storage(error) => return ApiError::internal(error),
         };
         ApiError::new(code, message)
+    }
+}
+
+impl From<books::BooksError> for ApiError {
+    fn from(error: books::BooksError) -> Self {
+        use books::BooksError;
+        let message = error.to_string();
+        match error {
+            BooksError::Invalid {
+                field,
+                code,
+                message,
+            } => ApiError {
+                reason: Some(code.to_owned()),
+                ..ApiError::field(ErrorCode::InvalidField, field, message)
+            },
+            BooksError::PeriodLocked { .. } => {
+                ApiError::field(ErrorCode::PeriodLocked, "date", message)
+            }
+            BooksError::State { code, message } => ApiError {
+                reason: Some(code.to_owned()),
+                ..ApiError::new(ErrorCode::StateConflict, message)
+            },
+            BooksError::NotFound(_) => ApiError::new(ErrorCode::NotFound, message),
+            BooksError::Forbidden => ApiError::forbidden(),
+            BooksError::Pay(error) => error.into(),
+            BooksError::Storage(error) => ApiError::internal(error),
+        }
     }
 }
 

@@ -49,6 +49,7 @@ pub struct AppStateInner {
     pub pay: pay::Pay,
     pub market: market::Market,
     pub trade: trade::Trade,
+    pub books: books::Books,
     pub i18n: I18n,
     pub metrics: Metrics,
     pub sign_in_limits: SignInLimits,

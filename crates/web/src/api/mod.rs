@@ -2,6 +2,7 @@
 //! handlers' annotations.
 
 pub mod auth;
+pub mod books;
 pub mod carrier_webhook;
 pub mod company;
 pub mod contract;
@@ -25,7 +26,7 @@ use wallet as api_wallet;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Hanse API", description = "Companies, people, sign-in and API keys of a Hanse network, its market and the orders between its companies. \
+    info(title = "Hanse API", description = "Companies, people, sign-in and API keys of a Hanse network, its market, the orders between its companies and each company's books. \
         Errors are RFC 9457 problem details with a stable `code`. Lists take `limit` (at most 200) and `cursor`."),
     tags(
         (name = "auth", description = "Signing up, in and out"),
@@ -36,6 +37,8 @@ use wallet as api_wallet;
         (name = "market", description = "Search, categories, products, storefronts, images, buying requests and quotations"),
         (name = "orders", description = "Orders between companies: placing, confirming, paying into escrow, shipping, \
             receipt, refunds and disputes; carriers' tracking webhooks and the sandbox carrier"),
+        (name = "books", description = "The company's own double-entry books: settings, chart of accounts, journal entries, \
+            periods, reports (JSON and CSV) and the reconciliation with its wallet and escrow"),
         (name = "operator", description = "For the network's operator")
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
@@ -109,6 +112,7 @@ pub fn router() -> (Router<AppState>, serde_json::Value) {
         .routes(routes!(sandbox_bank::list))
         .routes(routes!(operator::market::create_category))
         .routes(routes!(operator::market::update_settings))
+        .merge(books_routes())
         .merge(market_routes())
         .merge(order_routes())
         .merge(upload_routes())
@@ -130,6 +134,33 @@ pub fn router() -> (Router<AppState>, serde_json::Value) {
         }),
     );
     (router, document)
+}
+
+/// The company's books, and the operator's reconciliation across members.
+fn books_routes() -> OpenApiRouter<AppState> {
+    use books::{accounts, entries, periods, reconciliation, reports, settings};
+    OpenApiRouter::new()
+        .routes(routes!(settings::show, settings::update))
+        .routes(routes!(accounts::list, accounts::create))
+        .routes(routes!(accounts::update))
+        .routes(routes!(reports::general_ledger))
+        .routes(routes!(reports::general_ledger_csv))
+        .routes(routes!(entries::list, entries::create))
+        .routes(routes!(entries::show, entries::remove))
+        .routes(routes!(entries::post))
+        .routes(routes!(entries::reverse))
+        .routes(routes!(entries::csv))
+        .routes(routes!(periods::list))
+        .routes(routes!(periods::lock))
+        .routes(routes!(periods::unlock))
+        .routes(routes!(reports::trial_balance))
+        .routes(routes!(reports::trial_balance_csv))
+        .routes(routes!(reports::profit_and_loss))
+        .routes(routes!(reports::profit_and_loss_csv))
+        .routes(routes!(reports::balance_sheet))
+        .routes(routes!(reports::balance_sheet_csv))
+        .routes(routes!(reconciliation::show))
+        .routes(routes!(reconciliation::network))
 }
 
 /// The marketplace: public reading, the own catalog, buying requests and quotations.

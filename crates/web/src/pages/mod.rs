@@ -5,6 +5,7 @@
 
 mod account;
 mod auth;
+mod books;
 mod company;
 mod home;
 mod invitation;
@@ -100,6 +101,7 @@ pub fn router() -> Router<AppState> {
             "/sandbox-bank/operations/{operation_id}/fail",
             post(sandbox_bank::fail),
         )
+        .merge(books::router())
         .merge(market::router())
         .merge(orders::router())
         .fallback(not_found)

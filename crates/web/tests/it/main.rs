@@ -2,6 +2,7 @@
 
 mod auth;
 mod bad_input;
+mod books;
 mod company;
 mod contract;
 mod idempotency;

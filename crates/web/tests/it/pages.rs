@@ -95,6 +95,11 @@ impl Page {
 }
 
 /// The value of the first `csrf_token` hidden field in `html`.
+/// The CSRF token of the form on the page at `path`.
+pub async fn csrf_of(app: &TestApp, client: &Client, path: &str) -> String {
+    csrf_token(&crate::support::page_text(app, client, path).await)
+}
+
 fn csrf_token(html: &str) -> String {
     let marker = r#"name="csrf_token" value=""#;
     let start = html

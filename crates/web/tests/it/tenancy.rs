@@ -167,8 +167,50 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
     let (order, refund, dispute, tracking_number) =
         crate::orders_support::disputed(app, &deal, 100).await;
     let crate::orders_support::Deal { buyer: owner, .. } = deal;
+    // B's books: an account of its own and an entry by hand.
+    let (status, account) = call(
+        app,
+        &owner.client,
+        Method::POST,
+        "/api/v1/books/accounts",
+        Some(
+            json!({"code": "560277", "name_zh": "样品费", "name_en": "Samples", "kind": "expense"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{account}");
+    let (_, accounts) = call(
+        app,
+        &owner.client,
+        Method::GET,
+        "/api/v1/books/accounts",
+        None,
+    )
+    .await;
+    let wallet_account = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["role"] == "bank")
+        .unwrap()["id"]
+        .clone();
+    let (status, entry) = call(
+        app,
+        &owner.client,
+        Method::POST,
+        "/api/v1/books/entries",
+        Some(
+            json!({"date": "2026-11-02", "memo": "Samples for Gamma", "lines": [
+            {"account_id": account["id"], "currency": "CNY", "debit_minor": 700},
+            {"account_id": wallet_account, "currency": "CNY", "credit_minor": 700}]}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{entry}");
     let ids_by_parameter = HashMap::from([
         ("order_id", order),
+        ("account_id", account["id"].as_str().unwrap().to_owned()),
+        ("entry_id", entry["id"].as_str().unwrap().to_owned()),
         ("refund_id", refund),
         ("dispute_id", dispute),
         ("tracking_number", tracking_number),
@@ -267,8 +309,11 @@ fn body_for(method: &Method, path: &str) -> Option<Value> {
 async fn snapshot_of_b(app: &TestApp, owner_b: &web::testing::Actor, b: &CompanyB) -> Vec<Value> {
     let mut views = Vec::new();
     let order = format!("/api/v1/orders/{}", b.ids_by_parameter["order_id"]);
+    let entry = format!("/api/v1/books/entries/{}", b.ids_by_parameter["entry_id"]);
     for path in [
         order.as_str(),
+        entry.as_str(),
+        "/api/v1/books/accounts",
         "/api/v1/orders",
         "/api/v1/sandbox-carrier/parcels",
         "/api/v1/company",
@@ -382,6 +427,12 @@ app_test!(
             "/api/v1/orders",
             "/api/v1/orders?side=seller",
             "/api/v1/sandbox-carrier/parcels",
+            "/api/v1/books/accounts",
+            "/api/v1/books/entries",
+            "/api/v1/books/journal.csv",
+            "/api/v1/books/periods",
+            "/api/v1/books/reconciliation",
+            "/api/v1/books/reports/trial-balance",
         ] {
             let (status, body) = call(&app, &owner_a.client, Method::GET, path, None).await;
             assert_eq!(status, 200, "{path}");
@@ -397,6 +448,7 @@ app_test!(
             "/api/v1/operator/disputes",
             "/api/v1/operator/trade/policy",
             "/api/v1/operator/trade/category-fees",
+            "/api/v1/operator/books/reconciliation",
         ] {
             let (status, _) = call(&app, &owner_a.client, Method::GET, operator_only, None).await;
             assert_eq!(status, 404, "{operator_only}");

@@ -1,0 +1,50 @@
+//! The books pages: the overview with the reconciliation, the journal with
+//! entries by hand, the chart of accounts and each account's general ledger,
+//! the reports (printable, with their CSV), the periods, and the operator's
+//! reconciliation across members. They call the same `books::Books` methods
+//! as the API.
+
+mod chart;
+mod journal;
+mod overview;
+mod periods;
+mod reports;
+
+use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use kernel::{Currency, Money};
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/books", get(overview::show))
+        .route("/books/settings", post(overview::change_settings))
+        .route("/books/journal", get(journal::show).post(journal::create))
+        .route("/books/entries/{entry_id}/post", post(journal::post))
+        .route("/books/entries/{entry_id}/delete", post(journal::delete))
+        .route("/books/entries/{entry_id}/reverse", post(journal::reverse))
+        .route("/books/accounts", get(chart::show).post(chart::create))
+        .route("/books/accounts/{account_id}", get(chart::ledger))
+        .route(
+            "/books/accounts/{account_id}/active",
+            post(chart::set_active),
+        )
+        .route("/books/reports/{report}", get(reports::show))
+        .route("/books/periods", get(periods::show))
+        .route("/books/periods/lock", post(periods::lock))
+        .route("/books/periods/unlock", post(periods::unlock))
+        .route("/operator/books", get(overview::network))
+}
+
+/// `12.50 CNY` from minor units, as every books page shows an amount.
+pub(crate) fn amount(minor: i64, currency: Currency) -> String {
+    Money::new(minor, currency).to_string()
+}
+
+/// After a change: back to `to`, saying what happened.
+fn done(to: &str, notice: &str) -> Response {
+    let separator = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{separator}notice={notice}")).into_response()
+}
