@@ -13,7 +13,7 @@ use trade::RefundInput;
 use crate::support::{Fixture, fixture, migrations};
 
 /// Every entry the books hold, across companies.
-async fn entry_count(db: &Db) -> i64 {
+pub async fn entry_count(db: &Db) -> i64 {
     sqlx::query("SELECT COUNT(*) AS n FROM books_entry")
         .fetch_one(db.reader())
         .await
@@ -22,7 +22,7 @@ async fn entry_count(db: &Db) -> i64 {
 }
 
 /// Hands the whole outbox to the books' subscriber once more.
-async fn replay_everything(f: &Fixture) {
+pub async fn replay_everything(f: &Fixture) {
     let rows = sqlx::query(
         "SELECT position, event_id, name, version, company_id, payload, created_at FROM kernel_outbox ORDER BY position",
     )

@@ -6,5 +6,6 @@ mod journeys;
 mod oversell;
 mod property;
 mod refused;
+mod steps;
 mod support;
 mod timers;
