@@ -2,8 +2,6 @@
 //! per currency before anything is written, draft → posted, never changed
 //! once posted (a reversal corrects it), and numbered per company.
 
-use std::collections::BTreeMap;
-
 use kernel::db::Tx;
 use kernel::page::{Page, PageRequest};
 use kernel::{CompanyId, Currency, Scope, Timestamp};
@@ -12,174 +10,14 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::error::{BooksError, Result};
-use crate::model::{AccountId, AccountRole, Entry, EntryId, EntryLine, EntryState, Journal};
-use crate::period::{first_open_date, is_locked, period_of, period_start};
+use crate::model::{AccountId, Entry, EntryId, EntryLine, EntryState, Journal};
+use crate::period::{first_open_date, is_locked, period_start};
+use crate::write::{
+    NewEntry, NewLine, account_use, check_account, check_balanced, insert_entry_in,
+};
 use crate::{Books, may_keep_books, may_view_books};
 
-/// Lines one entry may have.
-pub const LINES_MAX: usize = 100;
-/// The largest amount on one line, in minor units: a bound on mistakes.
-pub const LINE_AMOUNT_MINOR_MAX: i64 = 1_000_000_000_000;
 const MEMO_CHARS_MAX: usize = 500;
-/// The accounts that mirror the ledger and take no lines by hand.
-const KEPT_BY_THE_PLATFORM: [AccountRole; 2] = [AccountRole::Wallet, AccountRole::EscrowAdvance];
-
-/// An entry about to be written, by hand or by a posting rule.
-#[derive(Debug, Clone)]
-pub(crate) struct NewEntry {
-    pub journal: Journal,
-    pub date: Timestamp,
-    pub memo: String,
-    /// Empty for an entry made by hand; otherwise written once per company.
-    pub source: String,
-    pub order_id: Option<i64>,
-    pub reverses: Option<EntryId>,
-    pub lines: Vec<NewLine>,
-    pub state: EntryState,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct NewLine {
-    pub account_id: AccountId,
-    pub currency: Currency,
-    pub debit_minor: i64,
-    pub credit_minor: i64,
-    pub memo: String,
-}
-
-/// The invariant of double entry, checked before every write: each line is
-/// a positive debit or a positive credit, and per currency the debits equal
-/// the credits.
-pub(crate) fn check_balanced(lines: &[NewLine]) -> Result<()> {
-    if lines.len() < 2 {
-        return Err(BooksError::invalid(
-            "lines",
-            "too_few",
-            "at least two lines",
-        ));
-    }
-    if lines.len() > LINES_MAX {
-        return Err(BooksError::invalid(
-            "lines",
-            "too_many",
-            format!("at most {LINES_MAX} lines"),
-        ));
-    }
-    let mut sums: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
-    for (index, line) in lines.iter().enumerate() {
-        let one_side = (line.debit_minor > 0) != (line.credit_minor > 0)
-            && line.debit_minor >= 0
-            && line.credit_minor >= 0;
-        if !one_side {
-            return Err(BooksError::invalid(
-                format!("lines[{index}].debit_minor"),
-                "one_side",
-                "a positive debit or a positive credit, and zero on the other side",
-            ));
-        }
-        if line.debit_minor.max(line.credit_minor) > LINE_AMOUNT_MINOR_MAX {
-            return Err(BooksError::invalid(
-                format!("lines[{index}].debit_minor"),
-                "out_of_range",
-                format!("at most {LINE_AMOUNT_MINOR_MAX}"),
-            ));
-        }
-        let sum = sums.entry(line.currency.code()).or_default();
-        // Bounded: at most LINES_MAX lines of at most 10^12 each.
-        sum.0 += line.debit_minor;
-        sum.1 += line.credit_minor;
-    }
-    for (currency, (debits, credits)) in sums {
-        if debits != credits {
-            return Err(BooksError::invalid(
-                "lines",
-                "unbalanced",
-                format!("{currency}: debits {debits} and credits {credits} differ"),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Writes an entry inside `tx`. One with a `source` already written for the
-/// company is not written again: `None`. The entry's period must be open,
-/// for a draft too: a locked month holds no drafts (locking refuses while it
-/// has some), so none can be written into it.
-pub(crate) async fn insert_entry_in(
-    tx: &mut Tx,
-    company: CompanyId,
-    new: NewEntry,
-    now: Timestamp,
-) -> Result<Option<EntryId>> {
-    check_balanced(&new.lines)?;
-    let period = period_of(new.date);
-    if is_locked(tx, company, &period).await? {
-        return Err(BooksError::PeriodLocked { period });
-    }
-    if !new.source.is_empty() {
-        let done = sqlx::query("SELECT 1 FROM books_entry WHERE company_id = $1 AND source = $2")
-            .bind(company)
-            .bind(&new.source)
-            .fetch_optional(tx.conn())
-            .await?
-            .is_some();
-        if done {
-            return Ok(None);
-        }
-    }
-    let entry_no: i64 = sqlx::query(
-        "UPDATE books_company SET next_entry_no = next_entry_no + 1, updated_at = $1
-         WHERE company_id = $2 RETURNING next_entry_no",
-    )
-    .bind(now.micros())
-    .bind(company)
-    .fetch_optional(tx.conn())
-    .await?
-    .ok_or(BooksError::NotFound("books"))?
-    .try_get::<i64, _>("next_entry_no")?
-        - 1;
-    let id = EntryId::new();
-    let posted = new.state == EntryState::Posted;
-    sqlx::query(
-        "INSERT INTO books_entry (company_id, id, entry_no, journal, entry_date, period, memo, state, source, order_id, reverses_id, reversed_by_id, posted_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $13)",
-    )
-    .bind(company)
-    .bind(id)
-    .bind(entry_no)
-    .bind(new.journal.code())
-    .bind(new.date.micros())
-    .bind(&period)
-    .bind(&new.memo)
-    .bind(new.state.code())
-    .bind(&new.source)
-    .bind(new.order_id)
-    .bind(new.reverses.map(EntryId::raw))
-    .bind(posted.then_some(now.micros()))
-    .bind(now.micros())
-    .execute(tx.conn())
-    .await?;
-    for (index, line) in new.lines.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO books_line (company_id, entry_id, line_no, account_id, currency, debit_minor, credit_minor, memo, posted, entry_date, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-        )
-        .bind(company)
-        .bind(id)
-        .bind(i64::try_from(index).unwrap_or(0) + 1)
-        .bind(line.account_id)
-        .bind(line.currency.code())
-        .bind(line.debit_minor)
-        .bind(line.credit_minor)
-        .bind(&line.memo)
-        .bind(i64::from(posted))
-        .bind(new.date.micros())
-        .bind(now.micros())
-        .execute(tx.conn())
-        .await?;
-    }
-    Ok(Some(id))
-}
 
 /// An entry as a member makes it.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -222,6 +60,46 @@ pub struct EntryFilter {
     pub journal: Option<Journal>,
     pub period: Option<String>,
     pub order_id: Option<i64>,
+}
+
+/// An entry as the member wrote it, checked in itself (dates, memos, lines
+/// that balance) before any account is looked at; `prefix` names the entry
+/// in a batch (`entries[3].`), empty for one entry.
+pub(crate) fn new_entry_of(input: &EntryInput, prefix: &str) -> Result<NewEntry> {
+    let date = parse_date(&format!("{prefix}date"), &input.date)?;
+    let memo_text = memo(&format!("{prefix}memo"), &input.memo)?;
+    let mut lines = Vec::with_capacity(input.lines.len());
+    for (index, line) in input.lines.iter().enumerate() {
+        lines.push(NewLine {
+            account_id: line.account_id,
+            currency: line.currency,
+            debit_minor: line.debit_minor,
+            credit_minor: line.credit_minor,
+            memo: memo(&format!("{prefix}lines[{index}].memo"), &line.memo)?,
+        });
+    }
+    check_balanced(&lines).map_err(|error| match error {
+        BooksError::Invalid {
+            field,
+            code,
+            message,
+        } => BooksError::invalid(format!("{prefix}{field}"), code, message),
+        other => other,
+    })?;
+    Ok(NewEntry {
+        journal: input.journal,
+        date,
+        memo: memo_text,
+        source: String::new(),
+        order_id: None,
+        reverses: None,
+        lines,
+        state: if input.post {
+            EntryState::Posted
+        } else {
+            EntryState::Draft
+        },
+    })
 }
 
 fn memo(field: &str, text: &str) -> Result<String> {
@@ -334,23 +212,11 @@ impl Books {
         if !may_keep_books(scope.role()) {
             return Err(BooksError::Forbidden);
         }
-        let date = parse_date("date", &input.date)?;
-        let memo_text = memo("memo", &input.memo)?;
-        let mut lines = Vec::with_capacity(input.lines.len());
-        for (index, line) in input.lines.iter().enumerate() {
-            lines.push(NewLine {
-                account_id: line.account_id,
-                currency: line.currency,
-                debit_minor: line.debit_minor,
-                credit_minor: line.credit_minor,
-                memo: memo(&format!("lines[{index}].memo"), &line.memo)?,
-            });
-        }
-        check_balanced(&lines)?;
+        let new = new_entry_of(input, "")?;
         self.ensure_open(scope.company_id()).await?;
         let company = scope.company_id();
         let mut tx = self.db.begin().await?;
-        for (index, line) in lines.iter().enumerate() {
+        for (index, line) in new.lines.iter().enumerate() {
             let account = sqlx::query(
                 "SELECT active, role FROM books_account WHERE company_id = $1 AND id = $2",
             )
@@ -358,56 +224,10 @@ impl Books {
             .bind(line.account_id)
             .fetch_optional(tx.conn())
             .await?
-            .map(|row| {
-                Ok::<_, BooksError>((
-                    row.try_get::<i64, _>("active")?,
-                    row.try_get::<String, _>("role")?,
-                ))
-            })
+            .map(|row| account_use(&row))
             .transpose()?;
-            // The wallet and the escrow advances mirror the ledger and move
-            // only with it; a line by hand would break the reconciliation.
-            if let Some((_, role)) = &account
-                && AccountRole::parse(role).is_some_and(|role| KEPT_BY_THE_PLATFORM.contains(&role))
-            {
-                return Err(BooksError::invalid(
-                    format!("lines[{index}].account_id"),
-                    "account_kept_by_platform",
-                    "this account mirrors your Hanse wallet and escrow and moves only with them",
-                ));
-            }
-            match account.map(|(active, _)| active) {
-                Some(1) => {}
-                Some(_) => {
-                    return Err(BooksError::invalid(
-                        format!("lines[{index}].account_id"),
-                        "account_inactive",
-                        "this account is deactivated",
-                    ));
-                }
-                None => {
-                    return Err(BooksError::invalid(
-                        format!("lines[{index}].account_id"),
-                        "unknown_account",
-                        "no such account in your chart",
-                    ));
-                }
-            }
+            check_account(&format!("lines[{index}].account_id"), account)?;
         }
-        let new = NewEntry {
-            journal: input.journal,
-            date,
-            memo: memo_text,
-            source: String::new(),
-            order_id: None,
-            reverses: None,
-            lines,
-            state: if input.post {
-                EntryState::Posted
-            } else {
-                EntryState::Draft
-            },
-        };
         let id = insert_entry_in(&mut tx, company, new, self.clock.now())
             .await?
             .ok_or(BooksError::NotFound("entry"))?;
@@ -631,31 +451,7 @@ impl Books {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn line(debit: i64, credit: i64, currency: Currency) -> NewLine {
-        NewLine {
-            account_id: AccountId::from_raw(1),
-            currency,
-            debit_minor: debit,
-            credit_minor: credit,
-            memo: String::new(),
-        }
-    }
-
-    #[test]
-    fn an_entry_balances_per_currency_with_one_side_per_line() {
-        let cny = Currency::CNY;
-        let eur = Currency::EUR;
-        assert!(check_balanced(&[line(100, 0, cny), line(0, 100, cny)]).is_ok());
-        assert!(
-            check_balanced(&[line(100, 0, cny), line(0, 100, eur)]).is_err(),
-            "balanced in total but not per currency"
-        );
-        assert!(check_balanced(&[line(100, 0, cny), line(0, 99, cny)]).is_err());
-        assert!(check_balanced(&[line(100, 0, cny)]).is_err());
-        assert!(check_balanced(&[line(100, 100, cny), line(0, 0, cny)]).is_err());
-        assert!(check_balanced(&[line(-5, 0, cny), line(0, -5, cny)]).is_err());
-    }
+    use crate::period::period_of;
 
     #[test]
     fn dates_are_days_of_real_months() {

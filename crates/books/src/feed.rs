@@ -12,10 +12,10 @@ use trade::events::{
 
 use crate::Books;
 use crate::chart::{CHART_DEFAULT, account_of_role, open_books_in};
-use crate::entry::{NewEntry, NewLine};
 use crate::error::Result;
 use crate::model::EntryState;
 use crate::postings::{self, Invoiced, Posting};
+use crate::write::{NewEntry, NewLine};
 
 /// The subscriber that keeps every member's books from the outbox.
 pub struct BooksPostings {

@@ -12,12 +12,14 @@ pub mod error;
 pub mod export;
 mod feed;
 pub mod general_ledger;
+mod import;
 mod model;
 pub mod period;
 pub mod postings;
 mod reconcile;
 mod reports;
 mod settings;
+mod write;
 
 use std::sync::Arc;
 
@@ -29,6 +31,7 @@ pub use entry::{EntryFilter, EntryInput, LineInput, parse_date};
 pub use error::{BooksError, Result};
 pub use feed::BooksPostings;
 pub use general_ledger::{CurrencyBalance, GeneralLedger, LedgerLine};
+pub use import::IMPORT_ENTRIES_MAX;
 pub use model::*;
 pub use reconcile::{Reconciliation, ReconciliationLine};
 pub use reports::{
@@ -36,6 +39,7 @@ pub use reports::{
     ReportRange, TrialBalance,
 };
 pub use settings::SettingsInput;
+pub use write::{LINE_AMOUNT_MINOR_MAX, LINES_MAX};
 
 /// The books module's migrations.
 pub fn migrations() -> Vec<Migration> {

@@ -346,3 +346,93 @@ storage_test!(
         );
     }
 );
+
+storage_test!(
+    an_import_writes_every_entry_in_order_or_none,
+    migrations(),
+    |db: Db| async move {
+        let f = fixture(db).await;
+        let owner = f.deal.seller;
+        let bank = account_of(&f, &owner, AccountRole::Bank).await;
+        let capital = account_of(&f, &owner, AccountRole::Capital).await;
+        let wallet = account_of(&f, &owner, AccountRole::Wallet).await;
+        let rows = async || crate::from_the_deal::entry_count(&f.deal.db).await;
+        let before = rows().await;
+
+        // 1,200 entries: more rows than one statement holds.
+        let batch: Vec<EntryInput> = (0..1_200)
+            .map(|n| {
+                let mut entry = capital_in(bank, capital, "2026-11-02", n % 3 != 0);
+                entry.memo = format!("Opening figure {n}");
+                entry.lines[0].debit_minor = 100 + n;
+                entry.lines[1].credit_minor = 100 + n;
+                entry
+            })
+            .collect();
+        let ids = f.books.import_entries(&owner, &batch).await.unwrap();
+        assert_eq!(ids.len(), 1_200);
+        let first = f.books.entry(&owner, ids[0]).await.unwrap();
+        let last = f.books.entry(&owner, ids[1_199]).await.unwrap();
+        assert_eq!(last.entry_no, first.entry_no + 1_199, "consecutive numbers");
+        assert_eq!(last.memo, "Opening figure 1199");
+        assert_eq!(last.lines[1].credit_minor, 1_299);
+        assert_eq!(first.state, EntryState::Draft);
+        assert_eq!(
+            f.books.entry(&owner, ids[1]).await.unwrap().state,
+            EntryState::Posted
+        );
+        let trial = f
+            .books
+            .trial_balance(&owner, ReportRange::default())
+            .await
+            .unwrap();
+        assert!(trial.totals.iter().all(|t| t.debit_minor == t.credit_minor));
+
+        // One bad entry refuses the whole batch, naming it; nothing is written.
+        let total = rows().await;
+        assert_eq!(total, before + 1_200);
+        let mut bad = batch.clone();
+        bad[7].lines[1].credit_minor += 1;
+        assert_eq!(
+            invalid(f.books.import_entries(&owner, &bad).await),
+            ("entries[7].lines".to_owned(), "unbalanced")
+        );
+        let mut bad = batch.clone();
+        bad[9].lines[0].account_id = wallet;
+        assert_eq!(
+            invalid(f.books.import_entries(&owner, &bad).await),
+            (
+                "entries[9].lines[0].account_id".to_owned(),
+                "account_kept_by_platform"
+            )
+        );
+        let mut bad = batch.clone();
+        bad[3].date = "2026-13-01".to_owned();
+        assert_eq!(
+            invalid(f.books.import_entries(&owner, &bad).await),
+            ("entries[3].date".to_owned(), "invalid")
+        );
+        let buyer_bank = account_of(&f, &f.deal.buyer, AccountRole::Bank).await;
+        let mut bad = batch.clone();
+        bad[0].lines[0].account_id = buyer_bank;
+        assert_eq!(
+            invalid(f.books.import_entries(&owner, &bad).await),
+            (
+                "entries[0].lines[0].account_id".to_owned(),
+                "unknown_account"
+            )
+        );
+        assert_eq!(
+            invalid(f.books.import_entries(&owner, &[]).await).1,
+            "out_of_range"
+        );
+        f.books.lock_period(&owner, "2026-09").await.unwrap();
+        let mut bad = batch[..10].to_vec();
+        bad[5].date = "2026-09-30".to_owned();
+        assert!(matches!(
+            f.books.import_entries(&owner, &bad).await,
+            Err(BooksError::PeriodLocked { period }) if period == "2026-09"
+        ));
+        assert_eq!(rows().await, total);
+    }
+);
