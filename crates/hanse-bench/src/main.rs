@@ -2,6 +2,7 @@
 //! subcommand drives one module through its real interface against a fresh
 //! database and prints human lines, then one JSON line for scripts.
 
+mod books_bench;
 mod crash_bench;
 mod database;
 mod fresh_postgres;
@@ -24,6 +25,11 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Opens many companies' books, posts a varied journal through
+    /// `import_entries` from concurrent clients, then times the trial balance
+    /// and profit and loss of the company with the most entries; on SQLite
+    /// beside the same rows in plain SQLite.
+    Books(books_bench::BooksBenchArgs),
     /// Creates accounts, then submits transfers from concurrent clients
     /// through the ledger's group commit, then checks the whole ledger.
     Ledger(ledger_bench::LedgerBenchArgs),
@@ -47,6 +53,7 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Books(args) => books_bench::run(args).await,
         Command::Ledger(args) => ledger_bench::run(args).await,
         Command::Crash(args) => crash_bench::run(args).await,
         Command::Orders(args) => orders_bench::run(args).await,
