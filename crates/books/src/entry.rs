@@ -13,7 +13,8 @@ use crate::error::{BooksError, Result};
 use crate::model::{AccountId, Entry, EntryId, EntryLine, EntryState, Journal};
 use crate::period::{first_open_date, is_locked, period_start};
 use crate::write::{
-    NewEntry, NewLine, account_use, check_account, check_balanced, insert_entry_in,
+    NewEntry, NewLine, account_use, add_to_balances_in, check_account, check_balanced,
+    insert_entry_in,
 };
 use crate::{Books, may_keep_books, may_view_books};
 
@@ -281,6 +282,24 @@ impl Books {
         .bind(company)
         .bind(id)
         .execute(tx.conn())
+        .await?;
+        let lines: Vec<NewLine> = entry
+            .lines
+            .iter()
+            .map(|line| NewLine {
+                account_id: line.account_id,
+                currency: line.currency,
+                debit_minor: line.debit_minor,
+                credit_minor: line.credit_minor,
+                memo: String::new(),
+            })
+            .collect();
+        add_to_balances_in(
+            &mut tx,
+            company,
+            std::iter::once((entry.period.clone(), lines.as_slice())),
+            now,
+        )
         .await?;
         let entry = entry_in(&mut tx, company, id).await?;
         tx.commit().await?;

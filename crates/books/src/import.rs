@@ -10,7 +10,7 @@ use crate::entry::{EntryInput, new_entry_of};
 use crate::error::{BooksError, Result};
 use crate::model::EntryId;
 use crate::period::period_of;
-use crate::write::{account_uses_in, check_account, locked_periods_in, write_entries_in};
+use crate::write::{EntryWrites, account_uses_in, check_account, locked_periods_in};
 use crate::{Books, may_keep_books};
 
 /// Entries one import takes at most.
@@ -42,6 +42,8 @@ impl Books {
             .collect::<Result<Vec<_>>>()?;
         let company = scope.company_id();
         let now = self.clock.now();
+        // Everything the transaction will run is assembled before it begins.
+        let writes = EntryWrites::build(self.db.engine(), company, &entries, now);
         let mut tx = self.db.begin().await?;
         crate::chart::open_books_in(&mut tx, company, crate::chart::CHART_DEFAULT, now).await?;
         let accounts = account_uses_in(&mut tx, company).await?;
@@ -58,7 +60,7 @@ impl Books {
                 )?;
             }
         }
-        let ids = write_entries_in(&mut tx, company, &entries, now).await?;
+        let ids = writes.run(&mut tx).await?;
         tx.commit().await?;
         Ok(ids)
     }

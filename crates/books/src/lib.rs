@@ -43,12 +43,20 @@ pub use write::{LINE_AMOUNT_MINOR_MAX, LINES_MAX};
 
 /// The books module's migrations.
 pub fn migrations() -> Vec<Migration> {
-    vec![Migration {
-        module: "books",
-        version: 1,
-        name: "accounts_entries_periods",
-        sql: include_str!("../migrations/0001_books.sql"),
-    }]
+    vec![
+        Migration {
+            module: "books",
+            version: 1,
+            name: "accounts_entries_periods",
+            sql: include_str!("../migrations/0001_books.sql"),
+        },
+        Migration {
+            module: "books",
+            version: 2,
+            name: "balances_per_month",
+            sql: include_str!("../migrations/0002_balances.sql"),
+        },
+    ]
 }
 
 /// Who may read the books.

@@ -57,7 +57,7 @@ pub fn period_start(period: &str) -> Option<Timestamp> {
 }
 
 /// The first instant of the month after `period`.
-fn next_period_start(period: &str) -> Option<Timestamp> {
+pub(crate) fn next_period_start(period: &str) -> Option<Timestamp> {
     let start = period_start(period)?.to_offset_date_time().date();
     let (year, month) = if start.month() == Month::December {
         (start.year() + 1, Month::January)

@@ -11,6 +11,7 @@ use sqlx::Row;
 use crate::chart::{ACCOUNT_COLUMNS, ACCOUNTS_MAX, account};
 use crate::error::{BooksError, Result};
 use crate::model::{Account, AccountId, AccountKind};
+use crate::period::{next_period_start, period_of, period_start};
 use crate::{Books, may_view_books};
 
 /// A range of entry dates: from `from` (inclusive) to `to` (exclusive);
@@ -209,27 +210,43 @@ impl Books {
         .iter()
         .map(|row| account(row).map(|account| (account.id.raw(), account)))
         .collect::<Result<_>>()?;
-        let rows = sqlx::query(
-            "SELECT account_id, currency, CAST(SUM(debit_minor) AS BIGINT) AS debits,
-                    CAST(SUM(credit_minor) AS BIGINT) AS credits
-             FROM books_line
-             WHERE company_id = $1 AND posted = 1 AND entry_date >= $2 AND entry_date < $3
-             GROUP BY account_id, currency",
-        )
-        .bind(company)
-        .bind(range.from.map_or(i64::MIN, Timestamp::micros))
-        .bind(range.to.map_or(i64::MAX, Timestamp::micros))
-        .fetch_all(self.db.reader())
-        .await?;
-        let mut lines = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let account_id: i64 = row.try_get("account_id")?;
+        let mut sums: BTreeMap<(i64, String), (i64, i64)> = BTreeMap::new();
+        let plan = ReadPlan::of(range);
+        if let Some((first, last)) = &plan.months {
+            let rows = sqlx::query(
+                "SELECT account_id, currency, CAST(SUM(debit_minor) AS BIGINT) AS debits,
+                        CAST(SUM(credit_minor) AS BIGINT) AS credits
+                 FROM books_balance
+                 WHERE company_id = $1 AND period >= $2 AND period < $3
+                 GROUP BY account_id, currency",
+            )
+            .bind(company)
+            .bind(first.as_str())
+            .bind(last.as_str())
+            .fetch_all(self.db.reader())
+            .await?;
+            add_rows(&mut sums, &rows)?;
+        }
+        for (from, to) in &plan.days {
+            let rows = sqlx::query(
+                "SELECT account_id, currency, CAST(SUM(debit_minor) AS BIGINT) AS debits,
+                        CAST(SUM(credit_minor) AS BIGINT) AS credits
+                 FROM books_line
+                 WHERE company_id = $1 AND posted = 1 AND entry_date >= $2 AND entry_date < $3
+                 GROUP BY account_id, currency",
+            )
+            .bind(company)
+            .bind(from)
+            .bind(to)
+            .fetch_all(self.db.reader())
+            .await?;
+            add_rows(&mut sums, &rows)?;
+        }
+        let mut lines = Vec::with_capacity(sums.len());
+        for ((account_id, currency), (debit_minor, credit_minor)) in sums {
             let account = accounts
                 .get(&account_id)
                 .ok_or_else(|| kernel::StorageError::corrupt("line's account", account_id))?;
-            let currency: String = row.try_get("currency")?;
-            let debit_minor: i64 = row.try_get("debits")?;
-            let credit_minor: i64 = row.try_get("credits")?;
             lines.push(AccountBalance {
                 account_id: account.id,
                 code: account.code.clone(),
@@ -250,5 +267,143 @@ impl Books {
         }
         lines.sort_by(|a, b| (&a.code, a.currency.code()).cmp(&(&b.code, b.currency.code())));
         Ok(lines)
+    }
+}
+
+/// Adds summed rows (`account_id`, `currency`, `debits`, `credits`) in.
+fn add_rows(
+    sums: &mut BTreeMap<(i64, String), (i64, i64)>,
+    rows: &[sqlx::any::AnyRow],
+) -> Result<()> {
+    for row in rows {
+        let sum = sums
+            .entry((row.try_get("account_id")?, row.try_get("currency")?))
+            .or_default();
+        sum.0 += row.try_get::<i64, _>("debits")?;
+        sum.1 += row.try_get::<i64, _>("credits")?;
+    }
+    Ok(())
+}
+
+/// How a range is read: the whole months in it from the balances per month
+/// (`[first, last)` as `YYYY-MM`), the days at either end that do not fill a
+/// month from the lines (`[from, to)` in microseconds).
+#[derive(Debug, PartialEq, Eq)]
+struct ReadPlan {
+    months: Option<(String, String)>,
+    days: Vec<(i64, i64)>,
+}
+
+impl ReadPlan {
+    fn of(range: ReportRange) -> ReadPlan {
+        // Below and above every period a YYYY-MM can name.
+        const BEFORE_ALL: &str = "";
+        const AFTER_ALL: &str = "~";
+        let mut days = Vec::new();
+        let first = match range.from {
+            None => BEFORE_ALL.to_owned(),
+            Some(from) => {
+                let period = period_of(from);
+                if period_start(&period) == Some(from) {
+                    period
+                } else {
+                    match next_period_start(&period) {
+                        Some(next) => {
+                            days.push((from.micros(), next.micros()));
+                            period_of(next)
+                        }
+                        None => AFTER_ALL.to_owned(),
+                    }
+                }
+            }
+        };
+        let last = match range.to {
+            None => AFTER_ALL.to_owned(),
+            Some(to) => {
+                let period = period_of(to);
+                if let Some(start) = period_start(&period)
+                    && start != to
+                {
+                    days.push((start.micros(), to.micros()));
+                }
+                period
+            }
+        };
+        if first < last {
+            return ReadPlan {
+                months: Some((first, last)),
+                days,
+            };
+        }
+        // Within one month: the lines alone, once.
+        ReadPlan {
+            months: None,
+            days: vec![(
+                range.from.map_or(i64::MIN, Timestamp::micros),
+                range.to.map_or(i64::MAX, Timestamp::micros),
+            )],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Timestamp {
+        crate::parse_date("day", text).unwrap()
+    }
+
+    #[test]
+    fn whole_months_come_from_the_balances_and_the_rest_from_the_lines() {
+        let plan = ReadPlan::of(ReportRange::default());
+        assert_eq!(plan.months, Some((String::new(), "~".to_owned())));
+        assert!(plan.days.is_empty());
+
+        let plan = ReadPlan::of(ReportRange {
+            from: Some(day("2026-01-01")),
+            to: Some(day("2026-04-01")),
+        });
+        assert_eq!(
+            plan.months,
+            Some(("2026-01".to_owned(), "2026-04".to_owned()))
+        );
+        assert!(plan.days.is_empty());
+
+        let plan = ReadPlan::of(ReportRange {
+            from: Some(day("2026-01-15")),
+            to: Some(day("2026-04-10")),
+        });
+        assert_eq!(
+            plan.months,
+            Some(("2026-02".to_owned(), "2026-04".to_owned()))
+        );
+        assert_eq!(
+            plan.days,
+            vec![
+                (day("2026-01-15").micros(), day("2026-02-01").micros()),
+                (day("2026-04-01").micros(), day("2026-04-10").micros()),
+            ]
+        );
+
+        let plan = ReadPlan::of(ReportRange {
+            from: Some(day("2026-03-05")),
+            to: Some(day("2026-03-20")),
+        });
+        assert_eq!(plan.months, None);
+        assert_eq!(
+            plan.days,
+            vec![(day("2026-03-05").micros(), day("2026-03-20").micros())]
+        );
+
+        let plan = ReadPlan::of(ReportRange {
+            from: None,
+            to: Some(day("2026-03-20")),
+        });
+        assert_eq!(plan.months, Some((String::new(), "2026-03".to_owned())));
+        assert_eq!(
+            plan.days,
+            vec![(day("2026-03-01").micros(), day("2026-03-20").micros())]
+        );
     }
 }

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use kernel::db::Tx;
 use kernel::{CompanyId, Currency, Engine, Timestamp};
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::{Arguments, Row};
 
 use crate::error::{BooksError, Result};
 use crate::model::{AccountId, AccountRole, EntryId, EntryState, Journal};
@@ -163,22 +163,6 @@ pub(crate) async fn locked_periods_in(tx: &mut Tx, company: CompanyId) -> Result
     rows.iter().map(|row| Ok(row.try_get("period")?)).collect()
 }
 
-/// Takes the next `count` entry numbers of the company: the first of them.
-async fn take_numbers(tx: &mut Tx, company: CompanyId, count: i64, now: Timestamp) -> Result<i64> {
-    let next: i64 = sqlx::query(
-        "UPDATE books_company SET next_entry_no = next_entry_no + $1, updated_at = $2
-         WHERE company_id = $3 RETURNING next_entry_no",
-    )
-    .bind(count)
-    .bind(now.micros())
-    .bind(company)
-    .fetch_optional(tx.conn())
-    .await?
-    .ok_or(BooksError::NotFound("books"))?
-    .try_get("next_entry_no")?;
-    Ok(next - count)
-}
-
 /// Writes an entry inside `tx`. One with a `source` already written for the
 /// company is not written again: `None`. The entry's period must be open,
 /// for a draft too: a locked month holds no drafts (locking refuses while it
@@ -208,119 +192,284 @@ pub(crate) async fn insert_entry_in(
     Ok(write_entries_in(tx, company, &[new], now).await?.pop())
 }
 
-/// Writes checked entries inside `tx` with consecutive numbers, a few rows
-/// per statement; answers their ids in order. The caller has checked them.
+/// Writes checked entries inside `tx` with consecutive numbers; answers
+/// their ids in order.
 pub(crate) async fn write_entries_in(
     tx: &mut Tx,
     company: CompanyId,
     entries: &[NewEntry],
     now: Timestamp,
 ) -> Result<Vec<EntryId>> {
-    debug_assert!(
-        entries
-            .iter()
-            .all(|entry| check_balanced(&entry.lines).is_ok())
-    );
-    if entries.is_empty() {
-        return Ok(Vec::new());
-    }
-    let first_no = take_numbers(tx, company, entries.len() as i64, now).await?;
-    let ids: Vec<EntryId> = entries.iter().map(|_| EntryId::new()).collect();
-    let numbered: Vec<(i64, EntryId, &NewEntry)> = entries
-        .iter()
-        .zip(&ids)
-        .enumerate()
-        .map(|(index, (entry, id))| (first_no + index as i64, *id, entry))
-        .collect();
-    let engine = tx.engine();
-    for chunk in numbered.chunks(ROWS_PER_STATEMENT) {
-        // reversed_by_id is NULL: a new entry is nobody's reversal yet.
-        let sql = rows_sql(
-            engine,
-            "INSERT INTO books_entry (company_id, id, entry_no, journal, entry_date, period, memo, state, source, order_id, reverses_id, posted_at, created_at, updated_at, reversed_by_id) VALUES ",
-            14,
-            ", NULL",
-            chunk.len(),
-        );
-        let mut query = sqlx::query(&sql);
-        for (entry_no, id, entry) in chunk {
-            let posted = entry.state == EntryState::Posted;
-            query = query
-                .bind(company)
-                .bind(*id)
-                .bind(*entry_no)
-                .bind(entry.journal.code())
-                .bind(entry.date.micros())
-                .bind(period_of(entry.date))
-                .bind(entry.memo.as_str())
-                .bind(entry.state.code())
-                .bind(entry.source.as_str())
-                .bind(entry.order_id)
-                .bind(entry.reverses.map(EntryId::raw))
-                .bind(posted.then_some(now.micros()))
-                .bind(now.micros())
-                .bind(now.micros());
-        }
-        query.execute(tx.conn()).await?;
-    }
-    let lines: Vec<(EntryId, i64, &NewEntry, &NewLine)> = numbered
-        .iter()
-        .flat_map(|(_, id, entry)| {
-            entry
-                .lines
-                .iter()
-                .enumerate()
-                .map(move |(index, line)| (*id, index as i64 + 1, *entry, line))
-        })
-        .collect();
-    for chunk in lines.chunks(ROWS_PER_STATEMENT) {
-        let sql = rows_sql(
-            engine,
-            "INSERT INTO books_line (company_id, entry_id, line_no, account_id, currency, debit_minor, credit_minor, memo, posted, entry_date, created_at, updated_at) VALUES ",
-            12,
-            "",
-            chunk.len(),
-        );
-        let mut query = sqlx::query(&sql);
-        for (id, line_no, entry, line) in chunk {
-            query = query
-                .bind(company)
-                .bind(*id)
-                .bind(*line_no)
-                .bind(line.account_id)
-                .bind(line.currency.code())
-                .bind(line.debit_minor)
-                .bind(line.credit_minor)
-                .bind(line.memo.as_str())
-                .bind(i64::from(entry.state == EntryState::Posted))
-                .bind(entry.date.micros())
-                .bind(now.micros())
-                .bind(now.micros());
-        }
-        query.execute(tx.conn()).await?;
-    }
-    Ok(ids)
+    EntryWrites::build(tx.engine(), company, entries, now)
+        .run(tx)
+        .await
 }
 
-/// `INSERT ... VALUES (p, p, ...), ...`: `rows` rows of `per_row` bind
-/// parameters each, then `tail` (literal columns). The engine's own
-/// placeholders (`?` on SQLite, where numbered ones cost time quadratic in
-/// their number).
-fn rows_sql(engine: Engine, insert: &str, per_row: usize, tail: &str, rows: usize) -> String {
-    let mut sql = String::with_capacity(insert.len() + rows * (per_row * 6 + tail.len() + 4));
+/// One statement with its arguments, owned, so it can be built before the
+/// transaction that runs it.
+type Statement = (String, AnyArguments<'static>);
+
+/// The statements that write a batch of checked entries, the lines' and the
+/// balances' built before its transaction begins, so the one writer runs them
+/// back to back; the entries' own rows take their numbers inside it.
+pub(crate) struct EntryWrites {
+    company: CompanyId,
+    count: i64,
+    now: Timestamp,
+    ids: Vec<EntryId>,
+    /// The entries' own rows wait for their numbers.
+    heads: Vec<EntryHead>,
+    /// The lines and the balances per month.
+    statements: Vec<Statement>,
+}
+
+/// What an entry's own row holds besides its number.
+struct EntryHead {
+    id: EntryId,
+    journal: &'static str,
+    date: Timestamp,
+    memo: String,
+    state: EntryState,
+    source: String,
+    order_id: Option<i64>,
+    reverses: Option<EntryId>,
+}
+
+impl EntryWrites {
+    pub(crate) fn build(
+        engine: Engine,
+        company: CompanyId,
+        entries: &[NewEntry],
+        now: Timestamp,
+    ) -> EntryWrites {
+        debug_assert!(
+            entries
+                .iter()
+                .all(|entry| check_balanced(&entry.lines).is_ok())
+        );
+        let count = entries.len() as i64;
+        let ids: Vec<EntryId> = entries.iter().map(|_| EntryId::new()).collect();
+        let mut statements = Vec::new();
+        let heads = entries
+            .iter()
+            .zip(&ids)
+            .map(|(entry, id)| EntryHead {
+                id: *id,
+                journal: entry.journal.code(),
+                date: entry.date,
+                memo: entry.memo.clone(),
+                state: entry.state,
+                source: entry.source.clone(),
+                order_id: entry.order_id,
+                reverses: entry.reverses,
+            })
+            .collect();
+        let numbered: Vec<(i64, EntryId, &NewEntry)> = entries
+            .iter()
+            .zip(&ids)
+            .enumerate()
+            .map(|(index, (entry, id))| (index as i64, *id, entry))
+            .collect();
+        let lines: Vec<(EntryId, i64, &NewEntry, &NewLine)> = numbered
+            .iter()
+            .flat_map(|(_, id, entry)| {
+                entry
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .map(move |(index, line)| (*id, index as i64 + 1, *entry, line))
+            })
+            .collect();
+        for chunk in lines.chunks(ROWS_PER_STATEMENT) {
+            let sql = rows_sql(
+                engine,
+                "INSERT INTO books_line (company_id, entry_id, line_no, account_id, currency, debit_minor, credit_minor, memo, posted, entry_date, created_at, updated_at) VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                chunk.len(),
+            );
+            let mut arguments = AnyArguments::default();
+            for (id, line_no, entry, line) in chunk {
+                add(&mut arguments, company);
+                add(&mut arguments, *id);
+                add(&mut arguments, *line_no);
+                add(&mut arguments, line.account_id);
+                add(&mut arguments, line.currency.code());
+                add(&mut arguments, line.debit_minor);
+                add(&mut arguments, line.credit_minor);
+                add(&mut arguments, line.memo.clone());
+                add(&mut arguments, i64::from(entry.state == EntryState::Posted));
+                add(&mut arguments, entry.date.micros());
+                add(&mut arguments, now.micros());
+                add(&mut arguments, now.micros());
+            }
+            statements.push((sql, arguments));
+        }
+        let posted = entries
+            .iter()
+            .filter(|entry| entry.state == EntryState::Posted)
+            .map(|entry| (period_of(entry.date), entry.lines.as_slice()));
+        statements.extend(balance_statements(engine, company, posted, now));
+        EntryWrites {
+            company,
+            count,
+            now,
+            ids,
+            heads,
+            statements,
+        }
+    }
+
+    /// Takes the numbers and writes everything inside `tx`.
+    pub(crate) async fn run(self, tx: &mut Tx) -> Result<Vec<EntryId>> {
+        if self.count == 0 {
+            return Ok(self.ids);
+        }
+        // Moving the counter first locks the company's row on PostgreSQL, so
+        // two batches never take the same numbers.
+        let next: i64 = sqlx::query(
+            "UPDATE books_company SET next_entry_no = next_entry_no + $1, updated_at = $2
+             WHERE company_id = $3 RETURNING next_entry_no",
+        )
+        .bind(self.count)
+        .bind(self.now.micros())
+        .bind(self.company)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(BooksError::NotFound("books"))?
+        .try_get("next_entry_no")?;
+        let first_no = next - self.count;
+        let engine = tx.engine();
+        for (chunk_index, chunk) in self.heads.chunks(ROWS_PER_STATEMENT).enumerate() {
+            // reversed_by_id is NULL: a new entry is nobody's reversal yet.
+            let sql = rows_sql(
+                engine,
+                "INSERT INTO books_entry (company_id, id, entry_no, journal, entry_date, period, memo, state, source, order_id, reverses_id, posted_at, created_at, updated_at, reversed_by_id) VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                chunk.len(),
+            );
+            let mut query = sqlx::query(&sql);
+            for (index, head) in chunk.iter().enumerate() {
+                let entry_no = first_no + (chunk_index * ROWS_PER_STATEMENT + index) as i64;
+                let posted = head.state == EntryState::Posted;
+                query = query
+                    .bind(self.company)
+                    .bind(head.id)
+                    .bind(entry_no)
+                    .bind(head.journal)
+                    .bind(head.date.micros())
+                    .bind(period_of(head.date))
+                    .bind(head.memo.as_str())
+                    .bind(head.state.code())
+                    .bind(head.source.as_str())
+                    .bind(head.order_id)
+                    .bind(head.reverses.map(EntryId::raw))
+                    .bind(posted.then_some(self.now.micros()))
+                    .bind(self.now.micros())
+                    .bind(self.now.micros());
+            }
+            query.execute(tx.conn()).await?;
+        }
+        for (sql, arguments) in self.statements {
+            sqlx::query_with(&sql, arguments).execute(tx.conn()).await?;
+        }
+        Ok(self.ids)
+    }
+}
+
+/// Adds one argument; encoding an integer or a text into the driver's buffer
+/// cannot fail.
+fn add<T>(arguments: &mut AnyArguments<'static>, value: T)
+where
+    T: 'static + sqlx::Encode<'static, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    let added = arguments.add(value);
+    debug_assert!(added.is_ok());
+}
+
+/// Adds posted lines to the company's balances per month, account and
+/// currency, inside `tx`.
+pub(crate) async fn add_to_balances_in<'a>(
+    tx: &mut Tx,
+    company: CompanyId,
+    posted: impl Iterator<Item = (String, &'a [NewLine])>,
+    now: Timestamp,
+) -> Result<()> {
+    for (sql, arguments) in balance_statements(tx.engine(), company, posted, now) {
+        sqlx::query_with(&sql, arguments).execute(tx.conn()).await?;
+    }
+    Ok(())
+}
+
+/// The upserts that add posted lines to the balances per month: summed here
+/// first, then one statement per few hundred keys.
+fn balance_statements<'a>(
+    engine: Engine,
+    company: CompanyId,
+    posted: impl Iterator<Item = (String, &'a [NewLine])>,
+    now: Timestamp,
+) -> Vec<Statement> {
+    let mut sums: BTreeMap<(String, i64, &'static str), (i64, i64)> = BTreeMap::new();
+    for (period, lines) in posted {
+        for line in lines {
+            let sum = sums
+                .entry((period.clone(), line.account_id.raw(), line.currency.code()))
+                .or_default();
+            sum.0 += line.debit_minor;
+            sum.1 += line.credit_minor;
+        }
+    }
+    let sums: Vec<_> = sums.into_iter().collect();
+    sums.chunks(ROWS_PER_STATEMENT)
+        .map(|chunk| {
+            let mut sql = rows_sql(
+                engine,
+                "INSERT INTO books_balance (company_id, period, account_id, currency, debit_minor, credit_minor, created_at, updated_at) VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?, ?)",
+                chunk.len(),
+            );
+            sql.push_str(
+                " ON CONFLICT (company_id, period, account_id, currency) DO UPDATE SET
+                   debit_minor = books_balance.debit_minor + excluded.debit_minor,
+                   credit_minor = books_balance.credit_minor + excluded.credit_minor,
+                   updated_at = excluded.updated_at",
+            );
+            let mut arguments = AnyArguments::default();
+            for ((period, account_id, currency), (debits, credits)) in chunk {
+                add(&mut arguments, company);
+                add(&mut arguments, period.clone());
+                add(&mut arguments, *account_id);
+                add(&mut arguments, *currency);
+                add(&mut arguments, *debits);
+                add(&mut arguments, *credits);
+                add(&mut arguments, now.micros());
+                add(&mut arguments, now.micros());
+            }
+            (sql, arguments)
+        })
+        .collect()
+}
+
+/// `INSERT ... VALUES row, row, ...`: `rows` copies of `row`, each `?` in
+/// them replaced by the engine's placeholder, numbered on across the rows
+/// (`?` on SQLite, where numbered ones cost time quadratic in their number).
+fn rows_sql(engine: Engine, insert: &str, row: &str, rows: usize) -> String {
+    let mut sql = String::with_capacity(insert.len() + rows * (row.len() * 2 + 2));
     sql.push_str(insert);
     let mut next = 1;
-    for row in 0..rows {
-        sql.push_str(if row == 0 { "(" } else { ", (" });
-        for column in 0..per_row {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&engine.placeholder(next));
-            next += 1;
+    for index in 0..rows {
+        if index > 0 {
+            sql.push_str(", ");
         }
-        sql.push_str(tail);
-        sql.push(')');
+        for piece in row.split_inclusive('?') {
+            match piece.strip_suffix('?') {
+                Some(text) => {
+                    sql.push_str(text);
+                    sql.push_str(&engine.placeholder(next));
+                    next += 1;
+                }
+                None => sql.push_str(piece),
+            }
+        }
     }
     sql
 }
@@ -357,11 +506,16 @@ mod tests {
     #[test]
     fn rows_number_their_parameters_on_postgres_only() {
         assert_eq!(
-            rows_sql(Engine::Postgres, "INSERT INTO t VALUES ", 2, ", NULL", 2),
-            "INSERT INTO t VALUES ($1, $2, NULL), ($3, $4, NULL)"
+            rows_sql(
+                Engine::Postgres,
+                "INSERT INTO t VALUES ",
+                "(?, f(?), NULL)",
+                2
+            ),
+            "INSERT INTO t VALUES ($1, f($2), NULL), ($3, f($4), NULL)"
         );
         assert_eq!(
-            rows_sql(Engine::Sqlite, "I ", 3, "", 2),
+            rows_sql(Engine::Sqlite, "I ", "(?, ?, ?)", 2),
             "I (?, ?, ?), (?, ?, ?)"
         );
     }

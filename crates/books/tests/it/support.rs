@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use books::{Books, BooksPostings, ReportRange};
 use kernel::outbox::Dispatcher;
-use kernel::{Db, Scope};
+use kernel::{Clock, Db, Scope};
 
 use crate::deal;
 
@@ -75,8 +75,62 @@ impl Fixture {
         );
     }
 
+    /// The balances per month are the posted lines summed, for every
+    /// company, month, account and currency; and a report over days that cut
+    /// months (read partly from the lines) agrees with the lines too.
+    pub async fn assert_balances_are_the_lines(&self, scope: &Scope) {
+        use sqlx::Row;
+        let by_lines = "SELECT e.company_id, e.period, l.account_id, l.currency,
+                    CAST(SUM(l.debit_minor) AS BIGINT) AS d, CAST(SUM(l.credit_minor) AS BIGINT) AS c
+             FROM books_line l JOIN books_entry e ON e.company_id = l.company_id AND e.id = l.entry_id
+             WHERE l.posted = 1 GROUP BY e.company_id, e.period, l.account_id, l.currency
+             ORDER BY 1, 2, 3, 4";
+        let by_balances =
+            "SELECT company_id, period, account_id, currency, debit_minor AS d, credit_minor AS c
+             FROM books_balance WHERE debit_minor <> 0 OR credit_minor <> 0 ORDER BY 1, 2, 3, 4";
+        let rows = |sql: &'static str| async move {
+            sqlx::query(sql)
+                .fetch_all(self.deal.db.reader())
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| {
+                    (
+                        row.get::<i64, _>(0),
+                        row.get::<String, _>(1),
+                        row.get::<i64, _>(2),
+                        row.get::<String, _>(3),
+                        row.get::<i64, _>("d"),
+                        row.get::<i64, _>("c"),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows(by_balances).await, rows(by_lines).await);
+        let now = self.deal.clock.now();
+        let range = ReportRange {
+            from: Some(now.plus_seconds(-40 * 86_400)),
+            to: Some(now.plus_seconds(86_400)),
+        };
+        let report = self.books.trial_balance(scope, range).await.unwrap();
+        let direct: i64 = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(debit_minor), 0) AS BIGINT) AS d FROM books_line
+             WHERE company_id = $1 AND posted = 1 AND entry_date >= $2 AND entry_date < $3",
+        )
+        .bind(scope.company_id())
+        .bind(range.from.unwrap().micros())
+        .bind(range.to.unwrap().micros())
+        .fetch_one(self.deal.db.reader())
+        .await
+        .unwrap()
+        .get("d");
+        let reported: i64 = report.lines.iter().map(|line| line.debit_minor).sum();
+        assert_eq!(reported, direct, "a report over days cutting months");
+    }
+
     /// The trial balance of every company balances per currency.
     pub async fn assert_balanced(&self, scope: &Scope) {
+        self.assert_balances_are_the_lines(scope).await;
         let trial = self
             .books
             .trial_balance(scope, ReportRange::default())
