@@ -67,6 +67,27 @@ fn balance_row(sheet: &mut Sheet, line: &AccountBalance) {
     ]);
 }
 
+/// A report's sums of one currency as rows after its accounts: the code, the
+/// name in both languages and the amount in the balance column.
+fn total_rows<const N: usize>(
+    sheet: &mut Sheet,
+    currency: kernel::Currency,
+    totals: [(&str, &str, &str, i64); N],
+) {
+    for (code, zh, en, minor) in totals {
+        sheet.row([
+            code,
+            zh,
+            en,
+            "",
+            currency.code(),
+            "",
+            "",
+            &amount(minor, currency),
+        ]);
+    }
+}
+
 /// The trial balance, with a total row per currency.
 pub fn trial_balance_csv(report: &TrialBalance) -> String {
     let mut sheet = Sheet::new(&BALANCE_HEADER);
@@ -97,23 +118,15 @@ pub fn profit_and_loss_csv(report: &ProfitAndLoss) -> String {
         balance_row(&mut sheet, line);
     }
     for total in &report.totals {
-        let currency = total.currency;
-        for (code, zh, en, minor) in [
-            ("revenue", "收入合计", "Revenue", total.revenue_minor),
-            ("expenses", "费用合计", "Expenses", total.expenses_minor),
-            ("profit", "利润", "Profit", total.profit_minor),
-        ] {
-            sheet.row([
-                code,
-                zh,
-                en,
-                "",
-                currency.code(),
-                "",
-                "",
-                &amount(minor, currency),
-            ]);
-        }
+        total_rows(
+            &mut sheet,
+            total.currency,
+            [
+                ("revenue", "收入合计", "Revenue", total.revenue_minor),
+                ("expenses", "费用合计", "Expenses", total.expenses_minor),
+                ("profit", "利润", "Profit", total.profit_minor),
+            ],
+        );
     }
     sheet.finish()
 }
@@ -126,29 +139,21 @@ pub fn balance_sheet_csv(report: &BalanceSheet) -> String {
         balance_row(&mut sheet, line);
     }
     for total in &report.totals {
-        let currency = total.currency;
-        for (code, zh, en, minor) in [
-            ("assets", "资产合计", "Assets", total.assets_minor),
-            (
-                "liabilities",
-                "负债合计",
-                "Liabilities",
-                total.liabilities_minor,
-            ),
-            ("equity", "所有者权益合计", "Equity", total.equity_minor),
-            ("earnings", "未结转利润", "Earnings", total.earnings_minor),
-        ] {
-            sheet.row([
-                code,
-                zh,
-                en,
-                "",
-                currency.code(),
-                "",
-                "",
-                &amount(minor, currency),
-            ]);
-        }
+        total_rows(
+            &mut sheet,
+            total.currency,
+            [
+                ("assets", "资产合计", "Assets", total.assets_minor),
+                (
+                    "liabilities",
+                    "负债合计",
+                    "Liabilities",
+                    total.liabilities_minor,
+                ),
+                ("equity", "所有者权益合计", "Equity", total.equity_minor),
+                ("earnings", "未结转利润", "Earnings", total.earnings_minor),
+            ],
+        );
     }
     sheet.finish()
 }

@@ -10,7 +10,7 @@ use kernel::Currency;
 use serde::Deserialize;
 
 use super::reports::{RangeForm, range_of};
-use super::{amount, done};
+use super::{amount, done, respond};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::{ApiQuery, IdPath};
 use crate::pages::{Shell, error_response, render};
@@ -68,22 +68,12 @@ async fn chart_page(shell: &Shell, notice: Option<String>, error: Option<ApiErro
             accounts: state.books.accounts(&member.scope).await?,
             kinds: KINDS,
             may_keep: books::may_keep_books(member.scope.role()),
-            error: None,
+            error: error.as_ref().map(|e| shell.error_message(e)),
             notice: notice.map(|key| shell.t(&format!("books-{key}"))),
         })
     }
     .await;
-    match result {
-        Ok(mut page) => {
-            page.error = error.as_ref().map(|e| shell.error_message(e));
-            let mut response = render(&page);
-            if let Some(error) = error {
-                *response.status_mut() = error.status();
-            }
-            response
-        }
-        Err(error) => error_response(shell, error),
-    }
+    respond(shell, result, error.as_ref())
 }
 
 pub async fn show(shell: Shell, ApiQuery(query): ApiQuery<ChartQuery>) -> Response {

@@ -12,10 +12,10 @@ use books::{Account, Entry, EntryFilter, EntryId, EntryInput, Journal, LineInput
 use kernel::{Currency, Money};
 use serde::Deserialize;
 
-use super::{amount, done};
+use super::{amount, done, respond};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::{ApiQuery, IdPath};
-use crate::pages::{Shell, error_response, render};
+use crate::pages::Shell;
 use crate::pagination::{PageBody, page_of_size};
 use crate::state::AppState;
 
@@ -126,7 +126,7 @@ async fn journal_page(shell: &Shell, query: JournalQuery, error: Option<ApiError
             form_lines: (0..FORM_LINES).collect(),
             today: books::period::day_of(state.clock.now()),
             may_keep: books::may_keep_books(scope.role()),
-            error: None,
+            error: error.as_ref().map(|e| shell.error_message(e)),
             notice: query
                 .notice
                 .as_deref()
@@ -134,17 +134,7 @@ async fn journal_page(shell: &Shell, query: JournalQuery, error: Option<ApiError
         })
     }
     .await;
-    match result {
-        Ok(mut page) => {
-            page.error = error.as_ref().map(|e| shell.error_message(e));
-            let mut response = render(&page);
-            if let Some(error) = error {
-                *response.status_mut() = error.status();
-            }
-            response
-        }
-        Err(error) => error_response(shell, error),
-    }
+    respond(shell, result, error.as_ref())
 }
 
 pub async fn show(shell: Shell, ApiQuery(query): ApiQuery<JournalQuery>) -> Response {

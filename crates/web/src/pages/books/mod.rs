@@ -10,11 +10,14 @@ mod overview;
 mod periods;
 mod reports;
 
+use askama::Template;
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use kernel::{Currency, Money};
 
+use crate::error::ApiError;
+use crate::pages::{Shell, error_response, render};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -41,6 +44,26 @@ pub fn router() -> Router<AppState> {
 /// `12.50 CNY` from minor units, as every books page shows an amount.
 pub(crate) fn amount(minor: i64, currency: Currency) -> String {
     Money::new(minor, currency).to_string()
+}
+
+/// A page built with the message of `error` (if a change was refused)
+/// already in it, answered with that error's status; or the error page when
+/// the page itself could not be built.
+fn respond(
+    shell: &Shell,
+    built: Result<impl Template, ApiError>,
+    error: Option<&ApiError>,
+) -> Response {
+    match built {
+        Ok(page) => {
+            let mut response = render(&page);
+            if let Some(error) = error {
+                *response.status_mut() = error.status();
+            }
+            response
+        }
+        Err(failure) => error_response(shell, failure),
+    }
 }
 
 /// After a change: back to `to`, saying what happened.

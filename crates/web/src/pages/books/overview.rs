@@ -13,7 +13,7 @@ use books::{
 use kernel::{Currency, Money, Scope, Timestamp};
 use serde::Deserialize;
 
-use super::{amount, done};
+use super::{amount, done, respond};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::pages::{Shell, error_response, render};
@@ -175,22 +175,12 @@ async fn overview_page(shell: &Shell, notice: Option<String>, error: Option<ApiE
             sheet,
             settings,
             may_configure: books::may_close_periods(scope.role()),
-            error: None,
+            error: error.as_ref().map(|e| shell.error_message(e)),
             notice: notice.map(|key| shell.t(&format!("books-{key}"))),
         })
     }
     .await;
-    match result {
-        Ok(mut page) => {
-            page.error = error.as_ref().map(|e| shell.error_message(e));
-            let mut response = render(&page);
-            if let Some(error) = error {
-                *response.status_mut() = error.status();
-            }
-            response
-        }
-        Err(error) => error_response(shell, error),
-    }
+    respond(shell, result, error.as_ref())
 }
 
 pub async fn show(shell: Shell, ApiQuery(query): ApiQuery<OverviewQuery>) -> Response {

@@ -8,10 +8,10 @@ use axum::response::Response;
 use books::period::PeriodStatus;
 use serde::Deserialize;
 
-use super::done;
+use super::{done, respond};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
-use crate::pages::{Shell, error_response, render};
+use crate::pages::Shell;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -40,22 +40,12 @@ async fn periods_page(shell: &Shell, notice: Option<String>, error: Option<ApiEr
             periods: state.books.periods(&member.scope).await?,
             current: books::period::period_of(state.clock.now()),
             may_close: books::may_close_periods(member.scope.role()),
-            error: None,
+            error: error.as_ref().map(|e| shell.error_message(e)),
             notice: notice.map(|key| shell.t(&format!("books-{key}"))),
         })
     }
     .await;
-    match result {
-        Ok(mut page) => {
-            page.error = error.as_ref().map(|e| shell.error_message(e));
-            let mut response = render(&page);
-            if let Some(error) = error {
-                *response.status_mut() = error.status();
-            }
-            response
-        }
-        Err(error) => error_response(shell, error),
-    }
+    respond(shell, result, error.as_ref())
 }
 
 pub async fn show(shell: Shell, ApiQuery(query): ApiQuery<PeriodsQuery>) -> Response {
