@@ -14,6 +14,7 @@ mod feed;
 pub mod general_ledger;
 mod import;
 mod model;
+mod opening;
 pub mod period;
 pub mod postings;
 mod reconcile;
@@ -33,6 +34,7 @@ pub use feed::BooksPostings;
 pub use general_ledger::{CurrencyBalance, GeneralLedger, LedgerLine};
 pub use import::IMPORT_ENTRIES_MAX;
 pub use model::*;
+pub use opening::OPENING_CSV_BYTES_MAX;
 pub use reconcile::{Reconciliation, ReconciliationLine};
 pub use reports::{
     AccountBalance, BalanceLine, BalanceSheet, CurrencyTotals, ProfitAndLoss, ProfitLine,

@@ -436,3 +436,92 @@ storage_test!(
         assert_eq!(rows().await, total);
     }
 );
+
+storage_test!(
+    opening_balances_come_from_a_csv_as_one_posted_entry,
+    migrations(),
+    |db: Db| async move {
+        let f = fixture(db).await;
+        let owner = f.deal.seller;
+        let code = async |role| {
+            let id = account_of(&f, &owner, role).await;
+            f.books
+                .accounts(&owner)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|a| a.id == id)
+                .unwrap()
+                .code
+        };
+        let bank = code(AccountRole::Bank).await;
+        let capital = code(AccountRole::Capital).await;
+        let payable = code(AccountRole::Payable).await;
+        let wallet = code(AccountRole::Wallet).await;
+        let file = format!(
+            "account_code,currency,debit,credit\n{bank},CNY,250000.00,\n{capital},CNY,,200000\n{payable},CNY,,50000.00\n"
+        );
+        let entry = f
+            .books
+            .import_opening_balances(&owner, "2026-01-01", &file)
+            .await
+            .unwrap();
+        assert_eq!(entry.state, EntryState::Posted);
+        assert_eq!(entry.lines.len(), 3);
+        assert_eq!(entry.lines[0].debit_minor, 25_000_000);
+        assert_eq!(entry.lines[2].credit_minor, 5_000_000);
+        assert_eq!(entry.period, "2026-01");
+
+        let before = crate::from_the_deal::entry_count(&f.deal.db).await;
+        let refused = async |file: String| {
+            invalid(
+                f.books
+                    .import_opening_balances(&owner, "2026-01-01", &file)
+                    .await,
+            )
+        };
+        assert_eq!(
+            refused(format!(
+                "account_code,currency,debit,credit\n{bank},CNY,100,\n{capital},CNY,,99\n"
+            ))
+            .await,
+            ("rows".to_owned(), "unbalanced")
+        );
+        assert_eq!(
+            refused(format!(
+                "account_code,currency,debit,credit\n{bank},CNY,100,\n999999,CNY,,100\n"
+            ))
+            .await,
+            ("rows[1].account_code".to_owned(), "unknown_account")
+        );
+        assert_eq!(
+            refused(format!(
+                "account_code,currency,debit,credit\n{bank},CNY,1.005,\n{capital},CNY,,1.005\n"
+            ))
+            .await,
+            ("rows[0].debit".to_owned(), "invalid_amount")
+        );
+        assert_eq!(
+            refused(format!(
+                "account_code,currency,debit,credit\n{wallet},CNY,100,\n{capital},CNY,,100\n"
+            ))
+            .await,
+            (
+                "rows[0].account_code".to_owned(),
+                "account_kept_by_platform"
+            )
+        );
+        assert_eq!(
+            refused(format!("code,currency,debit,credit\n{bank},CNY,100,\n")).await,
+            ("file".to_owned(), "wrong_header")
+        );
+        assert_eq!(
+            refused(format!(
+                "account_code,currency,debit,credit\n{bank},XXX,100,\n"
+            ))
+            .await,
+            ("rows[0].currency".to_owned(), "unknown_currency")
+        );
+        assert_eq!(crate::from_the_deal::entry_count(&f.deal.db).await, before);
+    }
+);

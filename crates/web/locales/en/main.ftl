@@ -745,3 +745,7 @@ books-period-locked = The month is locked.
 books-period-unlocked = The month is open again.
 books-network-title = Books against the ledger, all members
 books-network-reconciled = Every member's books agree with the ledger.
+books-opening-balances = Opening balances
+books-opening-intro = The balances you bring from your old books, one row per account and currency, debits equal to credits; they become one posted entry on the day your books begin here. The wallet and escrow accounts are not among them: they open from Hanse's ledger. The API takes the same file at POST /api/v1/books/opening-balances.
+books-opening-submit = Post the opening balances
+books-opening-saved = The opening balances are posted.

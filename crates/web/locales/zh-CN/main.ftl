@@ -745,3 +745,7 @@ books-period-locked = 该月已结账。
 books-period-unlocked = 该月已反结账。
 books-network-title = 全体会员账簿与资金台账对账
 books-network-reconciled = 所有会员的账簿与资金台账一致。
+books-opening-balances = 期初余额
+books-opening-intro = 从原账簿结转的余额：每个科目和币种一行，借贷相等；将作为一张已过账凭证记在账簿在此开始的日期。钱包和托管科目不在其中，它们的期初来自 Hanse 资金台账。API 接口 POST /api/v1/books/opening-balances 接受同样的文件。
+books-opening-submit = 录入期初余额
+books-opening-saved = 期初余额已过账。

@@ -228,8 +228,8 @@ fn order_routes() -> OpenApiRouter<AppState> {
         .merge(webhooks)
 }
 
-/// Uploads larger than the JSON bodies of the rest of the API, each with its
-/// own cap: images and product files.
+/// Uploads, each with its own cap: images, product files and opening
+/// balances.
 fn upload_routes() -> OpenApiRouter<AppState> {
     use axum::extract::DefaultBodyLimit;
     let images = OpenApiRouter::new()
@@ -240,7 +240,10 @@ fn upload_routes() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(
             ::market::product_csv::IMPORT_BYTES_MAX,
         ));
-    images.merge(import)
+    let opening_balances = OpenApiRouter::new()
+        .routes(routes!(books::opening::import))
+        .layer(DefaultBodyLimit::max(::books::OPENING_CSV_BYTES_MAX));
+    images.merge(import).merge(opening_balances)
 }
 
 /// POSTs that move money: an `Idempotency-Key` is required, so a retry after a

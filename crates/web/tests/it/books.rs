@@ -603,3 +603,87 @@ app_test!(
         assert!(network.contains("Every member"), "{network}");
     }
 );
+
+app_test!(
+    opening_balances_arrive_as_a_csv_over_the_api_and_the_page,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("Lindqvist Trading").await;
+        let code_of = async |role: &str| {
+            account_with_role(&app, &owner, role).await["code"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let (bank, capital) = (code_of("bank").await, code_of("capital").await);
+        let send = |query: &'static str, body: String| {
+            let request = owner
+                .client
+                .post(app.url(&format!("/api/v1/books/opening-balances{query}")))
+                .header("content-type", "text/csv")
+                .body(body);
+            async move { read(request.send().await.unwrap()).await }
+        };
+        let good = format!(
+            "account_code,currency,debit,credit\n{bank},CNY,80000.00,\n{capital},CNY,,80000.00\n"
+        );
+        let (status, entry) = send("?date=2026-01-01", good.clone()).await;
+        assert_eq!(status, 201, "{entry}");
+        assert_eq!(entry["state"], "posted");
+        assert_eq!(entry["lines"][0]["debit_minor"], 8_000_000);
+
+        let entries = count(&app, "books_entry").await;
+        let answer = send(
+            "?date=2026-01-01",
+            format!("account_code,currency,debit,credit\n{bank},CNY,1,\n424242,CNY,,1\n"),
+        )
+        .await;
+        check_problem(&answer, 422, "invalid_field", Some("rows[1].account_code"));
+        check_problem(
+            &send("?date=2026-02-30", good.clone()).await,
+            400,
+            "invalid_query",
+            Some("date"),
+        );
+        check_problem(&send("", good.clone()).await, 400, "invalid_query", None);
+        let huge = format!("{good}{}", "x".repeat(books::OPENING_CSV_BYTES_MAX));
+        check_problem(
+            &send("?date=2026-01-01", huge).await,
+            413,
+            "body_too_large",
+            None,
+        );
+        assert_eq!(count(&app, "books_entry").await, entries);
+
+        // The same file through the chart page's form.
+        let csrf = crate::pages::csrf_of(&app, &owner.client, "/books/accounts").await;
+        let answer = owner
+            .client
+            .post(app.url("/books/opening-balances"))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("date", "2026-02-01"),
+                ("file", good.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303);
+        assert_eq!(
+            answer.headers()["location"],
+            "/books/journal?period=2026-02&notice=opening-saved"
+        );
+        let refused = owner
+            .client
+            .post(app.url("/books/opening-balances"))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("date", "2026-02-01"),
+                ("file", "nonsense"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.unwrap().contains("class=\"error\""));
+    }
+);

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod entries;
+pub mod opening;
 pub mod periods;
 pub mod reconciliation;
 pub mod reports;

@@ -118,6 +118,36 @@ pub async fn create(
 }
 
 #[derive(Debug, Deserialize)]
+pub struct OpeningForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    file: String,
+}
+
+/// The opening balances pasted as CSV: one posted entry, or the chart page
+/// again with the row at fault.
+pub async fn opening_balances(
+    State(state): State<AppState>,
+    shell: Shell,
+    Form(form): Form<OpeningForm>,
+) -> Response {
+    let result = async {
+        let member = shell.member().await?;
+        let entry = state
+            .books
+            .import_opening_balances(&member.scope, &form.date, &form.file)
+            .await?;
+        Ok::<_, ApiError>(entry.period)
+    }
+    .await;
+    match result {
+        Ok(period) => done(&format!("/books/journal?period={period}"), "opening-saved"),
+        Err(error) => chart_page(&shell, None, Some(error)).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
 pub struct ActiveForm {
     #[serde(default)]
     active: String,

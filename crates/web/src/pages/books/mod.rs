@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/books/entries/{entry_id}/reverse", post(journal::reverse))
         .route("/books/accounts", get(chart::show).post(chart::create))
         .route("/books/accounts/{account_id}", get(chart::ledger))
+        .route("/books/opening-balances", post(chart::opening_balances))
         .route(
             "/books/accounts/{account_id}/active",
             post(chart::set_active),
