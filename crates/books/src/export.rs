@@ -203,6 +203,27 @@ pub fn general_ledger_csv(report: &GeneralLedger) -> String {
     sheet.finish()
 }
 
+/// The VAT summary: a row per month and currency, then the totals.
+pub fn vat_summary_csv(report: &crate::vat::VatSummary) -> String {
+    let mut sheet = Sheet::new(&["period", "currency", "output_vat", "input_vat", "payable"]);
+    for (label, month) in report
+        .months
+        .iter()
+        .map(|month| (month.period.as_str(), month))
+        .chain(report.totals.iter().map(|total| ("total", total)))
+    {
+        let currency = month.currency;
+        sheet.row([
+            label,
+            currency.code(),
+            &amount(month.output_vat_minor, currency),
+            &amount(month.input_vat_minor, currency),
+            &amount(month.payable_minor, currency),
+        ]);
+    }
+    sheet.finish()
+}
+
 impl Books {
     /// The journal: one row per line of every entry the filter selects, in
     /// the order they were written, at most `JOURNAL_CSV_ENTRIES_MAX` entries.

@@ -20,6 +20,7 @@ pub mod postings;
 mod reconcile;
 mod reports;
 mod settings;
+mod vat;
 mod write;
 
 use std::sync::Arc;
@@ -41,6 +42,7 @@ pub use reports::{
     ReportRange, TrialBalance,
 };
 pub use settings::SettingsInput;
+pub use vat::{VAT_MONTHS_MAX, VatMonth, VatSummary};
 pub use write::{LINE_AMOUNT_MINOR_MAX, LINES_MAX};
 
 /// The books module's migrations.

@@ -6,7 +6,7 @@
 
 use books::{AccountRole, EntryFilter, postings::vat_split};
 use kernel::outbox::{OutboxEvent, Subscriber};
-use kernel::{Currency, Db, Money, PageRequest, Timestamp, storage_test};
+use kernel::{Clock, Currency, Db, Money, PageRequest, Timestamp, storage_test};
 use sqlx::Row;
 use trade::RefundInput;
 
@@ -67,6 +67,25 @@ storage_test!(
         assert_eq!(f.balance(&seller, AccountRole::Receivable).await, total);
         assert_eq!(f.balance(&seller, AccountRole::Revenue).await, net);
         assert_eq!(f.balance(&seller, AccountRole::OutputVat).await, vat);
+        // The VAT summary reads the same from the balances per month.
+        let sales = f.books.vat_summary(&seller, None, None).await.unwrap();
+        assert_eq!(sales.totals[0].output_vat_minor, vat);
+        assert_eq!(sales.totals[0].payable_minor, vat);
+        let purchases = f.books.vat_summary(&buyer, None, None).await.unwrap();
+        assert_eq!(purchases.totals[0].input_vat_minor, vat);
+        assert_eq!(purchases.totals[0].payable_minor, -vat);
+        let period = books::period::period_of(f.deal.clock.now());
+        let month = f
+            .books
+            .vat_summary(&seller, Some(&period), Some(&period))
+            .await
+            .unwrap();
+        assert_eq!(month.months.len(), 1);
+        assert_eq!(month.months[0].period, period);
+        assert!(matches!(
+            f.books.vat_summary(&seller, Some("2026-13"), None).await,
+            Err(books::BooksError::Invalid { .. })
+        ));
         f.assert_reconciled().await;
 
         f.deal.deliver(&shipment.tracking_number).await;

@@ -138,7 +138,7 @@ pub fn router() -> (Router<AppState>, serde_json::Value) {
 
 /// The company's books, and the operator's reconciliation across members.
 fn books_routes() -> OpenApiRouter<AppState> {
-    use books::{accounts, entries, periods, reconciliation, reports, settings};
+    use books::{accounts, entries, periods, reconciliation, reports, settings, vat};
     OpenApiRouter::new()
         .routes(routes!(settings::show, settings::update))
         .routes(routes!(accounts::list, accounts::create))
@@ -159,6 +159,8 @@ fn books_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::profit_and_loss_csv))
         .routes(routes!(reports::balance_sheet))
         .routes(routes!(reports::balance_sheet_csv))
+        .routes(routes!(vat::show))
+        .routes(routes!(vat::csv))
         .routes(routes!(reconciliation::show))
         .routes(routes!(reconciliation::network))
 }

@@ -200,6 +200,33 @@ app_test!(
             assert!(text.lines().count() > 2, "{report}: {text}");
         }
 
+        // The VAT summary and its CSV answer; a bad month is the query's fault.
+        let vat = get(&app, &deal.seller, "/api/v1/books/reports/vat-summary").await;
+        assert!(vat["months"].is_array(), "{vat}");
+        let (status, body) = call(
+            &app,
+            &deal.seller.client,
+            Method::GET,
+            "/api/v1/books/reports/vat-summary?from=2026-13",
+            None,
+        )
+        .await;
+        check_problem(&(status, body), 400, "invalid_query", Some("from"));
+        let text = deal
+            .seller
+            .client
+            .get(app.url("/api/v1/books/reports/vat-summary.csv"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            text.starts_with("period,currency,output_vat,input_vat,payable\r\n"),
+            "{text}"
+        );
+
         // The operator sees every member reconciled; members do not see that page.
         let operator = app.sign_in_operator().await;
         let (status, network) = call(
@@ -506,6 +533,10 @@ app_test!(
         assert!(page.contains("class=\"bar\""), "the monthly chart: {page}");
         let journal = crate::support::page_text(&app, &deal.seller.client, "/books/journal").await;
         assert!(journal.contains(&format!("/orders/{order}")), "{journal}");
+        let vat =
+            crate::support::page_text(&app, &deal.seller.client, "/books/reports/vat-summary")
+                .await;
+        assert!(vat.contains("VAT summary"), "{vat}");
         for report in ["trial-balance", "profit-and-loss", "balance-sheet"] {
             let text = crate::support::page_text(
                 &app,

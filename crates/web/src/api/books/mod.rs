@@ -9,14 +9,11 @@ pub mod periods;
 pub mod reconciliation;
 pub mod reports;
 pub mod settings;
+pub mod vat;
 
 use kernel::Timestamp;
 
 use crate::error::{ApiError, ApiResult, ErrorCode};
-
-/// Who may read the books, as the document states it (the books refuse the
-/// rest with 403).
-pub const READERS: [&str; 4] = ["owner", "admin", "finance", "viewer"];
 
 /// `YYYY-MM-DD` of a query parameter as the start of that day, or the
 /// parameter named as the one at fault.

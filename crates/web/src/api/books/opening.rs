@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct OpeningQuery {
     /// The day the books begin here, `YYYY-MM-DD`; the entry is dated so.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(format = Date)]
     pub date: String,
 }
 

@@ -18,10 +18,10 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct RangeQuery {
     /// The first day, `YYYY-MM-DD`.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(format = Date)]
     pub from: Option<String>,
     /// The day after the last, `YYYY-MM-DD`.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(format = Date)]
     pub to: Option<String>,
 }
 
@@ -40,7 +40,7 @@ impl RangeQuery {
 #[serde(deny_unknown_fields)]
 pub struct AtQuery {
     /// Everything posted before this day, `YYYY-MM-DD`; all of it when left out.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[param(format = Date)]
     pub at: Option<String>,
 }
 

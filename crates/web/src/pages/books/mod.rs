@@ -9,6 +9,7 @@ mod journal;
 mod overview;
 mod periods;
 mod reports;
+mod vat;
 
 use askama::Template;
 use axum::Router;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
             "/books/accounts/{account_id}/active",
             post(chart::set_active),
         )
+        .route("/books/reports/vat-summary", get(vat::show))
         .route("/books/reports/{report}", get(reports::show))
         .route("/books/periods", get(periods::show))
         .route("/books/periods/lock", post(periods::lock))
