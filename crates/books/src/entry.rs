@@ -177,13 +177,10 @@ async fn lines_of(tx: &mut Tx, company: CompanyId, id: EntryId) -> Result<Vec<En
     .await?;
     rows.iter()
         .map(|row| {
-            let currency: String = row.try_get("currency")?;
             Ok(EntryLine {
                 line_no: row.try_get("line_no")?,
                 account_id: AccountId::from_raw(row.try_get("account_id")?),
-                currency: currency
-                    .parse()
-                    .map_err(|_| kernel::StorageError::corrupt("currency", currency))?,
+                currency: crate::rows::currency(row)?,
                 debit_minor: row.try_get("debit_minor")?,
                 credit_minor: row.try_get("credit_minor")?,
                 memo: row.try_get("memo")?,

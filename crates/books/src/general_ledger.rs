@@ -101,7 +101,7 @@ impl Books {
         };
         let mut opening = BTreeMap::new();
         for row in sums(i64::MIN, from).await? {
-            let currency = currency_of(&row)?;
+            let currency = crate::rows::currency(&row)?;
             opening.insert(
                 currency.code(),
                 (
@@ -112,7 +112,7 @@ impl Books {
         }
         let mut closing = opening.clone();
         for row in sums(from, to).await? {
-            let currency = currency_of(&row)?;
+            let currency = crate::rows::currency(&row)?;
             let moved = normal(row.try_get("debits")?, row.try_get("credits")?);
             closing.entry(currency.code()).or_insert((currency, 0)).1 += moved;
         }
@@ -137,7 +137,7 @@ impl Books {
         let mut running = opening.clone();
         let mut lines = Vec::with_capacity(rows.len());
         for row in rows.iter().take(GENERAL_LEDGER_LINES_MAX as usize) {
-            let currency = currency_of(row)?;
+            let currency = crate::rows::currency(row)?;
             let debit_minor: i64 = row.try_get("debit_minor")?;
             let credit_minor: i64 = row.try_get("credit_minor")?;
             let balance = &mut running.entry(currency.code()).or_insert((currency, 0)).1;
@@ -174,10 +174,4 @@ impl Books {
             truncated,
         })
     }
-}
-
-fn currency_of(row: &sqlx::any::AnyRow) -> Result<Currency> {
-    let code: String = row.try_get("currency")?;
-    code.parse()
-        .map_err(|_| kernel::StorageError::corrupt("currency", code).into())
 }

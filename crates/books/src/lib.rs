@@ -19,6 +19,7 @@ pub mod period;
 pub mod postings;
 mod reconcile;
 mod reports;
+mod rows;
 mod settings;
 mod vat;
 mod write;

@@ -210,7 +210,7 @@ impl Books {
         .iter()
         .map(|row| account(row).map(|account| (account.id.raw(), account)))
         .collect::<Result<_>>()?;
-        let mut sums: BTreeMap<(i64, String), (i64, i64)> = BTreeMap::new();
+        let mut sums: BTreeMap<(i64, &'static str), (Currency, i64, i64)> = BTreeMap::new();
         let plan = ReadPlan::of(range);
         if let Some((first, last)) = &plan.months {
             let rows = sqlx::query(
@@ -243,7 +243,7 @@ impl Books {
             add_rows(&mut sums, &rows)?;
         }
         let mut lines = Vec::with_capacity(sums.len());
-        for ((account_id, currency), (debit_minor, credit_minor)) in sums {
+        for ((account_id, _), (currency, debit_minor, credit_minor)) in sums {
             let account = accounts
                 .get(&account_id)
                 .ok_or_else(|| kernel::StorageError::corrupt("line's account", account_id))?;
@@ -253,9 +253,7 @@ impl Books {
                 name_zh: account.name_zh.clone(),
                 name_en: account.name_en.clone(),
                 kind: account.kind,
-                currency: currency
-                    .parse()
-                    .map_err(|_| kernel::StorageError::corrupt("currency", currency))?,
+                currency,
                 debit_minor,
                 credit_minor,
                 balance_minor: if account.kind.debit_normal() {
@@ -272,15 +270,16 @@ impl Books {
 
 /// Adds summed rows (`account_id`, `currency`, `debits`, `credits`) in.
 fn add_rows(
-    sums: &mut BTreeMap<(i64, String), (i64, i64)>,
+    sums: &mut BTreeMap<(i64, &'static str), (Currency, i64, i64)>,
     rows: &[sqlx::any::AnyRow],
 ) -> Result<()> {
     for row in rows {
+        let currency = crate::rows::currency(row)?;
         let sum = sums
-            .entry((row.try_get("account_id")?, row.try_get("currency")?))
-            .or_default();
-        sum.0 += row.try_get::<i64, _>("debits")?;
-        sum.1 += row.try_get::<i64, _>("credits")?;
+            .entry((row.try_get("account_id")?, currency.code()))
+            .or_insert((currency, 0, 0));
+        sum.1 += row.try_get::<i64, _>("debits")?;
+        sum.2 += row.try_get::<i64, _>("credits")?;
     }
     Ok(())
 }

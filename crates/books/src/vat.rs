@@ -71,18 +71,15 @@ impl Books {
         .bind(to.unwrap_or("~"))
         .fetch_all(self.db.reader())
         .await?;
-        let mut months: BTreeMap<(String, String), VatMonth> = BTreeMap::new();
+        let mut months: BTreeMap<(String, &'static str), VatMonth> = BTreeMap::new();
         for row in &rows {
             let period: String = row.try_get("period")?;
-            let code: String = row.try_get("currency")?;
-            let currency: Currency = code
-                .parse()
-                .map_err(|_| kernel::StorageError::corrupt("currency", code.clone()))?;
+            let currency = crate::rows::currency(row)?;
             let role: String = row.try_get("role")?;
             let debits: i64 = row.try_get("debits")?;
             let credits: i64 = row.try_get("credits")?;
             let month = months
-                .entry((period.clone(), code))
+                .entry((period.clone(), currency.code()))
                 .or_insert_with(|| VatMonth {
                     period,
                     currency,

@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 
 /// `YYYY-MM-DD` of a query parameter as the start of that day, or the
 /// parameter named as the one at fault.
-fn query_date(field: &str, text: Option<&str>) -> ApiResult<Option<Timestamp>> {
+pub(crate) fn query_date(field: &str, text: Option<&str>) -> ApiResult<Option<Timestamp>> {
     text.map(|text| {
         books::parse_date(field, text)
             .map_err(|error| ApiError::field(ErrorCode::InvalidQuery, field, error.to_string()))

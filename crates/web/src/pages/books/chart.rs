@@ -10,7 +10,7 @@ use kernel::Currency;
 use serde::Deserialize;
 
 use super::reports::{RangeForm, range_of};
-use super::{amount, done, respond};
+use super::{amount, done, name_in, respond};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::{ApiQuery, IdPath};
 use crate::pages::{Shell, error_response, render};
@@ -46,11 +46,7 @@ impl ChartPage<'_> {
 }
 
 fn account_name(shell: &Shell, account: &Account) -> String {
-    if shell.chinese() {
-        account.name_zh.clone()
-    } else {
-        account.name_en.clone()
-    }
+    name_in(shell, &account.name_zh, &account.name_en).to_owned()
 }
 
 #[derive(Debug, Default, Deserialize)]

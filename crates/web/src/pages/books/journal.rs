@@ -12,7 +12,7 @@ use books::{Account, Entry, EntryFilter, EntryId, EntryInput, Journal, LineInput
 use kernel::{Currency, Money};
 use serde::Deserialize;
 
-use super::{amount, done, respond};
+use super::{amount, done, name_in, respond};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::{ApiQuery, IdPath};
 use crate::pages::Shell;
@@ -102,15 +102,10 @@ async fn journal_page(shell: &Shell, query: JournalQuery, error: Option<ApiError
         let page = page_of_size(PAGE_SIZE, query.cursor.as_deref())?;
         let body: PageBody<Entry> = state.books.entries(scope, &filter, page).await?.into();
         let accounts = state.books.accounts(scope).await?;
-        let chinese = shell.chinese();
         let names = accounts
             .iter()
             .map(|account| {
-                let name = if chinese {
-                    &account.name_zh
-                } else {
-                    &account.name_en
-                };
+                let name = name_in(shell, &account.name_zh, &account.name_en);
                 (account.id.raw(), format!("{} {name}", account.code))
             })
             .collect();

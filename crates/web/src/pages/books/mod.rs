@@ -69,6 +69,11 @@ fn respond(
     }
 }
 
+/// An account's name in the person's language: Chinese or English.
+pub(crate) fn name_in<'a>(shell: &Shell, name_zh: &'a str, name_en: &'a str) -> &'a str {
+    if shell.chinese() { name_zh } else { name_en }
+}
+
 /// After a change: back to `to`, saying what happened.
 fn done(to: &str, notice: &str) -> Response {
     let separator = if to.contains('?') { '&' } else { '?' };

@@ -8,8 +8,8 @@ use books::{AccountBalance, ReportRange};
 use kernel::Currency;
 use serde::Deserialize;
 
-use super::amount;
-use crate::error::{ApiError, ErrorCode};
+use super::{amount, name_in};
+use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::pages::{Shell, error_response, render};
 use crate::state::AppState;
@@ -31,14 +31,10 @@ impl RangeForm {
     }
 }
 
+/// The range the form names, refused as the API refuses its query.
 pub fn range_of(form: &RangeForm) -> Result<ReportRange, ApiError> {
     let day = |field: &str, text: &str| {
-        if text.is_empty() {
-            return Ok(None);
-        }
-        books::parse_date(field, text)
-            .map(Some)
-            .map_err(|error| ApiError::field(ErrorCode::InvalidQuery, field, error.to_string()))
+        crate::api::books::query_date(field, Some(text).filter(|text| !text.is_empty()))
     };
     Ok(ReportRange {
         from: day("from", &form.from)?,
@@ -70,11 +66,7 @@ impl ReportPage<'_> {
     }
 
     fn name(&self, line: &AccountBalance) -> String {
-        if self.shell.chinese() {
-            line.name_zh.clone()
-        } else {
-            line.name_en.clone()
-        }
+        name_in(self.shell, &line.name_zh, &line.name_en).to_owned()
     }
 
     fn title(&self) -> String {
