@@ -8,6 +8,7 @@ pub mod events;
 pub mod fields;
 pub mod image_store;
 mod images;
+pub mod linked_stock;
 mod model;
 pub mod price;
 mod product;
@@ -30,6 +31,7 @@ pub use category::{CATEGORY_DEPTH_MAX, CategoryTree, NewCategory};
 pub use error::{MarketError, Result};
 pub use image_store::{IMAGE_BYTES_MAX, ImageSize, ImageStore};
 pub use images::recorded_image_hashes;
+pub use linked_stock::{LinkedAvailability, LinkedStock};
 pub use model::*;
 pub use product::{ProductInput, may_edit_catalog};
 pub use product_csv::IMPORT_BYTES_MAX;
@@ -54,6 +56,7 @@ pub struct Market {
     clock: Arc<dyn Clock>,
     images: ImageStore,
     search: Arc<search_feed::SearchIndexes>,
+    linked: LinkedStock,
 }
 
 impl Market {
@@ -70,6 +73,14 @@ impl Market {
             clock,
             images: ImageStore::new(images_dir),
             search,
+            linked: LinkedStock::default(),
         }
+    }
+
+    /// Reads linked products' available quantity from `linked` (the supply
+    /// chain) instead of the market's own column.
+    pub fn with_linked_stock(mut self, linked: LinkedStock) -> Market {
+        self.linked = linked;
+        self
     }
 }

@@ -437,7 +437,7 @@ impl Market {
         .fetch_optional(self.db.reader())
         .await?
         .ok_or(MarketError::NotFound("product"))?;
-        product(&row)
+        self.shown(product(&row)?).await
     }
 
     /// The company's own products, newest first, optionally of one status.
@@ -458,7 +458,8 @@ impl Market {
         .bind(page.fetch_limit())
         .fetch_all(self.db.reader())
         .await?;
-        let products = rows.iter().map(product).collect::<Result<Vec<_>>>()?;
+        let mut products = rows.iter().map(product).collect::<Result<Vec<_>>>()?;
+        self.linked.overlay(&mut products).await?;
         Ok(Page::from_rows(products, page, |product| product.id.raw()))
     }
 
@@ -471,7 +472,7 @@ impl Market {
         .fetch_optional(self.db.reader())
         .await?
         .ok_or(MarketError::NotFound("product"))?;
-        product(&row)
+        self.shown(product(&row)?).await
     }
 
     /// A company's published products, newest first: its storefront's shelf.
@@ -490,8 +491,17 @@ impl Market {
         .bind(page.fetch_limit())
         .fetch_all(self.db.reader())
         .await?;
-        let products = rows.iter().map(product).collect::<Result<Vec<_>>>()?;
+        let mut products = rows.iter().map(product).collect::<Result<Vec<_>>>()?;
+        self.linked.overlay(&mut products).await?;
         Ok(Page::from_rows(products, page, |product| product.id.raw()))
+    }
+
+    /// A product as shown: with its keeper's available quantity when linked.
+    async fn shown(&self, product: Product) -> Result<Product> {
+        let mut one = [product];
+        self.linked.overlay(&mut one).await?;
+        let [product] = one;
+        Ok(product)
     }
 
     /// Refuses image hashes that were never uploaded.

@@ -434,7 +434,9 @@ impl Market {
         .bind(crate::product::PRODUCTS_PER_COMPANY_MAX)
         .fetch_all(self.db.reader())
         .await?;
-        rows.iter().map(product).collect()
+        let mut products = rows.iter().map(product).collect::<Result<Vec<_>>>()?;
+        self.linked.overlay(&mut products).await?;
+        Ok(products)
     }
 }
 

@@ -157,11 +157,22 @@ pub fn product_document(
 pub struct SearchFeed {
     db: Db,
     indexes: std::sync::Arc<SearchIndexes>,
+    linked: crate::LinkedStock,
 }
 
 impl SearchFeed {
     pub fn new(db: Db, indexes: std::sync::Arc<SearchIndexes>) -> SearchFeed {
-        SearchFeed { db, indexes }
+        SearchFeed {
+            db,
+            indexes,
+            linked: crate::LinkedStock::default(),
+        }
+    }
+
+    /// Indexes linked products as in stock by their keeper's quantity.
+    pub fn with_linked_stock(mut self, linked: crate::LinkedStock) -> SearchFeed {
+        self.linked = linked;
+        self
     }
 
     /// Applies everything committed so far; returns how many events it read.
@@ -349,8 +360,10 @@ impl SearchFeed {
         tree: &CategoryTree,
         storefronts: &mut HashMap<CompanyId, Option<Storefront>>,
     ) -> Result<Vec<ProductDocument>> {
+        let mut products = products.to_vec();
+        self.linked.overlay(&mut products).await?;
         let mut documents = Vec::with_capacity(products.len());
-        for product in products {
+        for product in &products {
             if let std::collections::hash_map::Entry::Vacant(entry) =
                 storefronts.entry(product.company_id)
             {

@@ -129,7 +129,7 @@ fn positive(quantity: i64) -> Result<()> {
 
 /// A published product went out of stock or came back: the search index
 /// re-reads it.
-async fn stock_changed(
+pub(crate) async fn stock_changed(
     tx: &mut Tx,
     company_id: CompanyId,
     product_id: ProductId,

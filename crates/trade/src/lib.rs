@@ -1,5 +1,6 @@
 //! Trade: the order between two companies. It reserves the seller's stock
-//! (through `market`), holds the buyer's money in escrow and settles it
+//! (through `market`, or a stock keeper such as the supply chain for linked
+//! products), holds the buyer's money in escrow and settles it
 //! (through `pay`), follows the goods through a carrier port, and carries
 //! refunds and disputes to the operator's decision. Every transition is an
 //! outbox event complete enough for the modules built on it.
@@ -22,7 +23,7 @@ mod rows;
 mod seller;
 mod settle;
 mod shipping;
-mod stock;
+pub mod stock;
 mod store;
 pub mod timers;
 
@@ -43,6 +44,7 @@ pub use quotation_orders::QuotationOrders;
 pub use refund::RefundInput;
 pub use seller::{ConfirmInput, LinePrice};
 pub use shipping::ShipInput;
+pub use stock::{KeeperError, Keeping, StockKeeper, StockLine};
 
 /// An order has at most this many lines.
 pub const LINES_MAX: usize = 50;
@@ -95,6 +97,8 @@ pub struct Trade {
     market: market::Market,
     pay: pay::Pay,
     carriers: Carriers,
+    /// Keeps the stock of linked products; the market keeps the rest.
+    stock_keeper: Option<Arc<dyn StockKeeper>>,
 }
 
 impl Trade {
@@ -111,7 +115,14 @@ impl Trade {
             market,
             pay,
             carriers,
+            stock_keeper: None,
         }
+    }
+
+    /// Lets `keeper` keep the stock of the products it links (the supply chain).
+    pub fn with_stock_keeper(mut self, keeper: Arc<dyn StockKeeper>) -> Trade {
+        self.stock_keeper = Some(keeper);
+        self
     }
 
     pub fn carriers(&self) -> &Carriers {

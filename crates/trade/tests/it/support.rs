@@ -48,16 +48,30 @@ pub const STOCK: i64 = 10_000;
 pub const PRICE_100: i64 = 1_250;
 pub const PRICE_500: i64 = 1_100;
 
+/// Who keeps linked products' stock, when a test has a keeper (the supply chain).
+pub struct Keeper {
+    pub stock: Arc<dyn trade::StockKeeper>,
+    pub linked: market::LinkedStock,
+}
+
 pub async fn fixture(db: Db) -> Fixture {
+    fixture_kept(db, None).await
+}
+
+/// The fixture with `keeper` keeping the stock of the products it links.
+pub async fn fixture_kept(db: Db, keeper: Option<Keeper>) -> Fixture {
     let clock = Arc::new(ManualClock::new(SystemClock.now()));
     let dyn_clock: Arc<dyn Clock> = clock.clone();
     let images = tempfile::tempdir().unwrap();
-    let market = Market::new(
+    let mut market = Market::new(
         db.clone(),
         dyn_clock.clone(),
         images.path().to_owned(),
         Arc::new(SearchIndexes::in_memory().unwrap()),
     );
+    if let Some(keeper) = &keeper {
+        market = market.with_linked_stock(keeper.linked.clone());
+    }
     let ledger = Ledger::start(db.clone(), dyn_clock.clone(), GroupCommitOptions::default());
     let providers = PaymentProviders::none().with_sandbox(Arc::new(
         SandboxBank::with_random_secret(db.clone(), dyn_clock.clone()),
@@ -67,13 +81,16 @@ pub async fn fixture(db: Db) -> Fixture {
         db.clone(),
         dyn_clock.clone(),
     )));
-    let trade = Trade::new(
+    let mut trade = Trade::new(
         db.clone(),
         dyn_clock.clone(),
         market.clone(),
         pay.clone(),
         carriers,
     );
+    if let Some(keeper) = keeper {
+        trade = trade.with_stock_keeper(keeper.stock);
+    }
     let jobs = JobRunner::new(
         db.clone(),
         dyn_clock.clone(),

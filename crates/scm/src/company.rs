@@ -1,0 +1,161 @@
+//! Opening a company's supply chain: its settings, the virtual supplier,
+//! customer and loss locations, and a first warehouse, written the first
+//! time anything of the company's supply chain is touched.
+
+use kernel::db::Tx;
+use kernel::{CompanyId, Scope, Timestamp};
+use sqlx::Row;
+
+use crate::error::Result;
+use crate::model::{LocationId, LocationKind, ScmSettings, Valuation};
+use crate::rows;
+use crate::{Scm, may_view_stock};
+
+/// The first warehouse's code and name, until the member renames it.
+const FIRST_WAREHOUSE_CODE: &str = "WH1";
+const FIRST_WAREHOUSE_NAME: &str = "主仓库 Main warehouse";
+
+/// The company's settings, opening its supply chain if it is not open yet.
+pub(crate) async fn open_in(
+    tx: &mut Tx,
+    company: CompanyId,
+    now: Timestamp,
+) -> Result<ScmSettings> {
+    if let Some(settings) = settings_in(tx, company).await? {
+        return Ok(settings);
+    }
+    let settings = ScmSettings {
+        valuation: Valuation::Average,
+        default_warehouse_id: LocationId::new(),
+        supplier_location_id: LocationId::new(),
+        customer_location_id: LocationId::new(),
+        loss_location_id: LocationId::new(),
+    };
+    // A concurrent first touch waits here on PostgreSQL and then finds the
+    // row; only the transaction that wrote it writes the locations.
+    let inserted = sqlx::query(
+        "INSERT INTO scm_company (company_id, valuation, supplier_location_id, customer_location_id, loss_location_id, default_warehouse_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (company_id) DO NOTHING",
+    )
+    .bind(company)
+    .bind(settings.valuation.as_str())
+    .bind(settings.supplier_location_id)
+    .bind(settings.customer_location_id)
+    .bind(settings.loss_location_id)
+    .bind(settings.default_warehouse_id)
+    .bind(now.micros())
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(settings_in(tx, company)
+            .await?
+            .expect("the row that conflicted is there"));
+    }
+    let locations = [
+        (
+            settings.supplier_location_id,
+            LocationKind::Supplier,
+            "SUPPLIERS",
+            "供应商 Suppliers",
+        ),
+        (
+            settings.customer_location_id,
+            LocationKind::Customer,
+            "CUSTOMERS",
+            "客户 Customers",
+        ),
+        (
+            settings.loss_location_id,
+            LocationKind::Loss,
+            "LOSS",
+            "盘亏与损耗 Inventory loss",
+        ),
+        (
+            settings.default_warehouse_id,
+            LocationKind::Warehouse,
+            FIRST_WAREHOUSE_CODE,
+            FIRST_WAREHOUSE_NAME,
+        ),
+    ];
+    for (id, kind, code, name) in locations {
+        let warehouse = if kind == LocationKind::Warehouse {
+            id.raw()
+        } else {
+            0
+        };
+        sqlx::query(
+            "INSERT INTO scm_location (company_id, id, parent_id, warehouse_id, kind, code, name, created_at, updated_at)
+             VALUES ($1, $2, 0, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(company)
+        .bind(id)
+        .bind(warehouse)
+        .bind(kind.as_str())
+        .bind(code)
+        .bind(name)
+        .bind(now.micros())
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(settings)
+}
+
+pub(crate) async fn settings_in(tx: &mut Tx, company: CompanyId) -> Result<Option<ScmSettings>> {
+    let row = sqlx::query(
+        "SELECT valuation, supplier_location_id, customer_location_id, loss_location_id, default_warehouse_id
+         FROM scm_company WHERE company_id = $1",
+    )
+    .bind(company)
+    .fetch_optional(tx.conn())
+    .await?;
+    row.map(|row| {
+        Ok(ScmSettings {
+            valuation: rows::coded(&row, "valuation", Valuation::parse)?,
+            supplier_location_id: LocationId::from_raw(row.try_get("supplier_location_id")?),
+            customer_location_id: LocationId::from_raw(row.try_get("customer_location_id")?),
+            loss_location_id: LocationId::from_raw(row.try_get("loss_location_id")?),
+            default_warehouse_id: LocationId::from_raw(row.try_get("default_warehouse_id")?),
+        })
+    })
+    .transpose()
+}
+
+impl Scm {
+    /// The company's supply-chain settings (opening it on first use).
+    pub async fn settings(&self, scope: &Scope) -> Result<ScmSettings> {
+        self.require(scope, may_view_stock)?;
+        let mut tx = self.db.begin().await?;
+        let settings = open_in(&mut tx, scope.company_id(), self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(settings)
+    }
+
+    /// Makes `warehouse` where market purchases arrive unless a receipt says otherwise.
+    pub async fn set_default_warehouse(
+        &self,
+        scope: &Scope,
+        warehouse: LocationId,
+    ) -> Result<ScmSettings> {
+        self.require(scope, crate::may_keep_stock)?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        open_in(&mut tx, scope.company_id(), now).await?;
+        crate::locations::warehouse_in(
+            &mut tx,
+            scope.company_id(),
+            warehouse,
+            "default_warehouse_id",
+        )
+        .await?;
+        sqlx::query("UPDATE scm_company SET default_warehouse_id = $1, updated_at = $2 WHERE company_id = $3")
+            .bind(warehouse)
+            .bind(now.micros())
+            .bind(scope.company_id())
+            .execute(tx.conn())
+            .await?;
+        let settings = open_in(&mut tx, scope.company_id(), now).await?;
+        tx.commit().await?;
+        Ok(settings)
+    }
+}

@@ -1,0 +1,104 @@
+//! Supply chain: what each member stocks, where, and every quantity that
+//! moved. Items with their units, warehouses with zones and bins, stock as
+//! moves between locations (never edited), reservations that market orders
+//! hold on linked products, a moving-average value, suppliers and purchase
+//! orders. Fed by the deal's events (never by calling `trade`): a market
+//! order is a purchase order for the buyer and a shipment for the seller.
+
+mod company;
+pub mod error;
+mod feed;
+mod fields;
+mod items;
+mod keeper;
+mod locations;
+mod manual;
+mod model;
+mod moves;
+mod purchase;
+mod rows;
+mod stock;
+mod suppliers;
+
+use std::sync::Arc;
+
+use kernel::migrate::Migration;
+use kernel::{Clock, Db, Role, Scope};
+
+pub use error::{Result, ScmError};
+pub use feed::ScmFeed;
+pub use items::{FACTOR_MAX, ITEMS_MAX, ItemInput, LinkInput, UNITS_MAX};
+pub use keeper::ScmStockKeeper;
+pub use locations::{LOCATIONS_MAX, LocationInput};
+pub use manual::MoveInput;
+pub use model::*;
+pub use purchase::{PurchaseInput, PurchaseLineInput, ReceiptInput, ReceiptLineInput};
+pub use stock::{StockAtDate, StockValue, ValuationLine};
+pub use suppliers::SupplierInput;
+
+/// The most base units any one quantity may be.
+pub const QUANTITY_MAX: i64 = 1_000_000_000;
+
+/// The supply chain's migrations, after market's and trade's.
+pub fn migrations() -> Vec<Migration> {
+    vec![Migration {
+        module: "scm",
+        version: 1,
+        name: "items_locations_moves_purchases",
+        sql: include_str!("../migrations/0001_scm.sql"),
+    }]
+}
+
+/// Who may see stock, items and purchase orders.
+pub fn may_view_stock(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Owner
+            | Role::Admin
+            | Role::Warehouse
+            | Role::Purchasing
+            | Role::Sales
+            | Role::Finance
+            | Role::Viewer
+    )
+}
+
+/// Who may keep items, locations and moves.
+pub fn may_keep_stock(role: Role) -> bool {
+    matches!(role, Role::Owner | Role::Admin | Role::Warehouse)
+}
+
+/// Who may keep suppliers and purchase orders.
+pub fn may_purchase(role: Role) -> bool {
+    matches!(role, Role::Owner | Role::Admin | Role::Purchasing)
+}
+
+/// Who may receive goods against a purchase order.
+pub fn may_receive(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Owner | Role::Admin | Role::Purchasing | Role::Warehouse
+    )
+}
+
+/// The supply-chain service. Cheap to clone.
+#[derive(Clone)]
+pub struct Scm {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    market: market::Market,
+}
+
+impl Scm {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, market: market::Market) -> Scm {
+        Scm { db, clock, market }
+    }
+
+    fn require(&self, scope: &Scope, allowed: fn(Role) -> bool) -> Result<()> {
+        if allowed(scope.role()) {
+            Ok(())
+        } else {
+            Err(ScmError::Forbidden)
+        }
+    }
+}

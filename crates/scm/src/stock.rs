@@ -1,0 +1,282 @@
+//! Reading stock: what is where now, what was where at a moment, and what it
+//! was worth. Past stock is the sum of the moves up to that moment; past
+//! value is the item's pool as the last move before it left it, shared out
+//! over the warehouses by quantity.
+
+use std::collections::BTreeMap;
+
+use kernel::db::Tx;
+use kernel::{CompanyId, Currency, Page, PageRequest, Scope, Timestamp};
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::error::{Result, ScmError};
+use crate::items::item_in;
+use crate::model::{ItemId, LocationId, StockLine, WarehouseStock};
+use crate::moves::average_share;
+use crate::{Scm, may_view_stock};
+
+/// An item's stock in each own location at a moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ScmStockAtDate)]
+pub struct StockAtDate {
+    pub item_id: ItemId,
+    pub at: Timestamp,
+    /// In base units, own locations with stock only.
+    pub locations: Vec<StockLine>,
+    pub on_hand: i64,
+}
+
+/// An item's stock and value in one warehouse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ScmStockValue)]
+pub struct StockValue {
+    pub warehouse_id: LocationId,
+    pub quantity: i64,
+    pub value_minor: i64,
+}
+
+/// An item's stock and value at a moment, in all and per warehouse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ScmValuationLine)]
+pub struct ValuationLine {
+    pub item_id: ItemId,
+    pub sku: String,
+    pub name: String,
+    pub currency: Currency,
+    pub quantity: i64,
+    pub value_minor: i64,
+    pub warehouses: Vec<StockValue>,
+}
+
+/// Quantity per own location of `item` after every move up to `at`.
+pub(crate) async fn quantities_at(
+    tx: &mut Tx,
+    company: CompanyId,
+    item: ItemId,
+    at: Timestamp,
+) -> Result<Vec<(LocationId, Option<LocationId>, i64)>> {
+    let rows = sqlx::query(
+        "SELECT l.id, l.warehouse_id, CAST(SUM(m.quantity) AS BIGINT) AS quantity FROM (
+             SELECT to_location_id AS location_id, quantity FROM scm_move
+             WHERE company_id = $1 AND item_id = $2 AND moved_at <= $3
+             UNION ALL
+             SELECT from_location_id AS location_id, -quantity AS quantity FROM scm_move
+             WHERE company_id = $1 AND item_id = $2 AND moved_at <= $3
+         ) m JOIN scm_location l ON l.company_id = $1 AND l.id = m.location_id
+         WHERE l.warehouse_id <> 0
+         GROUP BY l.id, l.warehouse_id ORDER BY l.id",
+    )
+    .bind(company)
+    .bind(item)
+    .bind(at.micros())
+    .fetch_all(tx.conn())
+    .await?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in rows {
+        let quantity: i64 = row.try_get("quantity")?;
+        if quantity != 0 {
+            let warehouse: i64 = row.try_get("warehouse_id")?;
+            found.push((
+                LocationId::from_raw(row.try_get("id")?),
+                Some(LocationId::from_raw(warehouse)),
+                quantity,
+            ));
+        }
+    }
+    Ok(found)
+}
+
+/// The item's pool (own stock and its value) after the last move up to `at`.
+async fn pool_at(
+    tx: &mut Tx,
+    company: CompanyId,
+    item: ItemId,
+    at: Timestamp,
+) -> Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT pool_quantity_after, pool_value_after_minor FROM scm_move
+         WHERE company_id = $1 AND item_id = $2 AND moved_at <= $3
+         ORDER BY moved_at DESC, id DESC LIMIT 1",
+    )
+    .bind(company)
+    .bind(item)
+    .bind(at.micros())
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(match row {
+        Some(row) => (row.try_get(0)?, row.try_get(1)?),
+        None => (0, 0),
+    })
+}
+
+impl Scm {
+    /// Where an item is now, per own location and lot.
+    pub async fn stock_of_item(&self, scope: &Scope, item: ItemId) -> Result<Vec<StockLine>> {
+        self.require(scope, may_view_stock)?;
+        let mut tx = self.db.begin().await?;
+        item_in(&mut tx, scope.company_id(), item, "item_id")
+            .await
+            .map_err(|_| ScmError::NotFound("item"))?;
+        let rows = sqlx::query(
+            "SELECT s.location_id, s.lot, s.quantity FROM scm_stock s
+             JOIN scm_location l ON l.company_id = s.company_id AND l.id = s.location_id
+             WHERE s.company_id = $1 AND s.item_id = $2 AND l.warehouse_id <> 0 AND s.quantity <> 0
+             ORDER BY s.location_id, s.lot",
+        )
+        .bind(scope.company_id())
+        .bind(item)
+        .fetch_all(tx.conn())
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StockLine {
+                    location_id: LocationId::from_raw(row.try_get("location_id")?),
+                    item_id: item,
+                    lot: row.try_get("lot")?,
+                    quantity: row.try_get("quantity")?,
+                })
+            })
+            .collect()
+    }
+
+    /// On hand, reserved and free per warehouse, of one item or of all.
+    pub async fn warehouse_stock(
+        &self,
+        scope: &Scope,
+        item: Option<ItemId>,
+        page: PageRequest,
+    ) -> Result<Page<WarehouseStock>> {
+        self.require(scope, may_view_stock)?;
+        // Keyed by item, then warehouse; the cursor is the item.
+        let rows = sqlx::query(
+            "SELECT warehouse_id, item_id, on_hand, reserved FROM scm_warehouse_stock
+             WHERE company_id = $1 AND ($2 = 0 OR item_id = $2) AND item_id > $3
+             ORDER BY item_id, warehouse_id LIMIT $4",
+        )
+        .bind(scope.company_id())
+        .bind(item.map_or(0, ItemId::raw))
+        .bind(page.after_raw())
+        .bind(page.fetch_limit())
+        .fetch_all(self.db.reader())
+        .await?;
+        let lines = rows
+            .iter()
+            .map(|row| {
+                let on_hand: i64 = row.try_get("on_hand")?;
+                let reserved: i64 = row.try_get("reserved")?;
+                Ok(WarehouseStock {
+                    warehouse_id: LocationId::from_raw(row.try_get("warehouse_id")?),
+                    item_id: ItemId::from_raw(row.try_get("item_id")?),
+                    on_hand,
+                    reserved,
+                    available: on_hand - reserved,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_rows(lines, page, |line| line.item_id.raw()))
+    }
+
+    /// Where an item was at the end of `at`, per own location.
+    pub async fn stock_at(
+        &self,
+        scope: &Scope,
+        item: ItemId,
+        at: Timestamp,
+    ) -> Result<StockAtDate> {
+        self.require(scope, may_view_stock)?;
+        let mut tx = self.db.begin().await?;
+        item_in(&mut tx, scope.company_id(), item, "item_id")
+            .await
+            .map_err(|_| ScmError::NotFound("item"))?;
+        let quantities = quantities_at(&mut tx, scope.company_id(), item, at).await?;
+        tx.commit().await?;
+        let on_hand = quantities.iter().map(|(_, _, quantity)| quantity).sum();
+        Ok(StockAtDate {
+            item_id: item,
+            at,
+            locations: quantities
+                .into_iter()
+                .map(|(location_id, _, quantity)| StockLine {
+                    location_id,
+                    item_id: item,
+                    lot: String::new(),
+                    quantity,
+                })
+                .collect(),
+            on_hand,
+        })
+    }
+
+    /// What the company's items were worth at `at`, a page of items at a time.
+    pub async fn valuation(
+        &self,
+        scope: &Scope,
+        at: Timestamp,
+        page: PageRequest,
+    ) -> Result<Page<ValuationLine>> {
+        self.require(scope, may_view_stock)?;
+        let company = scope.company_id();
+        let mut tx = self.db.begin().await?;
+        let rows = sqlx::query(
+            "SELECT id, sku, name, cost_currency FROM scm_item
+             WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(company)
+        .bind(page.after_raw())
+        .bind(page.fetch_limit())
+        .fetch_all(tx.conn())
+        .await?;
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let item = ItemId::from_raw(row.try_get("id")?);
+            let (quantity, value) = pool_at(&mut tx, company, item, at).await?;
+            let mut per_warehouse: BTreeMap<LocationId, i64> = BTreeMap::new();
+            for (_, warehouse, held) in quantities_at(&mut tx, company, item, at).await? {
+                if let Some(warehouse) = warehouse {
+                    *per_warehouse.entry(warehouse).or_default() += held;
+                }
+            }
+            lines.push(ValuationLine {
+                item_id: item,
+                sku: row.try_get("sku")?,
+                name: row.try_get("name")?,
+                currency: crate::rows::currency_in(row, "cost_currency")?,
+                quantity,
+                value_minor: value,
+                warehouses: share_out(value, quantity, per_warehouse),
+            });
+        }
+        tx.commit().await?;
+        Ok(Page::from_rows(lines, page, |line| line.item_id.raw()))
+    }
+}
+
+/// Shares the pool's value over the warehouses by quantity; the last one
+/// takes the rounding, so the parts add up to the whole.
+fn share_out(
+    value: i64,
+    quantity: i64,
+    per_warehouse: BTreeMap<LocationId, i64>,
+) -> Vec<StockValue> {
+    let count = per_warehouse.len();
+    let mut left = value;
+    per_warehouse
+        .into_iter()
+        .enumerate()
+        .map(|(index, (warehouse_id, held))| {
+            let part = if index + 1 == count {
+                left
+            } else {
+                average_share(value, quantity, held)
+            };
+            left -= part;
+            StockValue {
+                warehouse_id,
+                quantity: held,
+                value_minor: part,
+            }
+        })
+        .collect()
+}

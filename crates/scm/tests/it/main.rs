@@ -1,0 +1,9 @@
+//! The supply chain's tests, each on SQLite and on PostgreSQL.
+
+#[allow(dead_code)]
+mod deal;
+mod from_the_deal;
+mod histories;
+mod moves;
+mod purchases;
+mod support;
