@@ -58,6 +58,14 @@ pub enum ApiScope {
     /// Keep the books: accounts, entries, reversals, period locks, settings.
     #[serde(rename = "books:write")]
     BooksWrite,
+    /// Read the supply chain: items, locations, stock, moves, valuation,
+    /// suppliers and purchase orders.
+    #[serde(rename = "stock:read")]
+    StockRead,
+    /// Keep the supply chain: items, locations, moves, product links,
+    /// suppliers, purchase orders and receipts.
+    #[serde(rename = "stock:write")]
+    StockWrite,
 }
 
 impl ApiScope {
@@ -75,6 +83,8 @@ impl ApiScope {
         ApiScope::OrdersWrite,
         ApiScope::BooksRead,
         ApiScope::BooksWrite,
+        ApiScope::StockRead,
+        ApiScope::StockWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +102,8 @@ impl ApiScope {
             ApiScope::OrdersWrite => "orders:write",
             ApiScope::BooksRead => "books:read",
             ApiScope::BooksWrite => "books:write",
+            ApiScope::StockRead => "stock:read",
+            ApiScope::StockWrite => "stock:write",
         }
     }
 

@@ -35,6 +35,7 @@ pub fn migrations() -> Vec<Migration> {
     all.extend(market::migrations());
     all.extend(trade::migrations());
     all.extend(books::migrations());
+    all.extend(scm::migrations());
     all.push(Migration {
         module: "web",
         version: 1,
@@ -54,6 +55,7 @@ pub struct Services {
     pub market: market::Market,
     pub trade: trade::Trade,
     pub books: books::Books,
+    pub scm: scm::Scm,
     /// Keeps this node's search index from the outbox; runs beside the server.
     pub search_feed: market::search_feed::SearchFeed,
 }
@@ -135,21 +137,29 @@ impl Services {
             ledger::GroupCommitOptions::default(),
         );
         let pay = pay::Pay::new(db.clone(), clock.clone(), ledger, providers);
+        // The supply chain keeps linked products' stock: the market reads it
+        // and trade reserves through it, without either depending on `scm`.
+        let keeper = Arc::new(scm::ScmStockKeeper::new(db.clone()));
+        let linked = market::LinkedStock::new(keeper.clone());
         let market = market::Market::new(
             db.clone(),
             clock.clone(),
             files.images_dir,
             files.search.clone(),
-        );
-        let search_feed = market::search_feed::SearchFeed::new(db.clone(), files.search);
+        )
+        .with_linked_stock(linked.clone());
+        let search_feed = market::search_feed::SearchFeed::new(db.clone(), files.search)
+            .with_linked_stock(linked);
         let trade = trade::Trade::new(
             db.clone(),
             clock.clone(),
             market.clone(),
             pay.clone(),
             carriers,
-        );
+        )
+        .with_stock_keeper(keeper);
         let books = books::Books::new(db.clone(), clock.clone(), pay.clone());
+        let scm = scm::Scm::new(db.clone(), clock.clone(), market.clone());
         Ok(Services {
             db,
             clock,
@@ -158,6 +168,7 @@ impl Services {
             market,
             trade,
             books,
+            scm,
             search_feed,
         })
     }
@@ -168,6 +179,7 @@ impl Services {
             Arc::new(market::StorefrontOpener),
             Arc::new(trade::QuotationOrders::new(self.trade.clone())),
             Arc::new(books::BooksPostings::new(self.books.clone())),
+            Arc::new(scm::ScmFeed::new(self.scm.clone())),
         ]
     }
 
@@ -235,6 +247,7 @@ impl App {
             market: services.market,
             trade: services.trade,
             books: services.books,
+            scm: services.scm,
             i18n: I18n::default(),
             metrics: Metrics::default(),
             sign_in_limits: SignInLimits::default(),

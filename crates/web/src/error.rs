@@ -458,6 +458,34 @@ impl From<books::BooksError> for ApiError {
     }
 }
 
+impl From<scm::ScmError> for ApiError {
+    fn from(error: scm::ScmError) -> Self {
+        use scm::ScmError;
+        let message = error.to_string();
+        match error {
+            ScmError::Invalid {
+                field,
+                code,
+                message,
+            } => ApiError {
+                reason: Some(code.to_owned()),
+                ..ApiError::field(ErrorCode::InvalidField, field, message)
+            },
+            ScmError::InsufficientStock { field, .. } => {
+                ApiError::field(ErrorCode::InsufficientStock, field, message)
+            }
+            ScmError::State { code, message } => ApiError {
+                reason: Some(code.to_owned()),
+                ..ApiError::new(ErrorCode::StateConflict, message)
+            },
+            ScmError::NotFound(_) => ApiError::new(ErrorCode::NotFound, message),
+            ScmError::Forbidden => ApiError::forbidden(),
+            ScmError::Market(error) => error.into(),
+            ScmError::Storage(error) => ApiError::internal(error),
+        }
+    }
+}
+
 impl From<kernel::StorageError> for ApiError {
     fn from(error: kernel::StorageError) -> Self {
         ApiError::internal(error)

@@ -50,6 +50,7 @@ pub struct AppStateInner {
     pub market: market::Market,
     pub trade: trade::Trade,
     pub books: books::Books,
+    pub scm: scm::Scm,
     pub i18n: I18n,
     pub metrics: Metrics,
     pub sign_in_limits: SignInLimits,

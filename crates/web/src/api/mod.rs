@@ -13,6 +13,7 @@ pub mod orders;
 pub mod pay_webhook;
 pub mod sandbox_bank;
 pub mod sandbox_carrier;
+pub mod scm;
 pub mod wallet;
 
 use axum::Router;
@@ -26,7 +27,7 @@ use wallet as api_wallet;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Hanse API", description = "Companies, people, sign-in and API keys of a Hanse network, its market, the orders between its companies and each company's books. \
+    info(title = "Hanse API", description = "Companies, people, sign-in and API keys of a Hanse network, its market, the orders between its companies and each company's books and supply chain. \
         Errors are RFC 9457 problem details with a stable `code`. Lists take `limit` (at most 200) and `cursor`."),
     tags(
         (name = "auth", description = "Signing up, in and out"),
@@ -39,6 +40,8 @@ use wallet as api_wallet;
             receipt, refunds and disputes; carriers' tracking webhooks and the sandbox carrier"),
         (name = "books", description = "The company's own double-entry books: settings, chart of accounts, journal entries, \
             periods, reports (JSON and CSV) and the reconciliation with its wallet and escrow"),
+        (name = "scm", description = "The company's supply chain: items and units, warehouses, zones and bins, stock moves, \
+            levels and valuation, the market products an item keeps, suppliers, purchase orders and receipts"),
         (name = "operator", description = "For the network's operator")
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
@@ -113,6 +116,7 @@ pub fn router() -> (Router<AppState>, serde_json::Value) {
         .routes(routes!(operator::market::create_category))
         .routes(routes!(operator::market::update_settings))
         .merge(books_routes())
+        .merge(scm_routes())
         .merge(market_routes())
         .merge(order_routes())
         .merge(upload_routes())
@@ -163,6 +167,31 @@ fn books_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(vat::csv))
         .routes(routes!(reconciliation::show))
         .routes(routes!(reconciliation::network))
+}
+
+/// The company's supply chain.
+fn scm_routes() -> OpenApiRouter<AppState> {
+    use scm::{items, links, locations, moves, purchase_orders, settings, stock, suppliers};
+    OpenApiRouter::new()
+        .routes(routes!(settings::show, settings::update))
+        .routes(routes!(items::list, items::create))
+        .routes(routes!(items::show))
+        .routes(routes!(items::stock))
+        .routes(routes!(items::stock_before))
+        .routes(routes!(locations::list, locations::create))
+        .routes(routes!(locations::show))
+        .routes(routes!(moves::list, moves::create))
+        .routes(routes!(stock::levels))
+        .routes(routes!(stock::valuation))
+        .routes(routes!(links::list, links::create))
+        .routes(routes!(links::remove))
+        .routes(routes!(suppliers::list, suppliers::create))
+        .routes(routes!(suppliers::show))
+        .routes(routes!(purchase_orders::list, purchase_orders::create))
+        .routes(routes!(purchase_orders::show))
+        .routes(routes!(purchase_orders::place))
+        .routes(routes!(purchase_orders::cancel))
+        .routes(routes!(purchase_orders::receive))
 }
 
 /// The marketplace: public reading, the own catalog, buying requests and quotations.

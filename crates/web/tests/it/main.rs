@@ -13,6 +13,7 @@ mod orders_support;
 mod pages;
 mod providers;
 mod repairs;
+mod scm;
 mod support;
 mod tenancy;
 mod wallet;

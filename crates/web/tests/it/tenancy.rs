@@ -207,7 +207,12 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
     )
     .await;
     assert_eq!(status, 201, "{entry}");
+    let scm = crate::scm::supply_chain_of(app, &owner, product["id"].as_str().unwrap()).await;
     let ids_by_parameter = HashMap::from([
+        ("item_id", scm.item),
+        ("location_id", scm.location),
+        ("supplier_id", scm.supplier),
+        ("purchase_order_id", scm.purchase_order),
         ("order_id", order),
         ("account_id", account["id"].as_str().unwrap().to_owned()),
         ("entry_id", entry["id"].as_str().unwrap().to_owned()),
@@ -289,6 +294,9 @@ fn body_for(method: &Method, path: &str) -> Option<Value> {
             Some(json!({"accept": true}))
         }
         ("POST", "/api/v1/orders/{order_id}/dispute") => Some(json!({"reason": "mine now"})),
+        ("POST", "/api/v1/scm/purchase-orders/{purchase_order_id}/receipts") => {
+            Some(json!({"lines": [{"line_no": 1, "quantity": 1}]}))
+        }
         ("POST", "/api/v1/operator/disputes/{dispute_id}/resolve") => {
             Some(json!({"to_buyer_minor": 1, "decision": "mine now"}))
         }
@@ -314,6 +322,10 @@ async fn snapshot_of_b(app: &TestApp, owner_b: &web::testing::Actor, b: &Company
         order.as_str(),
         entry.as_str(),
         "/api/v1/books/accounts",
+        "/api/v1/scm/items",
+        "/api/v1/scm/levels",
+        "/api/v1/scm/product-links",
+        "/api/v1/scm/purchase-orders",
         "/api/v1/orders",
         "/api/v1/sandbox-carrier/parcels",
         "/api/v1/company",

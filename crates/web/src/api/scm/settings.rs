@@ -1,0 +1,47 @@
+//! `/api/v1/scm/settings`: the default warehouse and the virtual locations.
+
+use axum::extract::State;
+use identity::ApiScope;
+use scm::{LocationId, ScmSettings};
+use serde::Deserialize;
+
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, Member};
+use crate::state::AppState;
+
+#[utoipa::path(get, path = "/api/v1/scm/settings", tag = "scm",
+    responses((status = 200, body = ScmSettings, description = "Opens the supply chain with a first warehouse the first time")),
+    security(("session" = ["owner", "admin", "warehouse", "purchasing", "sales", "finance", "viewer"]), ("api_key" = ["stock:read"])))]
+pub async fn show(
+    State(state): State<AppState>,
+    member: Member,
+) -> ApiResult<ApiJson<ScmSettings>> {
+    member.require(ApiScope::StockRead)?;
+    Ok(ApiJson(state.scm.settings(&member.scope).await?))
+}
+
+/// Where market purchases arrive unless a receipt says otherwise.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScmSettingsInput {
+    pub default_warehouse_id: LocationId,
+}
+
+#[utoipa::path(patch, path = "/api/v1/scm/settings", tag = "scm", request_body = ScmSettingsInput,
+    responses(
+        (status = 200, body = ScmSettings),
+        (status = 422, description = "`invalid_field`; `reason` `unknown_location` or `not_a_warehouse`")),
+    security(("session" = ["owner", "admin", "warehouse"]), ("api_key" = ["stock:write"])))]
+pub async fn update(
+    State(state): State<AppState>,
+    member: Member,
+    ApiJson(body): ApiJson<ScmSettingsInput>,
+) -> ApiResult<ApiJson<ScmSettings>> {
+    member.require(ApiScope::StockWrite)?;
+    Ok(ApiJson(
+        state
+            .scm
+            .set_default_warehouse(&member.scope, body.default_warehouse_id)
+            .await?,
+    ))
+}

@@ -1,0 +1,61 @@
+//! `/api/v1/scm/suppliers`: who the company buys from, on the network (made
+//! with their first order) and off it.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use identity::ApiScope;
+use scm::{Supplier, SupplierId, SupplierInput};
+
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, IdPath, Member};
+use crate::pagination::{PageBody, PageQuery};
+use crate::state::AppState;
+
+#[utoipa::path(get, path = "/api/v1/scm/suppliers", tag = "scm", params(PageQuery),
+    responses((status = 200, body = PageBody<Supplier>, description = "Oldest first")),
+    security(("session" = ["owner", "admin", "warehouse", "purchasing", "sales", "finance", "viewer"]), ("api_key" = ["stock:read"])))]
+pub async fn list(
+    State(state): State<AppState>,
+    member: Member,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<PageBody<Supplier>>> {
+    member.require(ApiScope::StockRead)?;
+    Ok(ApiJson(
+        state
+            .scm
+            .suppliers(&member.scope, page.to_request())
+            .await?
+            .into(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/scm/suppliers", tag = "scm", request_body = SupplierInput,
+    responses(
+        (status = 201, body = Supplier),
+        (status = 409, description = "`state_conflict`, `reason` `too_many_suppliers`: at most 10,000"),
+        (status = 422, description = "`invalid_field`")),
+    security(("session" = ["owner", "admin", "purchasing"]), ("api_key" = ["stock:write"])))]
+pub async fn create(
+    State(state): State<AppState>,
+    member: Member,
+    ApiJson(body): ApiJson<SupplierInput>,
+) -> ApiResult<(StatusCode, ApiJson<Supplier>)> {
+    member.require(ApiScope::StockWrite)?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(state.scm.create_supplier(&member.scope, &body).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/scm/suppliers/{supplier_id}", tag = "scm",
+    params(("supplier_id" = SupplierId, Path)),
+    responses((status = 200, body = Supplier)),
+    security(("session" = ["owner", "admin", "warehouse", "purchasing", "sales", "finance", "viewer"]), ("api_key" = ["stock:read"])))]
+pub async fn show(
+    State(state): State<AppState>,
+    member: Member,
+    IdPath(id): IdPath<SupplierId>,
+) -> ApiResult<ApiJson<Supplier>> {
+    member.require(ApiScope::StockRead)?;
+    Ok(ApiJson(state.scm.supplier(&member.scope, id).await?))
+}
