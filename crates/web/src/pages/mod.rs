@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates, Fluent strings in zh-CN and en):
 //! sign-up, sign-in, the company switcher, staff, API keys and sessions, the
-//! wallet, the market (`market/`) and orders (`orders/`). Usable without
+//! wallet, the market (`market/`), orders (`orders/`), the books (`books/`)
+//! and the supply chain (`stock/`). Usable without
 //! JavaScript; every form carries the CSRF token.
 
 mod account;
@@ -17,6 +18,7 @@ mod orders;
 mod sandbox_bank;
 mod shell;
 mod staff;
+mod stock;
 mod wallet;
 
 use askama::Template;
@@ -102,9 +104,36 @@ pub fn router() -> Router<AppState> {
             post(sandbox_bank::fail),
         )
         .merge(books::router())
+        .merge(stock::router())
         .merge(market::router())
         .merge(orders::router())
         .fallback(not_found)
+}
+
+/// A page built with the message of `error` (if a change was refused)
+/// already in it, answered with that error's status; or the error page when
+/// the page itself could not be built.
+pub(crate) fn respond(
+    shell: &Shell,
+    built: Result<impl Template, ApiError>,
+    error: Option<&ApiError>,
+) -> Response {
+    match built {
+        Ok(page) => {
+            let mut response = render(&page);
+            if let Some(error) = error {
+                *response.status_mut() = error.status();
+            }
+            response
+        }
+        Err(failure) => error_response(shell, failure),
+    }
+}
+
+/// After a change: back to `to`, saying what happened.
+pub(crate) fn done(to: &str, notice: &str) -> Response {
+    let separator = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{separator}notice={notice}")).into_response()
 }
 
 /// Renders a page, or the error page if the template fails.

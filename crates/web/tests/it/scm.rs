@@ -298,3 +298,123 @@ app_test!(
         check_problem(&refused, 403, "forbidden", None);
     }
 );
+
+/// POSTs a page form; answers the status, the redirect and the page text.
+async fn submit(
+    app: &TestApp,
+    actor: &Actor,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String, String) {
+    let response = actor
+        .client
+        .post(app.url(path))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, response.text().await.unwrap())
+}
+
+app_test!(
+    the_stock_pages_add_an_item_move_it_and_show_a_refusal,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("Hengxin Thermos").await;
+        let csrf = crate::pages::csrf_of(&app, &owner.client, "/stock").await;
+        let (status, location, _) = submit(
+            &app,
+            &owner,
+            "/stock/items",
+            &[
+                ("csrf_token", &csrf),
+                ("sku", "HX-500"),
+                ("name", "真空保温杯"),
+                ("unit", "piece"),
+                ("cost_currency", "CNY"),
+                ("other_unit", "carton"),
+                ("other_factor", "24"),
+                ("reorder_point", ""),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let item_page = location.split('?').next().unwrap().to_owned();
+        assert!(item_page.starts_with("/stock/items/itm_"), "{location}");
+        let item = item_page.trim_start_matches("/stock/items/").to_owned();
+        let places = settings(&app, &owner).await;
+        let supplier = places["supplier_location_id"].as_str().unwrap();
+        let warehouse = places["default_warehouse_id"].as_str().unwrap();
+        let loss = places["loss_location_id"].as_str().unwrap();
+        let (status, _, _) = submit(
+            &app,
+            &owner,
+            "/stock/moves",
+            &[
+                ("csrf_token", &csrf),
+                ("item_id", &item),
+                ("reason", "receipt"),
+                ("from_location_id", supplier),
+                ("to_location_id", warehouse),
+                ("quantity", "2"),
+                ("unit", "carton"),
+                ("unit_cost", "240.00"),
+                ("lot", ""),
+                ("note", "first lot"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let page = crate::support::page_text(&app, &owner.client, &item_page).await;
+        assert!(page.contains("48 piece"), "on hand in the base unit");
+        assert!(page.contains("480.00 CNY"), "valued at the receipt's price");
+        // More than is on hand: the page again, with the refusal and 409.
+        let (status, _, page) = submit(
+            &app,
+            &owner,
+            "/stock/moves",
+            &[
+                ("csrf_token", &csrf),
+                ("item_id", &item),
+                ("reason", "adjustment"),
+                ("from_location_id", warehouse),
+                ("to_location_id", loss),
+                ("quantity", "49"),
+                ("unit", ""),
+                ("unit_cost", ""),
+                ("lot", ""),
+                ("note", ""),
+            ],
+        )
+        .await;
+        assert_eq!(status, 409);
+        assert!(page.contains("class=\"error\""), "{page}");
+        assert_eq!(count(&app, "scm_move").await, 1);
+        for path in [
+            "/stock",
+            "/stock/locations",
+            "/stock/purchases",
+            "/stock/valuation",
+        ] {
+            let (status, _) = (
+                owner
+                    .client
+                    .get(app.url(path))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16(),
+                (),
+            );
+            assert_eq!(status, 200, "{path}");
+        }
+        let valuation = crate::support::page_text(&app, &owner.client, "/stock/valuation").await;
+        assert!(valuation.contains("480.00 CNY"));
+    }
+);

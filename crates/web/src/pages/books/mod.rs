@@ -11,14 +11,12 @@ mod periods;
 mod reports;
 mod vat;
 
-use askama::Template;
 use axum::Router;
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use kernel::{Currency, Money};
 
-use crate::error::ApiError;
-use crate::pages::{Shell, error_response, render};
+use crate::pages::Shell;
+pub(super) use crate::pages::{done, respond};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -49,33 +47,7 @@ pub(crate) fn amount(minor: i64, currency: Currency) -> String {
     Money::new(minor, currency).to_string()
 }
 
-/// A page built with the message of `error` (if a change was refused)
-/// already in it, answered with that error's status; or the error page when
-/// the page itself could not be built.
-fn respond(
-    shell: &Shell,
-    built: Result<impl Template, ApiError>,
-    error: Option<&ApiError>,
-) -> Response {
-    match built {
-        Ok(page) => {
-            let mut response = render(&page);
-            if let Some(error) = error {
-                *response.status_mut() = error.status();
-            }
-            response
-        }
-        Err(failure) => error_response(shell, failure),
-    }
-}
-
 /// An account's name in the person's language: Chinese or English.
 pub(crate) fn name_in<'a>(shell: &Shell, name_zh: &'a str, name_en: &'a str) -> &'a str {
     if shell.chinese() { name_zh } else { name_en }
-}
-
-/// After a change: back to `to`, saying what happened.
-fn done(to: &str, notice: &str) -> Response {
-    let separator = if to.contains('?') { '&' } else { '?' };
-    Redirect::to(&format!("{to}{separator}notice={notice}")).into_response()
 }

@@ -1,0 +1,412 @@
+//! `/stock/purchases`: purchase orders (drafted here, or mirrored from the
+//! market orders the company placed), suppliers, and one order's page with
+//! sending, cancelling and receiving its goods.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use kernel::{Currency, Money, PageRequest};
+use scm::{
+    Item, ItemId, Location, LocationId, PurchaseInput, PurchaseLineInput, PurchaseOrder,
+    PurchaseOrderId, PurchaseState, ReceiptInput, ReceiptLineInput, Supplier, SupplierId,
+    SupplierInput,
+};
+use serde::Deserialize;
+
+use super::{id_of, locations_of, names, whole};
+use crate::error::{ApiError, ErrorCode};
+use crate::extract::{ApiQuery, IdPath};
+use crate::pages::books::amount;
+use crate::pages::{Shell, done, respond};
+use crate::state::AppState;
+
+/// Everything a purchase page names: suppliers and items by id.
+struct Names {
+    suppliers: HashMap<SupplierId, String>,
+    items: HashMap<ItemId, String>,
+}
+
+impl Names {
+    async fn of(
+        state: &AppState,
+        scope: &kernel::Scope,
+    ) -> Result<(Names, Vec<Supplier>, Vec<Item>), ApiError> {
+        let all = PageRequest::new(None, Some(kernel::page::PAGE_SIZE_MAX));
+        let suppliers = state.scm.suppliers(scope, all).await?.items;
+        let items = state.scm.items(scope, all).await?.items;
+        let names = Names {
+            suppliers: suppliers.iter().map(|s| (s.id, s.name.clone())).collect(),
+            items: items
+                .iter()
+                .map(|i| (i.id, format!("{} {}", i.sku, i.name)))
+                .collect(),
+        };
+        Ok((names, suppliers, items))
+    }
+
+    fn supplier(&self, id: &SupplierId) -> String {
+        self.suppliers
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn item(&self, id: &ItemId) -> String {
+        self.items
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+fn total(order: &PurchaseOrder) -> String {
+    let goods: i64 = order
+        .lines
+        .iter()
+        .map(|l| l.quantity * l.unit_price_minor)
+        .sum();
+    amount(goods + order.shipping_fee_minor, order.currency)
+}
+
+#[derive(Template)]
+#[template(path = "stock/purchases.html")]
+struct PurchasesPage<'a> {
+    shell: &'a Shell,
+    orders: Vec<PurchaseOrder>,
+    suppliers: Vec<Supplier>,
+    items: Vec<Item>,
+    names: Names,
+    currencies: Vec<Currency>,
+    may_purchase: bool,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+impl PurchasesPage<'_> {
+    fn supplier(&self, id: &SupplierId) -> String {
+        self.names.supplier(id)
+    }
+
+    fn total(&self, order: &PurchaseOrder) -> String {
+        total(order)
+    }
+
+    fn state_name(&self, state: &PurchaseState) -> String {
+        self.shell.t(&format!("stock-po-{}", state.as_str()))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+async fn purchases_page(
+    shell: &Shell,
+    notice: Option<String>,
+    error: Option<ApiError>,
+) -> Response {
+    let state = shell.state();
+    let result = async {
+        let member = shell.member().await?;
+        let scope = &member.scope;
+        let (names, suppliers, items) = Names::of(state, scope).await?;
+        Ok::<_, ApiError>(PurchasesPage {
+            shell,
+            orders: state
+                .scm
+                .purchase_orders(scope, None, PageRequest::first())
+                .await?
+                .items,
+            suppliers,
+            items,
+            names,
+            currencies: vec![Currency::CNY, Currency::USD, Currency::EUR],
+            may_purchase: scm::may_purchase(scope.role()),
+            error: error.as_ref().map(|e| shell.error_message(e)),
+            notice: notice.map(|key| shell.t(&format!("stock-{key}"))),
+        })
+    }
+    .await;
+    respond(shell, result, error.as_ref())
+}
+
+pub async fn list(shell: Shell, ApiQuery(query): ApiQuery<NoticeQuery>) -> Response {
+    purchases_page(&shell, query.notice, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SupplierForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+}
+
+pub async fn create_supplier(
+    State(state): State<AppState>,
+    shell: Shell,
+    Form(form): Form<SupplierForm>,
+) -> Response {
+    let result = async {
+        let member = shell.member().await?;
+        let input = SupplierInput {
+            name: form.name.clone(),
+            contact: form.contact.clone(),
+            email: form.email.clone(),
+            phone: form.phone.clone(),
+        };
+        state.scm.create_supplier(&member.scope, &input).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => done("/stock/purchases", "supplier-created"),
+        Err(error) => purchases_page(&shell, None, Some(error)).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PurchaseForm {
+    #[serde(default)]
+    supplier_id: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    item_id: String,
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    unit_price: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    shell: Shell,
+    Form(form): Form<PurchaseForm>,
+) -> Response {
+    let result = async {
+        let member = shell.member().await?;
+        let currency: Currency = id_of("currency", &form.currency)?;
+        let price = Money::parse_decimal(form.unit_price.trim(), currency).map_err(|_| {
+            ApiError::field(
+                ErrorCode::InvalidField,
+                "lines[0].unit_price_minor",
+                "an amount such as 12.50",
+            )
+        })?;
+        let input = PurchaseInput {
+            supplier_id: id_of("supplier_id", &form.supplier_id)?,
+            currency,
+            warehouse_id: None,
+            note: form.note.clone(),
+            lines: vec![PurchaseLineInput {
+                item_id: id_of("lines[0].item_id", &form.item_id)?,
+                quantity: whole("lines[0].quantity", &form.quantity)?,
+                unit: (!form.unit.trim().is_empty()).then(|| form.unit.trim().to_owned()),
+                unit_price_minor: price.minor,
+            }],
+        };
+        Ok::<_, ApiError>(
+            state
+                .scm
+                .create_purchase_order(&member.scope, &input)
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(order) => done(
+            &format!("/stock/purchases/{}", order.id),
+            "purchase-drafted",
+        ),
+        Err(error) => purchases_page(&shell, None, Some(error)).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "stock/purchase.html")]
+struct PurchasePage<'a> {
+    shell: &'a Shell,
+    order: PurchaseOrder,
+    names: Names,
+    locations: Vec<Location>,
+    location_names: HashMap<LocationId, String>,
+    may_purchase: bool,
+    may_receive: bool,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+impl PurchasePage<'_> {
+    fn supplier(&self, id: &SupplierId) -> String {
+        self.names.supplier(id)
+    }
+
+    fn item(&self, id: &ItemId) -> String {
+        self.names.item(id)
+    }
+
+    fn price(&self, minor: &i64) -> String {
+        amount(*minor, self.order.currency)
+    }
+
+    fn total(&self) -> String {
+        total(&self.order)
+    }
+
+    fn place(&self, id: &LocationId) -> String {
+        self.location_names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn state_name(&self) -> String {
+        self.shell
+            .t(&format!("stock-po-{}", self.order.state.as_str()))
+    }
+
+    fn open(&self) -> bool {
+        matches!(
+            self.order.state,
+            PurchaseState::Ordered | PurchaseState::PartiallyReceived
+        )
+    }
+
+    fn own_locations(&self) -> Vec<&Location> {
+        self.locations.iter().filter(|l| l.kind.is_own()).collect()
+    }
+}
+
+async fn purchase_page(
+    shell: &Shell,
+    id: PurchaseOrderId,
+    notice: Option<String>,
+    error: Option<ApiError>,
+) -> Response {
+    let state = shell.state();
+    let result = async {
+        let member = shell.member().await?;
+        let scope = &member.scope;
+        let (known, _, _) = Names::of(state, scope).await?;
+        let locations = locations_of(state, scope).await?;
+        Ok::<_, ApiError>(PurchasePage {
+            shell,
+            order: state.scm.purchase_order(scope, id).await?,
+            names: known,
+            location_names: names(&locations),
+            locations,
+            may_purchase: scm::may_purchase(scope.role()),
+            may_receive: scm::may_receive(scope.role()),
+            error: error.as_ref().map(|e| shell.error_message(e)),
+            notice: notice.map(|key| shell.t(&format!("stock-{key}"))),
+        })
+    }
+    .await;
+    respond(shell, result, error.as_ref())
+}
+
+pub async fn show(
+    shell: Shell,
+    IdPath(id): IdPath<PurchaseOrderId>,
+    ApiQuery(query): ApiQuery<NoticeQuery>,
+) -> Response {
+    purchase_page(&shell, id, query.notice, None).await
+}
+
+pub async fn place(
+    State(state): State<AppState>,
+    shell: Shell,
+    IdPath(id): IdPath<PurchaseOrderId>,
+) -> Response {
+    let result = async {
+        let member = shell.member().await?;
+        state.scm.place_purchase_order(&member.scope, id).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => done(&format!("/stock/purchases/{id}"), "purchase-placed"),
+        Err(error) => purchase_page(&shell, id, None, Some(error)).await,
+    }
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    shell: Shell,
+    IdPath(id): IdPath<PurchaseOrderId>,
+) -> Response {
+    let result = async {
+        let member = shell.member().await?;
+        state.scm.cancel_purchase_order(&member.scope, id).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => done(&format!("/stock/purchases/{id}"), "purchase-cancelled"),
+        Err(error) => purchase_page(&shell, id, None, Some(error)).await,
+    }
+}
+
+/// The receipt form: a quantity per line (`quantity_{line_no}`), the
+/// location and an optional lot.
+pub async fn receive(
+    State(state): State<AppState>,
+    shell: Shell,
+    IdPath(id): IdPath<PurchaseOrderId>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let member = shell.member().await?;
+        let mut lines = Vec::new();
+        for (key, value) in &form {
+            let Some(line_no) = key.strip_prefix("quantity_") else {
+                continue;
+            };
+            if value.trim().is_empty() || value.trim() == "0" {
+                continue;
+            }
+            lines.push(ReceiptLineInput {
+                line_no: whole("line_no", line_no)?,
+                quantity: whole(key, value)?,
+                lot: form
+                    .get("lot")
+                    .filter(|lot| !lot.trim().is_empty())
+                    .cloned(),
+            });
+        }
+        lines.sort_by_key(|line| line.line_no);
+        let location = form
+            .get("location_id")
+            .map(String::as_str)
+            .unwrap_or_default();
+        let input = ReceiptInput {
+            location_id: if location.is_empty() {
+                None
+            } else {
+                Some(id_of("location_id", location)?)
+            },
+            lines,
+        };
+        state.scm.receive(&member.scope, id, &input).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => done(&format!("/stock/purchases/{id}"), "goods-received"),
+        Err(error) => purchase_page(&shell, id, None, Some(error)).await,
+    }
+}
