@@ -10,7 +10,8 @@
 //! then the catalog (`demo/catalog.rs`), then four months of history replayed
 //! on a clock of their own (`demo/replay.rs`): the wallets' top-ups and
 //! withdrawals (`demo/money.rs`) and the orders in every state
-//! (`demo/orders.rs`, planned in `demo/orders.toml`).
+//! (`demo/orders.rs`, planned in `demo/orders.toml`), on the Chinese
+//! suppliers' stock received at its start (`demo/stock.rs`).
 
 mod catalog;
 mod clock;
@@ -19,6 +20,7 @@ mod company_names;
 mod money;
 mod orders;
 mod replay;
+mod stock;
 
 use anyhow::Context as _;
 use kernel::{Actor, Role, Scope};

@@ -60,13 +60,21 @@ pub(super) async fn load_history(
         services.market.clone(),
         pay.clone(),
         carriers,
-    );
+    )
+    .with_stock_keeper(std::sync::Arc::new(scm::ScmStockKeeper::new(
+        services.db.clone(),
+    )));
 
     let mut money_created = 0;
     let mut orders_created = 0;
     if !money::money_already_loaded(&pay, &members).await?
         && !orders::orders_exist(&trade, &members).await?
     {
+        // The suppliers' stock is there before the first order reserves it.
+        let items = super::stock::stock_suppliers(services, &members, clock.clone())
+            .await
+            .context("the demo suppliers' stock")?;
+        tracing::info!(demo.items = items, "demo stock loaded");
         let replayed = replay(services, &members, &history_clock, &pay, &trade).await?;
         money_created = replayed.0;
         orders_created = replayed.1;
