@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use kernel::db::Tx;
 use kernel::{CompanyId, Currency, Engine, Timestamp};
+use sqlx::Row;
 use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{Arguments, Row};
 
 use crate::error::{BooksError, Result};
 use crate::model::{AccountId, AccountRole, EntryId, EntryState, Journal};
@@ -281,7 +281,7 @@ impl EntryWrites {
             })
             .collect();
         for chunk in lines.chunks(ROWS_PER_STATEMENT) {
-            let sql = rows_sql(
+            let sql = kernel::db::values_sql(
                 engine,
                 "INSERT INTO books_line (company_id, entry_id, line_no, account_id, currency, debit_minor, credit_minor, memo, posted, entry_date, created_at, updated_at) VALUES ",
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -289,18 +289,21 @@ impl EntryWrites {
             );
             let mut arguments = AnyArguments::default();
             for (id, line_no, entry, line) in chunk {
-                add(&mut arguments, company);
-                add(&mut arguments, *id);
-                add(&mut arguments, *line_no);
-                add(&mut arguments, line.account_id);
-                add(&mut arguments, line.currency.code());
-                add(&mut arguments, line.debit_minor);
-                add(&mut arguments, line.credit_minor);
-                add(&mut arguments, line.memo.clone());
-                add(&mut arguments, i64::from(entry.state == EntryState::Posted));
-                add(&mut arguments, entry.date.micros());
-                add(&mut arguments, now.micros());
-                add(&mut arguments, now.micros());
+                kernel::db::push_argument(&mut arguments, company);
+                kernel::db::push_argument(&mut arguments, *id);
+                kernel::db::push_argument(&mut arguments, *line_no);
+                kernel::db::push_argument(&mut arguments, line.account_id);
+                kernel::db::push_argument(&mut arguments, line.currency.code());
+                kernel::db::push_argument(&mut arguments, line.debit_minor);
+                kernel::db::push_argument(&mut arguments, line.credit_minor);
+                kernel::db::push_argument(&mut arguments, line.memo.clone());
+                kernel::db::push_argument(
+                    &mut arguments,
+                    i64::from(entry.state == EntryState::Posted),
+                );
+                kernel::db::push_argument(&mut arguments, entry.date.micros());
+                kernel::db::push_argument(&mut arguments, now.micros());
+                kernel::db::push_argument(&mut arguments, now.micros());
             }
             statements.push((sql, arguments));
         }
@@ -341,7 +344,7 @@ impl EntryWrites {
         let engine = tx.engine();
         for (chunk_index, chunk) in self.heads.chunks(ROWS_PER_STATEMENT).enumerate() {
             // reversed_by_id is NULL: a new entry is nobody's reversal yet.
-            let sql = rows_sql(
+            let sql = kernel::db::values_sql(
                 engine,
                 "INSERT INTO books_entry (company_id, id, entry_no, journal, entry_date, period, memo, state, source, order_id, reverses_id, posted_at, created_at, updated_at, reversed_by_id) VALUES ",
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
@@ -374,16 +377,6 @@ impl EntryWrites {
         }
         Ok(self.ids)
     }
-}
-
-/// Adds one argument; encoding an integer or a text into the driver's buffer
-/// cannot fail.
-fn add<T>(arguments: &mut AnyArguments<'static>, value: T)
-where
-    T: 'static + sqlx::Encode<'static, sqlx::Any> + sqlx::Type<sqlx::Any>,
-{
-    let added = arguments.add(value);
-    debug_assert!(added.is_ok());
 }
 
 /// Adds posted lines to the company's balances per month, account and
@@ -421,7 +414,7 @@ fn balance_statements<'a>(
     let sums: Vec<_> = sums.into_iter().collect();
     sums.chunks(ROWS_PER_STATEMENT)
         .map(|chunk| {
-            let mut sql = rows_sql(
+            let mut sql = kernel::db::values_sql(
                 engine,
                 "INSERT INTO books_balance (company_id, period, account_id, currency, debit_minor, credit_minor, created_at, updated_at) VALUES ",
                 "(?, ?, ?, ?, ?, ?, ?, ?)",
@@ -435,43 +428,18 @@ fn balance_statements<'a>(
             );
             let mut arguments = AnyArguments::default();
             for ((period, account_id, currency), (debits, credits)) in chunk {
-                add(&mut arguments, company);
-                add(&mut arguments, period.clone());
-                add(&mut arguments, *account_id);
-                add(&mut arguments, *currency);
-                add(&mut arguments, *debits);
-                add(&mut arguments, *credits);
-                add(&mut arguments, now.micros());
-                add(&mut arguments, now.micros());
+                kernel::db::push_argument(&mut arguments, company);
+                kernel::db::push_argument(&mut arguments, period.clone());
+                kernel::db::push_argument(&mut arguments, *account_id);
+                kernel::db::push_argument(&mut arguments, *currency);
+                kernel::db::push_argument(&mut arguments, *debits);
+                kernel::db::push_argument(&mut arguments, *credits);
+                kernel::db::push_argument(&mut arguments, now.micros());
+                kernel::db::push_argument(&mut arguments, now.micros());
             }
             (sql, arguments)
         })
         .collect()
-}
-
-/// `INSERT ... VALUES row, row, ...`: `rows` copies of `row`, each `?` in
-/// them replaced by the engine's placeholder, numbered on across the rows
-/// (`?` on SQLite, where numbered ones cost time quadratic in their number).
-fn rows_sql(engine: Engine, insert: &str, row: &str, rows: usize) -> String {
-    let mut sql = String::with_capacity(insert.len() + rows * (row.len() * 2 + 2));
-    sql.push_str(insert);
-    let mut next = 1;
-    for index in 0..rows {
-        if index > 0 {
-            sql.push_str(", ");
-        }
-        for piece in row.split_inclusive('?') {
-            match piece.strip_suffix('?') {
-                Some(text) => {
-                    sql.push_str(text);
-                    sql.push_str(&engine.placeholder(next));
-                    next += 1;
-                }
-                None => sql.push_str(piece),
-            }
-        }
-    }
-    sql
 }
 
 #[cfg(test)]
@@ -501,22 +469,5 @@ mod tests {
         assert!(check_balanced(&[line(100, 0, cny)]).is_err());
         assert!(check_balanced(&[line(100, 100, cny), line(0, 0, cny)]).is_err());
         assert!(check_balanced(&[line(-5, 0, cny), line(0, -5, cny)]).is_err());
-    }
-
-    #[test]
-    fn rows_number_their_parameters_on_postgres_only() {
-        assert_eq!(
-            rows_sql(
-                Engine::Postgres,
-                "INSERT INTO t VALUES ",
-                "(?, f(?), NULL)",
-                2
-            ),
-            "INSERT INTO t VALUES ($1, f($2), NULL), ($3, f($4), NULL)"
-        );
-        assert_eq!(
-            rows_sql(Engine::Sqlite, "I ", "(?, ?, ?)", 2),
-            "I (?, ?, ?), (?, ?, ?)"
-        );
     }
 }

@@ -58,7 +58,7 @@ pub struct LinkInput {
 
 pub(crate) const ITEM_COLUMNS: &str = "id, sku, name, unit, cost_currency, lot_tracked, reorder_point, reorder_quantity, pool_quantity, pool_value_minor, created_at, updated_at";
 
-fn item(row: &AnyRow, units: Vec<UnitConversion>) -> Result<Item> {
+pub(crate) fn item(row: &AnyRow, units: Vec<UnitConversion>) -> Result<Item> {
     Ok(Item {
         id: ItemId::from_raw(row.try_get("id")?),
         sku: row.try_get("sku")?,

@@ -5,6 +5,7 @@
 //! orders. Fed by the deal's events (never by calling `trade`): a market
 //! order is a purchase order for the buyer and a shipment for the seller.
 
+mod batch;
 mod company;
 pub mod error;
 mod feed;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use kernel::migrate::Migration;
 use kernel::{Clock, Db, Role, Scope};
 
+pub use batch::MOVES_PER_BATCH_MAX;
 pub use error::{Result, ScmError};
 pub use feed::ScmFeed;
 pub use items::{FACTOR_MAX, ITEMS_MAX, ItemInput, LinkInput, UNITS_MAX};

@@ -14,8 +14,8 @@ use crate::model::{ItemId, LocationId, LocationKind, MoveReason, StockMove};
 use crate::moves::{MOVE_COLUMNS, MoveSpec, MoveValue, stock_move, write_move};
 use crate::{Scm, may_keep_stock, may_view_stock};
 
-const NOTE_CHARS_MAX: usize = 500;
-const LOT_CHARS_MAX: usize = 40;
+pub(crate) const NOTE_CHARS_MAX: usize = 500;
+pub(crate) const LOT_CHARS_MAX: usize = 40;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[schema(as = ScmMoveInput)]
@@ -40,7 +40,7 @@ pub struct MoveInput {
 }
 
 /// Whether `reason` describes a move from `from` to `to`.
-fn reason_fits(reason: MoveReason, from: LocationKind, to: LocationKind) -> bool {
+pub(crate) fn reason_fits(reason: MoveReason, from: LocationKind, to: LocationKind) -> bool {
     use LocationKind as K;
     match reason {
         MoveReason::Transfer => from.is_own() && to.is_own(),

@@ -8,7 +8,9 @@
 use std::collections::HashMap;
 
 use anyhow::Context as _;
-use scm::{ItemInput, LinkInput, LocationInput, LocationKind, MoveInput, MoveReason, UnitConversion};
+use scm::{
+    ItemInput, LinkInput, LocationInput, LocationKind, MoveInput, MoveReason, UnitConversion,
+};
 
 use super::every_page;
 use super::money::DemoMember;
@@ -45,12 +47,15 @@ pub(super) async fn stock_suppliers(
         let mut warehouses = vec![settings.default_warehouse_id];
         if products.len() > ONE_WAREHOUSE_PRODUCTS_MAX {
             let port = scm
-                .create_location(scope, &LocationInput {
-                    kind: LocationKind::Warehouse,
-                    parent_id: None,
-                    code: "WH2".to_owned(),
-                    name: "宁波港保税仓 Ningbo port bonded warehouse".to_owned(),
-                })
+                .create_location(
+                    scope,
+                    &LocationInput {
+                        kind: LocationKind::Warehouse,
+                        parent_id: None,
+                        code: "WH2".to_owned(),
+                        name: "宁波港保税仓 Ningbo port bonded warehouse".to_owned(),
+                    },
+                )
                 .await?;
             warehouses.push(port.id);
         }
@@ -65,27 +70,33 @@ pub(super) async fn stock_suppliers(
                 Vec::new()
             };
             let item = scm
-                .create_item(scope, &ItemInput {
-                    sku: product.sku.clone(),
-                    name: if product.title_zh.is_empty() {
-                        product.title_en.clone()
-                    } else {
-                        product.title_zh.clone()
+                .create_item(
+                    scope,
+                    &ItemInput {
+                        sku: product.sku.clone(),
+                        name: if product.title_zh.is_empty() {
+                            product.title_en.clone()
+                        } else {
+                            product.title_zh.clone()
+                        },
+                        unit: product.unit.clone(),
+                        cost_currency: product.currency,
+                        lot_tracked: false,
+                        reorder_point: product.moq * 2,
+                        reorder_quantity: product.moq * 10,
+                        units,
                     },
-                    unit: product.unit.clone(),
-                    cost_currency: product.currency,
-                    lot_tracked: false,
-                    reorder_point: product.moq * 2,
-                    reorder_quantity: product.moq * 10,
-                    units,
-                })
+                )
                 .await
                 .with_context(|| format!("the item for {}", product.sku))?;
-            scm.link_product(scope, &LinkInput {
-                product_id: product.id,
-                item_id: item.id,
-                warehouse_id: Some(warehouse),
-            })
+            scm.link_product(
+                scope,
+                &LinkInput {
+                    product_id: product.id,
+                    item_id: item.id,
+                    warehouse_id: Some(warehouse),
+                },
+            )
             .await?;
             let best_price = product
                 .price_tiers
@@ -94,17 +105,20 @@ pub(super) async fn stock_suppliers(
                 .min()
                 .unwrap_or(0);
             if product.available_quantity > 0 {
-                scm.move_stock(scope, &MoveInput {
-                    item_id: item.id,
-                    quantity: product.available_quantity,
-                    unit: None,
-                    from_location_id: settings.supplier_location_id,
-                    to_location_id: warehouse,
-                    reason: MoveReason::Receipt,
-                    lot: None,
-                    unit_cost_minor: Some(best_price * COST_PERCENT / 100),
-                    note: "期初入库 Opening stock".to_owned(),
-                })
+                scm.move_stock(
+                    scope,
+                    &MoveInput {
+                        item_id: item.id,
+                        quantity: product.available_quantity,
+                        unit: None,
+                        from_location_id: settings.supplier_location_id,
+                        to_location_id: warehouse,
+                        reason: MoveReason::Receipt,
+                        lot: None,
+                        unit_cost_minor: Some(best_price * COST_PERCENT / 100),
+                        note: "期初入库 Opening stock".to_owned(),
+                    },
+                )
                 .await
                 .with_context(|| format!("the opening stock of {}", product.sku))?;
             }

@@ -3,6 +3,7 @@
 
 mod engine;
 mod group_commit;
+mod multi_row;
 mod snapshot;
 mod tables;
 mod tx;
@@ -16,6 +17,7 @@ use tokio::sync::Notify;
 
 pub use engine::Engine;
 pub use group_commit::{BATCH_AGE_MAX, BATCH_MEMBERS_MAX, GroupCommitStats};
+pub use multi_row::{push_argument, values_sql};
 pub use tx::Tx;
 
 use crate::error::StorageError;

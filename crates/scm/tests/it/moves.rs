@@ -365,3 +365,82 @@ storage_test!(
         f.assert_consistent().await;
     }
 );
+
+storage_test!(
+    a_batch_moves_all_or_nothing_as_if_one_after_another,
+    migrations(),
+    |db: Db| async move {
+        let f = fixture(db.clone()).await;
+        let seller = &f.deal.seller;
+        let settings = f.scm.settings(seller).await.unwrap();
+        let (supplier, warehouse, loss) = (
+            settings.supplier_location_id,
+            settings.default_warehouse_id,
+            settings.loss_location_id,
+        );
+        let cup = f.scm.create_item(seller, &item_input("CUP")).await.unwrap();
+        let mug = f.scm.create_item(seller, &item_input("MUG")).await.unwrap();
+        let mut receipt = a_move(cup.id, 2, supplier, warehouse, MoveReason::Receipt);
+        receipt.unit = Some("carton".to_owned());
+        receipt.unit_cost_minor = Some(2_400);
+        let mut second = a_move(cup.id, 10, supplier, warehouse, MoveReason::Receipt);
+        second.unit_cost_minor = Some(150);
+        let mut mugs = a_move(mug.id, 5, supplier, warehouse, MoveReason::Receipt);
+        mugs.unit_cost_minor = Some(999);
+        // The loss uses stock the batch itself received before it.
+        let batch = vec![
+            receipt,
+            second,
+            mugs,
+            a_move(cup.id, 7, warehouse, loss, MoveReason::Adjustment),
+        ];
+        let moved = f.scm.move_batch(seller, &batch).await.unwrap();
+        assert_eq!(moved.len(), 4);
+        // 58 pieces worth 6,300; 7 of them carry 7/58 of it, rounded.
+        assert_eq!(moved[3].value_minor, (6_300 * 7 * 2 + 58) / (58 * 2));
+        let cup_now = f.scm.item(seller, cup.id).await.unwrap();
+        assert_eq!(cup_now.on_hand, 51);
+        assert_eq!(cup_now.stock_value_minor, 6_300 - moved[3].value_minor);
+        f.assert_consistent().await;
+
+        // One bad move refuses the batch: its index names the field.
+        let before = db.row_counts().await.unwrap();
+        let over = vec![
+            a_move(mug.id, 5, warehouse, loss, MoveReason::Adjustment),
+            a_move(mug.id, 1, warehouse, loss, MoveReason::Adjustment),
+        ];
+        match f.scm.move_batch(seller, &over).await {
+            Err(ScmError::InsufficientStock { field, available }) => {
+                assert_eq!((field.as_str(), available), ("moves[1].quantity", 0));
+            }
+            other => panic!("expected too little stock, got {other:?}"),
+        }
+        let foreign = f.scm.settings(&f.deal.buyer).await;
+        let before = if foreign.is_ok() {
+            db.row_counts().await.unwrap()
+        } else {
+            before
+        };
+        let across = vec![a_move(
+            mug.id,
+            1,
+            warehouse,
+            foreign.unwrap().loss_location_id,
+            MoveReason::Adjustment,
+        )];
+        assert_eq!(
+            invalid(f.scm.move_batch(seller, &across).await),
+            ("moves[0].to_location_id".to_owned(), "unknown_location")
+        );
+        assert_eq!(
+            invalid(f.scm.move_batch(seller, &[]).await),
+            ("moves".to_owned(), "out_of_range")
+        );
+        assert_eq!(
+            db.row_counts().await.unwrap(),
+            before,
+            "a refused batch writes nothing"
+        );
+        f.assert_consistent().await;
+    }
+);

@@ -181,6 +181,7 @@ fn scm_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(locations::list, locations::create))
         .routes(routes!(locations::show))
         .routes(routes!(moves::list, moves::create))
+        .routes(routes!(moves::batch))
         .routes(routes!(stock::levels))
         .routes(routes!(stock::valuation))
         .routes(routes!(links::list, links::create))

@@ -69,3 +69,29 @@ pub async fn create(
         ApiJson(state.scm.move_stock(&member.scope, &body).await?),
     ))
 }
+
+/// Up to 1,000 moves made at once.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveBatchInput {
+    #[schema(min_items = 1, max_items = 1000)]
+    pub moves: Vec<MoveInput>,
+}
+
+#[utoipa::path(post, path = "/api/v1/scm/moves/batch", tag = "scm", request_body = MoveBatchInput,
+    responses(
+        (status = 201, body = Vec<StockMove>, description = "All moved, in order, each checked as if after the ones before it"),
+        (status = 409, description = "`insufficient_stock`, `field` `moves[i].quantity`: nothing moved"),
+        (status = 422, description = "`invalid_field`, `field` `moves[i]…` or `moves` (1 to 1,000): nothing moved")),
+    security(("session" = ["owner", "admin", "warehouse"]), ("api_key" = ["stock:write"])))]
+pub async fn batch(
+    State(state): State<AppState>,
+    member: Member,
+    ApiJson(body): ApiJson<MoveBatchInput>,
+) -> ApiResult<(StatusCode, ApiJson<Vec<StockMove>>)> {
+    member.require(ApiScope::StockWrite)?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(state.scm.move_batch(&member.scope, &body.moves).await?),
+    ))
+}
