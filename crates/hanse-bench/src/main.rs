@@ -10,6 +10,7 @@ mod http;
 mod ledger_bench;
 mod orders_bench;
 mod report;
+mod scm_bench;
 mod search_bench;
 mod server;
 
@@ -45,6 +46,11 @@ enum Command {
     /// and buyers, then concurrent buyers place and pay orders over HTTP;
     /// prints orders per second against this machine's serial commit rate.
     Orders(orders_bench::OrdersBenchArgs),
+    /// Opens companies' warehouses and items over a history of millions of
+    /// moves, then sends batches of moves from concurrent clients while
+    /// others reserve and release linked stock; then times an item's stock
+    /// and a page of the valuation before a day; on SQLite beside plain SQLite.
+    Scm(scm_bench::ScmBenchArgs),
 }
 
 // The default multi-threaded runtime: clients, the group-commit writer and the
@@ -57,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Ledger(args) => ledger_bench::run(args).await,
         Command::Crash(args) => crash_bench::run(args).await,
         Command::Orders(args) => orders_bench::run(args).await,
+        Command::Scm(args) => scm_bench::run(args).await,
         // Search is synchronous and CPU-bound: it runs on its own threads.
         Command::Search(args) => {
             tokio::task::spawn_blocking(move || search_bench::run(args)).await?

@@ -34,6 +34,7 @@ pub use keeper::ScmStockKeeper;
 pub use locations::{LOCATIONS_MAX, LocationInput};
 pub use manual::MoveInput;
 pub use model::*;
+pub use moves::average_share;
 pub use purchase::{PurchaseInput, PurchaseLineInput, ReceiptInput, ReceiptLineInput};
 pub use stock::{StockAtDate, StockValue, ValuationLine};
 pub use suppliers::SupplierInput;

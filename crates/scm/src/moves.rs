@@ -62,7 +62,7 @@ pub(crate) fn stock_move(row: &AnyRow) -> Result<StockMove> {
 
 /// The share of `pool_value` that `quantity` of `pool_quantity` carries,
 /// rounded half away from zero; all of it when the pool empties.
-pub(crate) fn average_share(pool_value: i64, pool_quantity: i64, quantity: i64) -> i64 {
+pub fn average_share(pool_value: i64, pool_quantity: i64, quantity: i64) -> i64 {
     if pool_quantity <= 0 {
         return 0;
     }
