@@ -329,6 +329,7 @@ async fn open_companies(
             let product = market::ProductId::new();
             // A product of the company's catalog would be linked through
             // `link_product`; the bench has no catalog, so the row is written.
+            let mut tx = db.begin().await?;
             sqlx::query(
                 "INSERT INTO scm_product_link (company_id, product_id, item_id, warehouse_id, factor, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, 1, 0, 0)",
@@ -337,8 +338,9 @@ async fn open_companies(
             .bind(product)
             .bind(item)
             .bind(settings.default_warehouse_id)
-            .execute(db.reader())
+            .execute(tx.conn())
             .await?;
+            tx.commit().await?;
             scm.move_stock(
                 &scope,
                 &MoveInput {

@@ -128,20 +128,24 @@ fn positive(quantity: i64) -> Result<()> {
 }
 
 /// A published product went out of stock or came back: the search index
-/// re-reads it.
+/// re-reads it. A product that is not (or no longer) the company's has
+/// nothing to re-read.
 pub(crate) async fn stock_changed(
     tx: &mut Tx,
     company_id: CompanyId,
     product_id: ProductId,
     now: Timestamp,
 ) -> Result<()> {
-    let status: String =
+    let Some(row) =
         sqlx::query("SELECT status FROM market_product WHERE company_id = $1 AND id = $2")
             .bind(company_id)
             .bind(product_id)
-            .fetch_one(tx.conn())
+            .fetch_optional(tx.conn())
             .await?
-            .try_get(0)?;
+    else {
+        return Ok(());
+    };
+    let status: String = row.try_get(0)?;
     let status = ProductStatus::parse(&status).unwrap_or(ProductStatus::Unlisted);
     let event = ProductChanged {
         product_id,

@@ -196,6 +196,8 @@ struct Played {
     warehouses: BTreeMap<(LocationId, ItemId), i64>,
     pools: BTreeMap<ItemId, (i64, i64)>,
     free: BTreeMap<(LocationId, ItemId), (i64, i64)>,
+    /// Own locations' net per item and period.
+    periods: BTreeMap<(ItemId, i64, LocationId), i64>,
 }
 
 /// Plays the moves in order against `world`, or refuses the first that
@@ -298,6 +300,15 @@ fn play(world: &mut World, inputs: &[MoveInput], now: Timestamp) -> Result<Playe
             .stock
             .entry((to.id, item.id, lot.clone()))
             .or_default() += base;
+        let period = crate::moves::period_of(now);
+        for (location, delta) in [(from, -base), (to, base)] {
+            if location.kind.is_own() {
+                *played
+                    .periods
+                    .entry((item.id, period, location.id))
+                    .or_default() += delta;
+            }
+        }
         if from.warehouse_id != to.warehouse_id {
             if let Some(warehouse) = from.warehouse_id {
                 let (on_hand, reserved) = world.warehouses.entry((warehouse, item.id)).or_default();
@@ -421,6 +432,34 @@ fn write_statements(
             push_argument(&mut arguments, company);
             push_argument(&mut arguments, *warehouse);
             push_argument(&mut arguments, *item);
+            push_argument(&mut arguments, **delta);
+            push_argument(&mut arguments, now.micros());
+            push_argument(&mut arguments, now.micros());
+        }
+        statements.push((sql, arguments));
+    }
+    let periods: Vec<_> = played
+        .periods
+        .iter()
+        .filter(|(_, delta)| **delta != 0)
+        .collect();
+    for chunk in periods.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = values_sql(
+            engine,
+            "INSERT INTO scm_stock_period (company_id, item_id, period, location_id, quantity, created_at, updated_at) VALUES ",
+            "(?, ?, ?, ?, ?, ?, ?)",
+            chunk.len(),
+        );
+        sql.push_str(
+            " ON CONFLICT (company_id, item_id, period, location_id)
+             DO UPDATE SET quantity = scm_stock_period.quantity + excluded.quantity, updated_at = excluded.updated_at",
+        );
+        let mut arguments = AnyArguments::default();
+        for ((item, period, location), delta) in chunk {
+            push_argument(&mut arguments, company);
+            push_argument(&mut arguments, *item);
+            push_argument(&mut arguments, *period);
+            push_argument(&mut arguments, *location);
             push_argument(&mut arguments, **delta);
             push_argument(&mut arguments, now.micros());
             push_argument(&mut arguments, now.micros());

@@ -34,7 +34,7 @@ pub use keeper::ScmStockKeeper;
 pub use locations::{LOCATIONS_MAX, LocationInput};
 pub use manual::MoveInput;
 pub use model::*;
-pub use moves::average_share;
+pub use moves::{STOCK_PERIOD_MICROS, average_share};
 pub use purchase::{PurchaseInput, PurchaseLineInput, ReceiptInput, ReceiptLineInput};
 pub use stock::{StockAtDate, StockValue, ValuationLine};
 pub use suppliers::SupplierInput;
@@ -44,12 +44,20 @@ pub const QUANTITY_MAX: i64 = 1_000_000_000;
 
 /// The supply chain's migrations, after market's and trade's.
 pub fn migrations() -> Vec<Migration> {
-    vec![Migration {
-        module: "scm",
-        version: 1,
-        name: "items_locations_moves_purchases",
-        sql: include_str!("../migrations/0001_scm.sql"),
-    }]
+    vec![
+        Migration {
+            module: "scm",
+            version: 1,
+            name: "items_locations_moves_purchases",
+            sql: include_str!("../migrations/0001_scm.sql"),
+        },
+        Migration {
+            module: "scm",
+            version: 2,
+            name: "stock_per_period",
+            sql: include_str!("../migrations/0002_stock_per_period.sql"),
+        },
+    ]
 }
 
 /// Who may see stock, items and purchase orders.

@@ -15,6 +15,14 @@ use crate::locations::location_in;
 use crate::model::{ItemId, Location, LocationId, MoveId, MoveReason, StockMove};
 use crate::rows;
 
+/// The span of one row of `scm_stock_period`: 30 days, in microseconds.
+pub const STOCK_PERIOD_MICROS: i64 = 2_592_000_000_000;
+
+/// The period an instant falls in.
+pub(crate) fn period_of(at: Timestamp) -> i64 {
+    at.micros().div_euclid(STOCK_PERIOD_MICROS)
+}
+
 /// What the goods carry in value as they move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MoveValue {
@@ -138,6 +146,20 @@ pub(crate) async fn write_move(
     };
     take_from(tx, company, &from, spec, now).await?;
     add_stock(tx, company, to.id, spec.item, &spec.lot, spec.quantity, now).await?;
+    for (location, quantity) in [(&from, -spec.quantity), (&to, spec.quantity)] {
+        if location.kind.is_own() {
+            add_to_period(
+                tx,
+                company,
+                spec.item,
+                period_of(spec.moved_at),
+                location.id,
+                quantity,
+                now,
+            )
+            .await?;
+        }
+    }
     if from.warehouse_id != to.warehouse_id {
         if let Some(warehouse) = from.warehouse_id {
             take_from_warehouse(tx, company, warehouse, spec, now).await?;
@@ -273,6 +295,33 @@ pub(crate) async fn add_stock(
     .bind(location)
     .bind(item)
     .bind(lot)
+    .bind(quantity)
+    .bind(now.micros())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Adds `quantity` to an own location's net of an item in a period.
+async fn add_to_period(
+    tx: &mut Tx,
+    company: CompanyId,
+    item: ItemId,
+    period: i64,
+    location: LocationId,
+    quantity: i64,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO scm_stock_period (company_id, item_id, period, location_id, quantity, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)
+         ON CONFLICT (company_id, item_id, period, location_id)
+         DO UPDATE SET quantity = scm_stock_period.quantity + excluded.quantity, updated_at = excluded.updated_at",
+    )
+    .bind(company)
+    .bind(item)
+    .bind(period)
+    .bind(location)
     .bind(quantity)
     .bind(now.micros())
     .execute(tx.conn())

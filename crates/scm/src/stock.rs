@@ -13,7 +13,7 @@ use sqlx::Row;
 use crate::error::{Result, ScmError};
 use crate::items::item_in;
 use crate::model::{ItemId, LocationId, StockLine, WarehouseStock};
-use crate::moves::average_share;
+use crate::moves::{STOCK_PERIOD_MICROS, average_share, period_of};
 use crate::{Scm, may_view_stock};
 
 /// An item's stock in each own location at a moment.
@@ -49,37 +49,94 @@ pub struct ValuationLine {
     pub warehouses: Vec<StockValue>,
 }
 
-/// Quantity per own location of `item` after every move up to `at`.
+/// Quantity per own location of each of `items` after every move up to
+/// `at`: the whole periods before `at`'s from `scm_stock_period`, and the
+/// moves of `at`'s own period up to it. Answers (item, location, warehouse,
+/// quantity), locations without stock left out.
 pub(crate) async fn quantities_at(
     tx: &mut Tx,
     company: CompanyId,
-    item: ItemId,
+    items: &[ItemId],
     at: Timestamp,
-) -> Result<Vec<(LocationId, Option<LocationId>, i64)>> {
-    let rows = sqlx::query(
-        "SELECT l.id, l.warehouse_id, CAST(SUM(m.quantity) AS BIGINT) AS quantity FROM (
-             SELECT to_location_id AS location_id, quantity FROM scm_move
-             WHERE company_id = $1 AND item_id = $2 AND moved_at <= $3
+) -> Result<Vec<(ItemId, LocationId, LocationId, i64)>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let engine = tx.engine();
+    let period = period_of(at);
+    // One numbering style per statement (SQLite's `?` and `$n` do not mix):
+    // the four scalars come first, then the items, repeated per branch.
+    let scalar = |n: usize| engine.placeholder(n);
+    let mut next = 5;
+    let mut item_list = || {
+        let list = (0..items.len())
+            .map(|_| {
+                next += 1;
+                engine.placeholder(next - 1)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        list
+    };
+    let (in_periods, in_to, in_from) = (item_list(), item_list(), item_list());
+    let (c, p, start, end) = (scalar(1), scalar(2), scalar(3), scalar(4));
+    let sql = format!(
+        "SELECT m.item_id, l.id, l.warehouse_id, CAST(SUM(m.quantity) AS BIGINT) AS quantity FROM (
+             SELECT item_id, location_id, quantity FROM scm_stock_period
+             WHERE company_id = {c} AND period < {p} AND item_id IN ({in_periods})
              UNION ALL
-             SELECT from_location_id AS location_id, -quantity AS quantity FROM scm_move
-             WHERE company_id = $1 AND item_id = $2 AND moved_at <= $3
-         ) m JOIN scm_location l ON l.company_id = $1 AND l.id = m.location_id
+             SELECT item_id, to_location_id AS location_id, quantity FROM scm_move
+             WHERE company_id = {c} AND moved_at >= {start} AND moved_at <= {end} AND item_id IN ({in_to})
+             UNION ALL
+             SELECT item_id, from_location_id AS location_id, -quantity AS quantity FROM scm_move
+             WHERE company_id = {c} AND moved_at >= {start} AND moved_at <= {end} AND item_id IN ({in_from})
+         ) m JOIN scm_location l ON l.company_id = {c} AND l.id = m.location_id
          WHERE l.warehouse_id <> 0
-         GROUP BY l.id, l.warehouse_id ORDER BY l.id",
-    )
-    .bind(company)
-    .bind(item)
-    .bind(at.micros())
-    .fetch_all(tx.conn())
-    .await?;
+         GROUP BY m.item_id, l.id, l.warehouse_id ORDER BY m.item_id, l.id"
+    );
+    let mut query = sqlx::query(&sql);
+    if engine == kernel::Engine::Sqlite {
+        // Unnumbered `?` take the arguments in the order they appear.
+        query = query.bind(company).bind(period);
+        for item in items {
+            query = query.bind(*item);
+        }
+        query = query
+            .bind(company)
+            .bind(period * STOCK_PERIOD_MICROS)
+            .bind(at.micros());
+        for item in items {
+            query = query.bind(*item);
+        }
+        query = query
+            .bind(company)
+            .bind(period * STOCK_PERIOD_MICROS)
+            .bind(at.micros());
+        for item in items {
+            query = query.bind(*item);
+        }
+        query = query.bind(company);
+    } else {
+        query = query
+            .bind(company)
+            .bind(period)
+            .bind(period * STOCK_PERIOD_MICROS)
+            .bind(at.micros());
+        for _ in 0..3 {
+            for item in items {
+                query = query.bind(*item);
+            }
+        }
+    }
+    let rows = query.fetch_all(tx.conn()).await?;
     let mut found = Vec::with_capacity(rows.len());
     for row in rows {
         let quantity: i64 = row.try_get("quantity")?;
         if quantity != 0 {
-            let warehouse: i64 = row.try_get("warehouse_id")?;
             found.push((
-                LocationId::from_raw(row.try_get("id")?),
-                Some(LocationId::from_raw(warehouse)),
+                ItemId::from_raw(row.try_get(0)?),
+                LocationId::from_raw(row.try_get(1)?),
+                LocationId::from_raw(row.try_get(2)?),
                 quantity,
             ));
         }
@@ -190,15 +247,15 @@ impl Scm {
         item_in(&mut tx, scope.company_id(), item, "item_id")
             .await
             .map_err(|_| ScmError::NotFound("item"))?;
-        let quantities = quantities_at(&mut tx, scope.company_id(), item, at).await?;
+        let quantities = quantities_at(&mut tx, scope.company_id(), &[item], at).await?;
         tx.commit().await?;
-        let on_hand = quantities.iter().map(|(_, _, quantity)| quantity).sum();
+        let on_hand = quantities.iter().map(|(_, _, _, quantity)| quantity).sum();
         Ok(StockAtDate {
             item_id: item,
             at,
             locations: quantities
                 .into_iter()
-                .map(|(location_id, _, quantity)| StockLine {
+                .map(|(_, location_id, _, quantity)| StockLine {
                     location_id,
                     item_id: item,
                     lot: String::new(),
@@ -228,16 +285,18 @@ impl Scm {
         .bind(page.fetch_limit())
         .fetch_all(tx.conn())
         .await?;
+        let ids = rows
+            .iter()
+            .map(|row| Ok(ItemId::from_raw(row.try_get("id")?)))
+            .collect::<Result<Vec<_>>>()?;
+        let mut held: BTreeMap<ItemId, BTreeMap<LocationId, i64>> = BTreeMap::new();
+        for (item, _, warehouse, quantity) in quantities_at(&mut tx, company, &ids, at).await? {
+            *held.entry(item).or_default().entry(warehouse).or_default() += quantity;
+        }
         let mut lines = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let item = ItemId::from_raw(row.try_get("id")?);
+        for (row, item) in rows.iter().zip(ids) {
             let (quantity, value) = pool_at(&mut tx, company, item, at).await?;
-            let mut per_warehouse: BTreeMap<LocationId, i64> = BTreeMap::new();
-            for (_, warehouse, held) in quantities_at(&mut tx, company, item, at).await? {
-                if let Some(warehouse) = warehouse {
-                    *per_warehouse.entry(warehouse).or_default() += held;
-                }
-            }
+            let per_warehouse = held.remove(&item).unwrap_or_default();
             lines.push(ValuationLine {
                 item_id: item,
                 sku: row.try_get("sku")?,

@@ -33,6 +33,7 @@ pub async fn write(
     let span = (end.micros() - start.micros()).max(1);
     let companies = world.companies.len();
     let mut virtual_stock: HashMap<(usize, LocationId, ItemId), i64> = HashMap::new();
+    let mut periods: HashMap<(usize, ItemId, i64, LocationId), i64> = HashMap::new();
     let mut written = 0;
     while written < moves {
         let mut tx = db.begin().await?;
@@ -78,7 +79,45 @@ pub async fn write(
         }
         tx.commit().await?;
     }
+    write_periods(db, world, &periods, end).await?;
     write_state(db, world, &virtual_stock, end).await
+}
+
+/// The own locations' net per item and 30-day period the moves add up to.
+async fn write_periods(
+    db: &Db,
+    world: &World,
+    periods: &HashMap<(usize, ItemId, i64, LocationId), i64>,
+    at: Timestamp,
+) -> anyhow::Result<()> {
+    let rows: Vec<_> = periods
+        .iter()
+        .filter(|(_, quantity)| **quantity != 0)
+        .collect();
+    for transaction in rows.chunks(ROWS_PER_STATEMENT * STATEMENTS_PER_TRANSACTION) {
+        let mut tx = db.begin().await?;
+        for chunk in transaction.chunks(ROWS_PER_STATEMENT) {
+            let sql = values_sql(
+                db.engine(),
+                "INSERT INTO scm_stock_period (company_id, item_id, period, location_id, quantity, created_at, updated_at) VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?)",
+                chunk.len(),
+            );
+            let mut arguments = AnyArguments::default();
+            for ((company, item, period, location), quantity) in chunk {
+                push_argument(&mut arguments, world.companies[*company].scope.company_id());
+                push_argument(&mut arguments, *item);
+                push_argument(&mut arguments, *period);
+                push_argument(&mut arguments, *location);
+                push_argument(&mut arguments, **quantity);
+                push_argument(&mut arguments, at.micros());
+                push_argument(&mut arguments, at.micros());
+            }
+            sqlx::query_with(&sql, arguments).execute(tx.conn()).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// The stock per location and warehouse, and the pools, the moves add up to.

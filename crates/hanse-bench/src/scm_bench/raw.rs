@@ -97,24 +97,35 @@ pub fn run(
         bench_file,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )?;
+    // The supply chain's own query (`scm/src/stock.rs`) for one item.
     let mut query = bench.prepare(
-        "SELECT l.id, l.warehouse_id, CAST(SUM(m.quantity) AS BIGINT) AS quantity FROM (
-             SELECT to_location_id AS location_id, quantity FROM scm_move
-             WHERE company_id = ?1 AND item_id = ?2 AND moved_at <= ?3
+        "SELECT m.item_id, l.id, l.warehouse_id, CAST(SUM(m.quantity) AS BIGINT) AS quantity FROM (
+             SELECT item_id, location_id, quantity FROM scm_stock_period
+             WHERE company_id = ?1 AND period < ?2 AND item_id IN (?5)
              UNION ALL
-             SELECT from_location_id AS location_id, -quantity AS quantity FROM scm_move
-             WHERE company_id = ?1 AND item_id = ?2 AND moved_at <= ?3
+             SELECT item_id, to_location_id AS location_id, quantity FROM scm_move
+             WHERE company_id = ?1 AND moved_at >= ?3 AND moved_at <= ?4 AND item_id IN (?5)
+             UNION ALL
+             SELECT item_id, from_location_id AS location_id, -quantity AS quantity FROM scm_move
+             WHERE company_id = ?1 AND moved_at >= ?3 AND moved_at <= ?4 AND item_id IN (?5)
          ) m JOIN scm_location l ON l.company_id = ?1 AND l.id = m.location_id
          WHERE l.warehouse_id <> 0
-         GROUP BY l.id, l.warehouse_id ORDER BY l.id",
+         GROUP BY m.item_id, l.id, l.warehouse_id ORDER BY m.item_id, l.id",
     )?;
     let mut query_samples = Vec::with_capacity(probes.len());
     for probe in probes {
         let sent = Instant::now();
         let rows: Vec<i64> = query
             .query_map(
-                rusqlite::params![probe.company.raw(), probe.item.raw(), probe.at.micros()],
-                |row| row.get(2),
+                rusqlite::params![
+                    probe.company.raw(),
+                    probe.at.micros().div_euclid(scm::STOCK_PERIOD_MICROS),
+                    probe.at.micros().div_euclid(scm::STOCK_PERIOD_MICROS)
+                        * scm::STOCK_PERIOD_MICROS,
+                    probe.at.micros(),
+                    probe.item.raw()
+                ],
+                |row| row.get(3),
             )?
             .collect::<Result<_, _>>()?;
         std::hint::black_box(rows);

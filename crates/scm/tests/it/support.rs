@@ -227,6 +227,26 @@ pub async fn assert_consistent(db: &Db) {
     .get(0);
     assert_eq!(over, 0, "0 <= reserved <= on hand");
 
+    let per_period = sums(
+        db,
+        "SELECT s.company_id, s.item_id, s.period, s.location_id, CAST(SUM(s.quantity) AS BIGINT) FROM (
+             SELECT company_id, item_id, moved_at / 2592000000000 AS period, to_location_id AS location_id, quantity FROM scm_move
+             UNION ALL
+             SELECT company_id, item_id, moved_at / 2592000000000 AS period, from_location_id AS location_id, -quantity FROM scm_move
+         ) s JOIN scm_location l ON l.company_id = s.company_id AND l.id = s.location_id
+         WHERE l.warehouse_id <> 0 GROUP BY s.company_id, s.item_id, s.period, s.location_id",
+    )
+    .await;
+    let kept_per_period = sums(
+        db,
+        "SELECT company_id, item_id, period, location_id, quantity FROM scm_stock_period",
+    )
+    .await;
+    assert_eq!(
+        kept_per_period, per_period,
+        "the net per period is the moves summed"
+    );
+
     assert_valuation_recomputes(db).await;
 }
 
