@@ -466,17 +466,48 @@ fn write_statements(
         }
         statements.push((sql, arguments));
     }
-    for (item, (quantity, value)) in &played.pools {
+    // The pools after the batch: one UPDATE with a CASE per column for up
+    // to a few hundred items, since the items' other columns stay as they are.
+    let pools: Vec<_> = played.pools.iter().collect();
+    for chunk in pools.chunks(ROWS_PER_STATEMENT) {
+        let mut next = 0;
+        let mut placeholder = || {
+            next += 1;
+            engine.placeholder(next)
+        };
+        let mut sql = String::from("UPDATE scm_item SET pool_quantity = CASE id");
+        for _ in chunk {
+            sql.push_str(&format!(" WHEN {} THEN {}", placeholder(), placeholder()));
+        }
+        sql.push_str(" END, pool_value_minor = CASE id");
+        for _ in chunk {
+            sql.push_str(&format!(" WHEN {} THEN {}", placeholder(), placeholder()));
+        }
+        sql.push_str(&format!(
+            " END, updated_at = {} WHERE company_id = {} AND id IN ({})",
+            placeholder(),
+            placeholder(),
+            chunk
+                .iter()
+                .map(|_| placeholder())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
         let mut arguments = AnyArguments::default();
-        push_argument(&mut arguments, *quantity);
-        push_argument(&mut arguments, *value);
+        for (item, (quantity, _)) in chunk {
+            push_argument(&mut arguments, **item);
+            push_argument(&mut arguments, *quantity);
+        }
+        for (item, (_, value)) in chunk {
+            push_argument(&mut arguments, **item);
+            push_argument(&mut arguments, *value);
+        }
         push_argument(&mut arguments, now.micros());
         push_argument(&mut arguments, company);
-        push_argument(&mut arguments, *item);
-        statements.push((
-            "UPDATE scm_item SET pool_quantity = $1, pool_value_minor = $2, updated_at = $3 WHERE company_id = $4 AND id = $5".to_owned(),
-            arguments,
-        ));
+        for (item, _) in chunk {
+            push_argument(&mut arguments, **item);
+        }
+        statements.push((sql, arguments));
     }
     for chunk in played.moves.chunks(ROWS_PER_STATEMENT / 2) {
         let sql = values_sql(
@@ -529,12 +560,7 @@ impl Scm {
         let played = play(&mut world, inputs, now)?;
         let statements = write_statements(tx.engine(), company, &played, now);
         run(&mut tx, statements).await?;
-        for ((warehouse, item), (before, after)) in &played.free {
-            crate::keeper::availability_changed(
-                &mut tx, company, *warehouse, *item, *before, *after, now,
-            )
-            .await?;
-        }
+        crate::keeper::availabilities_changed(&mut tx, company, &played.free, now).await?;
         tx.commit().await?;
         Ok(played
             .moves

@@ -135,6 +135,53 @@ pub(crate) async fn availability_changed(
     Ok(())
 }
 
+/// [`availability_changed`] for many (warehouse, item) pairs at once, with
+/// one read of the links of all their items.
+pub(crate) async fn availabilities_changed(
+    tx: &mut Tx,
+    company: CompanyId,
+    changes: &std::collections::BTreeMap<(LocationId, ItemId), (i64, i64)>,
+    now: Timestamp,
+) -> Result<()> {
+    let items: Vec<ItemId> = changes
+        .iter()
+        .filter(|(_, (before, after))| before != after)
+        .map(|((_, item), _)| *item)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in items.chunks(200) {
+        let engine = tx.engine();
+        let sql = format!(
+            "SELECT product_id, item_id, warehouse_id, factor FROM scm_product_link WHERE company_id = {} AND item_id IN ({})",
+            engine.placeholder(1),
+            (0..chunk.len())
+                .map(|i| engine.placeholder(i + 2))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(company);
+        for item in chunk {
+            query = query.bind(*item);
+        }
+        for row in query.fetch_all(tx.conn()).await? {
+            let warehouse = LocationId::from_raw(row.try_get("warehouse_id")?);
+            let item = ItemId::from_raw(row.try_get("item_id")?);
+            let Some((before, after)) = changes.get(&(warehouse, item)) else {
+                continue;
+            };
+            let factor: i64 = row.try_get("factor")?;
+            let had = before.max(&0) / factor.max(1) > 0;
+            let has = after.max(&0) / factor.max(1) > 0;
+            if had != has {
+                let product = market::ProductId::from_raw(row.try_get("product_id")?);
+                market::linked_stock::announce_stock_changed(tx, company, product, now).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn storage(error: ScmError) -> KeeperError {
     match error {
         ScmError::Storage(error) => KeeperError::Storage(error),
