@@ -80,8 +80,10 @@ pub(crate) async fn quantities_at(
     };
     let (in_periods, in_to, in_from) = (item_list(), item_list(), item_list());
     let (c, p, start, end) = (scalar(1), scalar(2), scalar(3), scalar(4));
+    // Grouped by location without a join: the company's own locations and
+    // their warehouses are read once below and matched in memory.
     let sql = format!(
-        "SELECT m.item_id, l.id, l.warehouse_id, CAST(SUM(m.quantity) AS BIGINT) AS quantity FROM (
+        "SELECT m.item_id, m.location_id, CAST(SUM(m.quantity) AS BIGINT) AS quantity FROM (
              SELECT item_id, location_id, quantity FROM scm_stock_period
              WHERE company_id = {c} AND period < {p} AND item_id IN ({in_periods})
              UNION ALL
@@ -90,9 +92,8 @@ pub(crate) async fn quantities_at(
              UNION ALL
              SELECT item_id, from_location_id AS location_id, -quantity AS quantity FROM scm_move
              WHERE company_id = {c} AND moved_at >= {start} AND moved_at <= {end} AND item_id IN ({in_from})
-         ) m JOIN scm_location l ON l.company_id = {c} AND l.id = m.location_id
-         WHERE l.warehouse_id <> 0
-         GROUP BY m.item_id, l.id, l.warehouse_id ORDER BY m.item_id, l.id"
+         ) m
+         GROUP BY m.item_id, m.location_id ORDER BY m.item_id, m.location_id"
     );
     let mut query = sqlx::query(&sql);
     if engine == kernel::Engine::Sqlite {
@@ -115,7 +116,6 @@ pub(crate) async fn quantities_at(
         for item in items {
             query = query.bind(*item);
         }
-        query = query.bind(company);
     } else {
         query = query
             .bind(company)
@@ -129,14 +129,27 @@ pub(crate) async fn quantities_at(
         }
     }
     let rows = query.fetch_all(tx.conn()).await?;
+    let warehouses: std::collections::HashMap<i64, i64> = sqlx::query(
+        "SELECT id, warehouse_id FROM scm_location WHERE company_id = $1 AND warehouse_id <> 0",
+    )
+    .bind(company)
+    .fetch_all(tx.conn())
+    .await?
+    .iter()
+    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+    .collect::<Result<_>>()?;
     let mut found = Vec::with_capacity(rows.len());
     for row in rows {
         let quantity: i64 = row.try_get("quantity")?;
-        if quantity != 0 {
+        let location: i64 = row.try_get(1)?;
+        // Virtual locations have no warehouse: they are not stock.
+        if let Some(warehouse) = warehouses.get(&location)
+            && quantity != 0
+        {
             found.push((
                 ItemId::from_raw(row.try_get(0)?),
-                LocationId::from_raw(row.try_get(1)?),
-                LocationId::from_raw(row.try_get(2)?),
+                LocationId::from_raw(location),
+                LocationId::from_raw(*warehouse),
                 quantity,
             ));
         }
@@ -144,27 +157,60 @@ pub(crate) async fn quantities_at(
     Ok(found)
 }
 
-/// The item's pool (own stock and its value) after the last move up to `at`.
-async fn pool_at(
+/// Each item's pool (own stock and its value) after its last move up to
+/// `at`, in one statement: two index probes per item inside the engine.
+async fn pools_at(
     tx: &mut Tx,
     company: CompanyId,
-    item: ItemId,
+    items: &[ItemId],
     at: Timestamp,
-) -> Result<(i64, i64)> {
-    let row = sqlx::query(
-        "SELECT pool_quantity_after, pool_value_after_minor FROM scm_move
-         WHERE company_id = $1 AND item_id = $2 AND moved_at <= $3
-         ORDER BY moved_at DESC, id DESC LIMIT 1",
-    )
-    .bind(company)
-    .bind(item)
-    .bind(at.micros())
-    .fetch_optional(tx.conn())
-    .await?;
-    Ok(match row {
-        Some(row) => (row.try_get(0)?, row.try_get(1)?),
-        None => (0, 0),
-    })
+) -> Result<std::collections::HashMap<ItemId, (i64, i64)>> {
+    if items.is_empty() {
+        return Ok(Default::default());
+    }
+    let engine = tx.engine();
+    let sqlite = engine == kernel::Engine::Sqlite;
+    // SQLite's `?` bind in order of appearance; PostgreSQL's `$n` by number.
+    let (at_first, at_second, c) = if sqlite {
+        ("?".to_owned(), "?".to_owned(), "?".to_owned())
+    } else {
+        ("$1".to_owned(), "$1".to_owned(), "$2".to_owned())
+    };
+    let list = (0..items.len())
+        .map(|i| engine.placeholder(i + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let last = |column: &str, at: &str| {
+        format!(
+            "COALESCE((SELECT m.{column} FROM scm_move m
+               WHERE m.company_id = i.company_id AND m.item_id = i.id AND m.moved_at <= {at}
+               ORDER BY m.moved_at DESC, m.id DESC LIMIT 1), 0)"
+        )
+    };
+    let sql = format!(
+        "SELECT i.id, {} AS quantity, {} AS value FROM scm_item i WHERE i.company_id = {c} AND i.id IN ({list})",
+        last("pool_quantity_after", &at_first),
+        last("pool_value_after_minor", &at_second),
+    );
+    let mut query = sqlx::query(&sql).bind(at.micros());
+    if sqlite {
+        query = query.bind(at.micros());
+    }
+    query = query.bind(company);
+    for item in items {
+        query = query.bind(*item);
+    }
+    query
+        .fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                ItemId::from_raw(row.try_get(0)?),
+                (row.try_get("quantity")?, row.try_get("value")?),
+            ))
+        })
+        .collect()
 }
 
 impl Scm {
@@ -293,9 +339,10 @@ impl Scm {
         for (item, _, warehouse, quantity) in quantities_at(&mut tx, company, &ids, at).await? {
             *held.entry(item).or_default().entry(warehouse).or_default() += quantity;
         }
+        let pools = pools_at(&mut tx, company, &ids, at).await?;
         let mut lines = Vec::with_capacity(rows.len());
         for (row, item) in rows.iter().zip(ids) {
-            let (quantity, value) = pool_at(&mut tx, company, item, at).await?;
+            let (quantity, value) = pools.get(&item).copied().unwrap_or_default();
             let per_warehouse = held.remove(&item).unwrap_or_default();
             lines.push(ValuationLine {
                 item_id: item,

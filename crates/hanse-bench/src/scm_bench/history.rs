@@ -54,11 +54,17 @@ pub async fn write(
                 let drawn = world.draw(rng, company);
                 let at = start.micros() + (span as i128 * written as i128 / moves as i128) as i64;
                 for (location, sign) in [(drawn.from, -1), (drawn.to, 1)] {
-                    if world.warehouse_of(location).is_none() {
-                        *virtual_stock
+                    let entry = if world.warehouse_of(location).is_none() {
+                        virtual_stock
                             .entry((company, location, drawn.item))
-                            .or_default() += sign * drawn.quantity;
-                    }
+                            .or_default()
+                    } else {
+                        let period = at.div_euclid(scm::STOCK_PERIOD_MICROS);
+                        periods
+                            .entry((company, drawn.item, period, location))
+                            .or_default()
+                    };
+                    *entry += sign * drawn.quantity;
                 }
                 push_argument(&mut arguments, world.companies[company].scope.company_id());
                 push_argument(&mut arguments, MoveId::new());

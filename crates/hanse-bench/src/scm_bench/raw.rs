@@ -99,7 +99,7 @@ pub fn run(
     )?;
     // The supply chain's own query (`scm/src/stock.rs`) for one item.
     let mut query = bench.prepare(
-        "SELECT m.item_id, l.id, l.warehouse_id, CAST(SUM(m.quantity) AS BIGINT) AS quantity FROM (
+        "SELECT m.item_id, m.location_id, CAST(SUM(m.quantity) AS BIGINT) AS quantity FROM (
              SELECT item_id, location_id, quantity FROM scm_stock_period
              WHERE company_id = ?1 AND period < ?2 AND item_id IN (?5)
              UNION ALL
@@ -108,9 +108,8 @@ pub fn run(
              UNION ALL
              SELECT item_id, from_location_id AS location_id, -quantity AS quantity FROM scm_move
              WHERE company_id = ?1 AND moved_at >= ?3 AND moved_at <= ?4 AND item_id IN (?5)
-         ) m JOIN scm_location l ON l.company_id = ?1 AND l.id = m.location_id
-         WHERE l.warehouse_id <> 0
-         GROUP BY m.item_id, l.id, l.warehouse_id ORDER BY m.item_id, l.id",
+         ) m
+         GROUP BY m.item_id, m.location_id ORDER BY m.item_id, m.location_id",
     )?;
     let mut query_samples = Vec::with_capacity(probes.len());
     for probe in probes {
@@ -125,7 +124,7 @@ pub fn run(
                     probe.at.micros(),
                     probe.item.raw()
                 ],
-                |row| row.get(3),
+                |row| row.get(2),
             )?
             .collect::<Result<_, _>>()?;
         std::hint::black_box(rows);
