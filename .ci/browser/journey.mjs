@@ -182,6 +182,33 @@ try {
   await step(supplier, 'supplier-wallet', async () => {
     await walletShows(supplier, currency, supplierBefore.available + settled.total_minor - settled.fee_minor);
   });
+  await step(supplier, 'supplier-stock-shows-the-shipment', async () => {
+    // The shipment move follows from the outbox: the item's page lists it
+    // with a link to the order.
+    const sku = settled.lines[0].sku;
+    for (let tries = 0; tries < 50; tries += 1) {
+      await supplier.goto(`${base}/stock`);
+      const item = supplier.locator('a[href^="/stock/items/itm_"]', { hasText: sku }).first();
+      if ((await item.count()) === 0) fail(`the stock page has no item ${sku}`);
+      await Promise.all([supplier.waitForNavigation(), item.click()]);
+      if ((await supplier.locator(`a[href="/orders/${orderId}"]`).count()) > 0) return;
+      await supplier.waitForTimeout(200);
+    }
+    fail(`the item ${sku} shows no shipment for ${orderId}`);
+  });
+  await step(buyer, 'buyer-purchase-order-received', async () => {
+    for (let tries = 0; tries < 50; tries += 1) {
+      await buyer.goto(`${base}/stock/purchases`);
+      const row = buyer.locator('tr', { has: buyer.locator(`a[href="/orders/${orderId}"]`) });
+      if ((await row.count()) > 0) {
+        const purchase = row.locator('a[href^="/stock/purchases/po_"]').first();
+        await Promise.all([buyer.waitForNavigation(), purchase.click()]);
+        return;
+      }
+      await buyer.waitForTimeout(200);
+    }
+    fail(`the buyer has no purchase order for ${orderId}`);
+  });
   console.log(`journey passed: order ${orderId}, ${decimal(settled.total_minor)} ${currency}, fee ${decimal(settled.fee_minor)}`);
 } finally {
   await browser.close();

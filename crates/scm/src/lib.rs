@@ -57,6 +57,12 @@ pub fn migrations() -> Vec<Migration> {
             name: "stock_per_period",
             sql: include_str!("../migrations/0002_stock_per_period.sql"),
         },
+        Migration {
+            module: "scm",
+            version: 3,
+            name: "move_index_with_id",
+            sql: include_str!("../migrations/0003_move_index_with_id.sql"),
+        },
     ]
 }
 
