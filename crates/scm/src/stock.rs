@@ -69,14 +69,13 @@ pub(crate) async fn quantities_at(
     let scalar = |n: usize| engine.placeholder(n);
     let mut next = 5;
     let mut item_list = || {
-        let list = (0..items.len())
+        (0..items.len())
             .map(|_| {
                 next += 1;
                 engine.placeholder(next - 1)
             })
             .collect::<Vec<_>>()
-            .join(", ");
-        list
+            .join(", ")
     };
     let (in_periods, in_to, in_from) = (item_list(), item_list(), item_list());
     let (c, p, start, end) = (scalar(1), scalar(2), scalar(3), scalar(4));
