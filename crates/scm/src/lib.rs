@@ -8,6 +8,7 @@
 mod batch;
 mod company;
 pub mod error;
+mod export;
 mod feed;
 mod fields;
 mod items;
@@ -28,6 +29,7 @@ use kernel::{Clock, Db, Role, Scope};
 
 pub use batch::MOVES_PER_BATCH_MAX;
 pub use error::{Result, ScmError};
+pub use export::STOCK_CSV_HEADER;
 pub use feed::ScmFeed;
 pub use items::{FACTOR_MAX, ITEMS_MAX, ItemInput, LinkInput, UNITS_MAX};
 pub use keeper::ScmStockKeeper;

@@ -762,6 +762,7 @@ books-vat-note = Payable is output VAT less input VAT; a negative figure is inpu
 nav-stock = Stock
 stock-title = Stock
 stock-intro = What you stock, where, and what it is worth. Stock changes only by moves between locations; market orders for a linked product reserve and ship it by themselves.
+stock-csv = Stock levels as CSV
 stock-no-items = No items yet.
 stock-sku = SKU
 stock-item = Item

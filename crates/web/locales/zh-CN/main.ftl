@@ -762,6 +762,7 @@ books-vat-note = 应纳税额为销项税额减进项税额；负数为留抵税
 nav-stock = 库存
 stock-title = 库存
 stock-intro = 您储存什么、放在哪里、价值多少。库存只通过库位之间的移动改变；关联商品的市场订单会自动预留和出库。
+stock-csv = 库存明细 CSV
 stock-no-items = 还没有物料。
 stock-sku = 编码
 stock-item = 物料

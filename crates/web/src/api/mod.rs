@@ -184,6 +184,7 @@ fn scm_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(moves::batch))
         .routes(routes!(stock::levels))
         .routes(routes!(stock::valuation))
+        .routes(routes!(stock::csv))
         .routes(routes!(links::list, links::create))
         .routes(routes!(links::remove))
         .routes(routes!(suppliers::list, suppliers::create))

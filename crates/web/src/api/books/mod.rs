@@ -26,7 +26,7 @@ pub(crate) fn query_date(field: &str, text: Option<&str>) -> ApiResult<Option<Ti
 }
 
 /// A CSV download named `hanse-{name}.csv`.
-fn csv_download(name: &str, body: String) -> impl axum::response::IntoResponse {
+pub(crate) fn csv_download(name: &str, body: String) -> impl axum::response::IntoResponse {
     use axum::http::header;
     (
         [

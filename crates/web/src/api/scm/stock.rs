@@ -2,6 +2,7 @@
 //! free per warehouse, and what the stock is worth.
 
 use axum::extract::State;
+use axum::response::IntoResponse;
 use identity::ApiScope;
 use scm::{ItemId, ValuationLine, WarehouseStock};
 use serde::Deserialize;
@@ -85,4 +86,14 @@ pub async fn valuation(
     Ok(ApiJson(
         state.scm.valuation(&member.scope, at, page).await?.into(),
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/scm/stock.csv", tag = "scm",
+    responses((status = 200, content_type = "text/csv",
+        description = "`sku,name,unit,warehouse,on_hand,reserved,free,value,currency`: a row per item and warehouse (one without a warehouse for an item with no stock), by SKU, at most 100,000 items")),
+    security(("session" = ["owner", "admin", "warehouse", "purchasing", "sales", "finance", "viewer"]), ("api_key" = ["stock:read"])))]
+pub async fn csv(State(state): State<AppState>, member: Member) -> ApiResult<impl IntoResponse> {
+    member.require(ApiScope::StockRead)?;
+    let body = state.scm.stock_csv(&member.scope).await?;
+    Ok(crate::api::books::csv_download("stock", body))
 }
