@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use kernel::db::{Tx, push_argument, values_sql};
+use kernel::db::{Tx, placeholder_list, push_argument, values_sql};
 use kernel::{CompanyId, Scope, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyArguments;
@@ -29,14 +29,6 @@ use crate::{Scm, may_keep_stock};
 pub const MOVES_PER_BATCH_MAX: usize = 1_000;
 /// Rows per multi-row statement: well under either engine's parameter limit.
 const ROWS_PER_STATEMENT: usize = 200;
-
-/// `IN (…)` with `count` placeholders from `first` on.
-fn in_list(engine: kernel::Engine, first: usize, count: usize) -> String {
-    (0..count)
-        .map(|index| engine.placeholder(first + index))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// The batch's world, read once: its locations and items by id, the stock
 /// of its own locations and of its warehouses.
@@ -70,7 +62,7 @@ async fn read_world(tx: &mut Tx, company: CompanyId, inputs: &[MoveInput]) -> Re
     query_locations.push_str(&format!(
         " FROM scm_location WHERE company_id = {c} AND id IN ("
     ));
-    query_locations.push_str(&in_list(engine, 2, location_ids.len()));
+    query_locations.push_str(&placeholder_list(engine, 2, location_ids.len()));
     query_locations.push(')');
     let mut query = sqlx::query(&query_locations).bind(company);
     for id in &location_ids {
@@ -85,7 +77,7 @@ async fn read_world(tx: &mut Tx, company: CompanyId, inputs: &[MoveInput]) -> Re
 
     let sql = format!(
         "SELECT {ITEM_COLUMNS} FROM scm_item WHERE company_id = {c} AND id IN ({}){lock}",
-        in_list(engine, 2, item_ids.len())
+        placeholder_list(engine, 2, item_ids.len())
     );
     let mut query = sqlx::query(&sql).bind(company);
     for id in &item_ids {
@@ -94,7 +86,7 @@ async fn read_world(tx: &mut Tx, company: CompanyId, inputs: &[MoveInput]) -> Re
     let item_rows = query.fetch_all(tx.conn()).await?;
     let sql = format!(
         "SELECT item_id, unit, factor FROM scm_item_unit WHERE company_id = {c} AND item_id IN ({})",
-        in_list(engine, 2, item_ids.len())
+        placeholder_list(engine, 2, item_ids.len())
     );
     let mut query = sqlx::query(&sql).bind(company);
     for id in &item_ids {
@@ -127,8 +119,8 @@ async fn read_world(tx: &mut Tx, company: CompanyId, inputs: &[MoveInput]) -> Re
         let sql = format!(
             "SELECT location_id, item_id, lot, quantity FROM scm_stock
              WHERE company_id = {c} AND item_id IN ({}) AND location_id IN ({}){lock}",
-            in_list(engine, 2, items.len()),
-            in_list(engine, 2 + items.len(), own.len())
+            placeholder_list(engine, 2, items.len()),
+            placeholder_list(engine, 2 + items.len(), own.len())
         );
         let mut query = sqlx::query(&sql).bind(company);
         for id in items.keys() {
@@ -159,8 +151,8 @@ async fn read_world(tx: &mut Tx, company: CompanyId, inputs: &[MoveInput]) -> Re
         let sql = format!(
             "SELECT warehouse_id, item_id, on_hand, reserved FROM scm_warehouse_stock
              WHERE company_id = {c} AND item_id IN ({}) AND warehouse_id IN ({}){lock}",
-            in_list(engine, 2, items.len()),
-            in_list(engine, 2 + items.len(), warehouse_ids.len())
+            placeholder_list(engine, 2, items.len()),
+            placeholder_list(engine, 2 + items.len(), warehouse_ids.len())
         );
         let mut query = sqlx::query(&sql).bind(company);
         for id in items.keys() {

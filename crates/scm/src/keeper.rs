@@ -124,15 +124,20 @@ pub(crate) async fn availability_changed(
     .fetch_all(tx.conn())
     .await?;
     for row in rows {
-        let factor: i64 = row.try_get("factor")?;
-        let had = before.max(0) / factor.max(1) > 0;
-        let has = after.max(0) / factor.max(1) > 0;
-        if had != has {
+        if crossed(before, after, row.try_get("factor")?) {
             let product = market::ProductId::from_raw(row.try_get("product_id")?);
             market::linked_stock::announce_stock_changed(tx, company, product, now).await?;
         }
     }
     Ok(())
+}
+
+/// Whether a product of `factor` base units a unit ran out or came back
+/// when its item's free stock went from `before` to `after`.
+fn crossed(before: i64, after: i64, factor: i64) -> bool {
+    let had = before.max(0) / factor.max(1) > 0;
+    let has = after.max(0) / factor.max(1) > 0;
+    had != has
 }
 
 /// [`availability_changed`] for many (warehouse, item) pairs at once, with
@@ -155,10 +160,7 @@ pub(crate) async fn availabilities_changed(
         let sql = format!(
             "SELECT product_id, item_id, warehouse_id, factor FROM scm_product_link WHERE company_id = {} AND item_id IN ({})",
             engine.placeholder(1),
-            (0..chunk.len())
-                .map(|i| engine.placeholder(i + 2))
-                .collect::<Vec<_>>()
-                .join(", ")
+            kernel::db::placeholder_list(engine, 2, chunk.len())
         );
         let mut query = sqlx::query(&sql).bind(company);
         for item in chunk {
@@ -170,10 +172,7 @@ pub(crate) async fn availabilities_changed(
             let Some((before, after)) = changes.get(&(warehouse, item)) else {
                 continue;
             };
-            let factor: i64 = row.try_get("factor")?;
-            let had = before.max(&0) / factor.max(1) > 0;
-            let has = after.max(&0) / factor.max(1) > 0;
-            if had != has {
+            if crossed(*before, *after, row.try_get("factor")?) {
                 let product = market::ProductId::from_raw(row.try_get("product_id")?);
                 market::linked_stock::announce_stock_changed(tx, company, product, now).await?;
             }
@@ -368,11 +367,11 @@ impl market::LinkedAvailability for ScmStockKeeper {
         let mut found = HashMap::new();
         // One query per bounded chunk: a page of products at most.
         for chunk in products.chunks(200) {
-            let placeholders: Vec<String> =
-                (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let engine = self.db.engine();
             let sql = format!(
-                "SELECT {LINK_COLUMNS} FROM {LINK_FROM} WHERE l.company_id = $1 AND l.product_id IN ({})",
-                placeholders.join(", ")
+                "SELECT {LINK_COLUMNS} FROM {LINK_FROM} WHERE l.company_id = {} AND l.product_id IN ({})",
+                engine.placeholder(1),
+                kernel::db::placeholder_list(engine, 2, chunk.len())
             );
             let mut query = sqlx::query(&sql).bind(company);
             for product in chunk {

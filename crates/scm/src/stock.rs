@@ -175,10 +175,7 @@ async fn pools_at(
     } else {
         ("$1".to_owned(), "$1".to_owned(), "$2".to_owned())
     };
-    let list = (0..items.len())
-        .map(|i| engine.placeholder(i + 3))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = kernel::db::placeholder_list(engine, 3, items.len());
     let last = |column: &str, at: &str| {
         format!(
             "COALESCE((SELECT m.{column} FROM scm_move m

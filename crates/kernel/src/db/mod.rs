@@ -17,7 +17,7 @@ use tokio::sync::Notify;
 
 pub use engine::Engine;
 pub use group_commit::{BATCH_AGE_MAX, BATCH_MEMBERS_MAX, GroupCommitStats};
-pub use multi_row::{push_argument, values_sql};
+pub use multi_row::{placeholder_list, push_argument, values_sql};
 pub use tx::Tx;
 
 use crate::error::StorageError;

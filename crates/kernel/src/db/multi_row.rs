@@ -43,6 +43,15 @@ where
     debug_assert!(added.is_ok());
 }
 
+/// `count` placeholders from number `first` on, comma-separated, for an
+/// `IN (…)` list: `?, ?` on SQLite, `$3, $4` on PostgreSQL.
+pub fn placeholder_list(engine: Engine, first: usize, count: usize) -> String {
+    (0..count)
+        .map(|index| engine.placeholder(first + index))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use kernel::{Money, PageRequest};
 use scm::{Item, ItemId, Location, LocationId, MoveInput, MoveReason, StockLine, StockMove};
 use serde::Deserialize;
 
-use super::{id_of, locations_of, names, whole};
+use super::{NoticeQuery, id_of, locations_of, names, whole};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::{ApiQuery, IdPath};
 use crate::pages::books::amount;
@@ -62,12 +62,6 @@ impl ItemPage<'_> {
     fn when(&self, moved: &StockMove) -> String {
         self.shell.time(&moved.moved_at)
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 async fn item_page(

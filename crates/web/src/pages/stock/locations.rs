@@ -10,7 +10,7 @@ use axum::response::Response;
 use scm::{Location, LocationId, LocationInput, LocationKind, ScmSettings};
 use serde::Deserialize;
 
-use super::{id_of, locations_of, names};
+use super::{NoticeQuery, id_of, locations_of, names};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::ApiQuery;
 use crate::pages::{Shell, done, respond};
@@ -43,12 +43,6 @@ impl LocationsPage<'_> {
     fn holds_stock(&self) -> Vec<&Location> {
         self.locations.iter().filter(|l| l.kind.is_own()).collect()
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 async fn locations_page(

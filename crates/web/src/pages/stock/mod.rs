@@ -53,6 +53,13 @@ pub fn router() -> Router<AppState> {
         .route("/stock/valuation", get(valuation::show))
 }
 
+/// A page's query: the notice of the change that led back to it.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
 /// The company's locations (the first 200, which is every location of all
 /// but the largest members), by id, to name them on every page.
 pub(crate) async fn locations_of(

@@ -14,7 +14,7 @@ use scm::{
 };
 use serde::Deserialize;
 
-use super::{id_of, locations_of, names, whole};
+use super::{NoticeQuery, id_of, locations_of, names, whole};
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, IdPath};
 use crate::pages::books::amount;
@@ -56,12 +56,6 @@ impl OverviewPage<'_> {
             .cloned()
             .unwrap_or_else(|| id.to_string())
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 async fn overview_page(shell: &Shell, notice: Option<String>, error: Option<ApiError>) -> Response {

@@ -16,7 +16,7 @@ use scm::{
 };
 use serde::Deserialize;
 
-use super::{id_of, locations_of, names, whole};
+use super::{NoticeQuery, id_of, locations_of, names, whole};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::{ApiQuery, IdPath};
 use crate::pages::books::amount;
@@ -97,12 +97,6 @@ impl PurchasesPage<'_> {
     fn state_name(&self, state: &PurchaseState) -> String {
         self.shell.t(&format!("stock-po-{}", state.as_str()))
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 async fn purchases_page(
