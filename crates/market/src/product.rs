@@ -440,6 +440,24 @@ impl Market {
         self.shown(product(&row)?).await
     }
 
+    /// The category of one of `company`'s products, in any status, for a
+    /// module acting for the company on its standing instructions (the
+    /// supply chain's replenishment posts its buying requests there).
+    pub async fn category_of_own_product(
+        &self,
+        company: CompanyId,
+        id: ProductId,
+    ) -> Result<CategoryId> {
+        let row =
+            sqlx::query("SELECT category_id FROM market_product WHERE company_id = $1 AND id = $2")
+                .bind(company)
+                .bind(id)
+                .fetch_optional(self.db.reader())
+                .await?
+                .ok_or(MarketError::NotFound("product"))?;
+        Ok(CategoryId::from_raw(row.try_get("category_id")?))
+    }
+
     /// The company's own products, newest first, optionally of one status.
     pub async fn own_products(
         &self,

@@ -2,6 +2,7 @@
 //! the same category are told, and the open requests stand on a public board
 //! that names the buyer only when the buyer allows it.
 
+use kernel::db::Tx;
 use kernel::outbox;
 use kernel::{CompanyId, Currency, Page, PageRequest, Role, Scope, Timestamp};
 use serde::Deserialize;
@@ -125,6 +126,24 @@ impl Market {
         if !may_buy(scope.role()) {
             return Err(MarketError::Forbidden);
         }
+        let mut tx = self.db.begin().await?;
+        let rfq = self
+            .post_rfq_in(&mut tx, scope.company_id(), input, self.clock.now())
+            .await?;
+        tx.commit().await?;
+        Ok(rfq)
+    }
+
+    /// Posts a buying request for `company` inside the caller's transaction,
+    /// for a module acting on the company's standing instructions (the supply
+    /// chain's replenishment); the caller has checked who may.
+    pub async fn post_rfq_in(
+        &self,
+        tx: &mut Tx,
+        company: CompanyId,
+        input: &RfqInput,
+        now: Timestamp,
+    ) -> Result<Rfq> {
         let tree = self.categories().await?;
         if tree.get(input.category_id).is_none() {
             return Err(MarketError::invalid(
@@ -133,7 +152,6 @@ impl Market {
                 "no such category",
             ));
         }
-        let now = self.clock.now();
         if input.valid_until <= now
             || input.valid_until > now.plus_seconds(RFQ_VALID_DAYS_MAX * 86_400)
         {
@@ -152,7 +170,7 @@ impl Market {
         }
         let rfq = Rfq {
             id: RfqId::new(),
-            company_id: scope.company_id(),
+            company_id: company,
             title: required_line("title", &input.title, 200)?,
             category_id: input.category_id,
             quantity: number_in("quantity", input.quantity, 1..=QUANTITY_MAX)?,
@@ -170,7 +188,6 @@ impl Market {
             status: RfqStatus::Open,
             created_at: now,
         };
-        let mut tx = self.db.begin().await?;
         sqlx::query(
             "INSERT INTO market_rfq (company_id, id, title, category_id, quantity, unit, target_price_minor, currency, deliver_by,
              destination, details, valid_until, show_company, status, created_at, updated_at)
@@ -200,9 +217,7 @@ impl Market {
              WHERE status = 'published' AND company_id <> $1 AND category_id IN ({placeholders})
              ORDER BY company_id LIMIT $2"
         );
-        let mut query = sqlx::query(&sql)
-            .bind(scope.company_id())
-            .bind(MATCHED_SUPPLIERS_MAX);
+        let mut query = sqlx::query(&sql).bind(company).bind(MATCHED_SUPPLIERS_MAX);
         for category in &subtree {
             query = query.bind(*category);
         }
@@ -228,8 +243,7 @@ impl Market {
             category_id: rfq.category_id,
             matched_suppliers: matched,
         };
-        outbox::append(&mut tx, &event, Some(rfq.company_id), now).await?;
-        tx.commit().await?;
+        outbox::append(tx, &event, Some(rfq.company_id), now).await?;
         Ok(rfq)
     }
 

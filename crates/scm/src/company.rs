@@ -4,10 +4,11 @@
 
 use kernel::db::Tx;
 use kernel::{CompanyId, Scope, Timestamp};
+use serde::Deserialize;
 use sqlx::Row;
 
 use crate::error::Result;
-use crate::model::{LocationId, LocationKind, ScmSettings, Valuation};
+use crate::model::{LocationId, LocationKind, ReplenishWith, ScmSettings, Valuation};
 use crate::rows;
 use crate::{Scm, may_view_stock};
 
@@ -26,6 +27,7 @@ pub(crate) async fn open_in(
     }
     let settings = ScmSettings {
         valuation: Valuation::Average,
+        replenish_with: ReplenishWith::PurchaseOrders,
         default_warehouse_id: LocationId::new(),
         supplier_location_id: LocationId::new(),
         customer_location_id: LocationId::new(),
@@ -103,7 +105,7 @@ pub(crate) async fn open_in(
 
 pub(crate) async fn settings_in(tx: &mut Tx, company: CompanyId) -> Result<Option<ScmSettings>> {
     let row = sqlx::query(
-        "SELECT valuation, supplier_location_id, customer_location_id, loss_location_id, default_warehouse_id
+        "SELECT valuation, replenish_with, supplier_location_id, customer_location_id, loss_location_id, default_warehouse_id
          FROM scm_company WHERE company_id = $1",
     )
     .bind(company)
@@ -112,6 +114,7 @@ pub(crate) async fn settings_in(tx: &mut Tx, company: CompanyId) -> Result<Optio
     row.map(|row| {
         Ok(ScmSettings {
             valuation: rows::coded(&row, "valuation", Valuation::parse)?,
+            replenish_with: rows::coded(&row, "replenish_with", ReplenishWith::parse)?,
             supplier_location_id: LocationId::from_raw(row.try_get("supplier_location_id")?),
             customer_location_id: LocationId::from_raw(row.try_get("customer_location_id")?),
             loss_location_id: LocationId::from_raw(row.try_get("loss_location_id")?),
@@ -137,25 +140,55 @@ impl Scm {
         scope: &Scope,
         warehouse: LocationId,
     ) -> Result<ScmSettings> {
+        let change = SettingsInput {
+            default_warehouse_id: Some(warehouse),
+            replenish_with: None,
+        };
+        self.update_settings(scope, &change).await
+    }
+
+    /// Changes the settings given, all or none.
+    pub async fn update_settings(
+        &self,
+        scope: &Scope,
+        change: &SettingsInput,
+    ) -> Result<ScmSettings> {
         self.require(scope, crate::may_keep_stock)?;
+        let company = scope.company_id();
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        open_in(&mut tx, scope.company_id(), now).await?;
-        crate::locations::warehouse_in(
-            &mut tx,
-            scope.company_id(),
-            warehouse,
-            "default_warehouse_id",
+        let mut settings = open_in(&mut tx, company, now).await?;
+        if let Some(warehouse) = change.default_warehouse_id {
+            crate::locations::warehouse_in(&mut tx, company, warehouse, "default_warehouse_id")
+                .await?;
+            settings.default_warehouse_id = warehouse;
+        }
+        if let Some(replenish_with) = change.replenish_with {
+            settings.replenish_with = replenish_with;
+            crate::replenish::ensure_job_in(&mut tx, company, now).await?;
+        }
+        sqlx::query(
+            "UPDATE scm_company SET default_warehouse_id = $1, replenish_with = $2, updated_at = $3 WHERE company_id = $4",
         )
+        .bind(settings.default_warehouse_id)
+        .bind(settings.replenish_with.as_str())
+        .bind(now.micros())
+        .bind(company)
+        .execute(tx.conn())
         .await?;
-        sqlx::query("UPDATE scm_company SET default_warehouse_id = $1, updated_at = $2 WHERE company_id = $3")
-            .bind(warehouse)
-            .bind(now.micros())
-            .bind(scope.company_id())
-            .execute(tx.conn())
-            .await?;
-        let settings = open_in(&mut tx, scope.company_id(), now).await?;
         tx.commit().await?;
         Ok(settings)
     }
+}
+
+/// A change of settings: only what is given changes.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ScmSettingsInput)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    /// Where market purchases arrive unless a receipt says otherwise.
+    #[serde(default)]
+    pub default_warehouse_id: Option<LocationId>,
+    #[serde(default)]
+    pub replenish_with: Option<ReplenishWith>,
 }

@@ -46,6 +46,18 @@ impl ScmError {
         }
     }
 
+    /// The same failure, naming `field` when it was about a quantity the
+    /// move could not take: a caller with lines says which line.
+    pub fn at_field(self, field: &str) -> Self {
+        match self {
+            ScmError::InsufficientStock { available, .. } => ScmError::InsufficientStock {
+                field: field.to_owned(),
+                available,
+            },
+            other => other,
+        }
+    }
+
     pub fn state(code: &'static str, message: impl Into<String>) -> Self {
         ScmError::State {
             code,

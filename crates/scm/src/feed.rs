@@ -23,9 +23,8 @@ use crate::items::{
 };
 use crate::model::{ItemId, LocationId, MoveReason, PurchaseLine, PurchaseState};
 use crate::moves::{MoveSpec, MoveValue, write_move};
-use crate::purchase::{
-    NewPurchase, ReceiptLineInput, insert_purchase, market_purchase_in, receive_in, set_state,
-};
+use crate::purchase::{NewPurchase, insert_purchase, market_purchase_in, set_state};
+use crate::receipts::{ReceiptLineInput, receive_in};
 use crate::suppliers::network_supplier_in;
 
 /// The subscriber that keeps every member's supply chain from the outbox.

@@ -46,6 +46,21 @@ pub struct ItemInput {
     pub units: Vec<UnitConversion>,
 }
 
+/// A change to an item: only the fields given change.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ScmItemUpdate)]
+#[serde(deny_unknown_fields)]
+pub struct ItemUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Replenishment proposes an order when the stock position falls to this (0: never).
+    #[serde(default)]
+    pub reorder_point: Option<i64>,
+    /// How much it proposes at a time, in base units (0: just enough).
+    #[serde(default)]
+    pub reorder_quantity: Option<i64>,
+}
+
 /// A product of the company's catalog whose stock is the item's in a warehouse.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[schema(as = ScmLinkInput)]
@@ -262,9 +277,56 @@ impl Scm {
         let mut tx = self.db.begin().await?;
         open_in(&mut tx, scope.company_id(), now).await?;
         let id = insert_item(&mut tx, scope.company_id(), &checked, input, now).await?;
+        if input.reorder_point > 0 {
+            crate::replenish::ensure_job_in(&mut tx, scope.company_id(), now).await?;
+        }
         let created = item_in(&mut tx, scope.company_id(), id, "id").await?;
         tx.commit().await?;
         Ok(created)
+    }
+
+    /// Renames an item or changes its reorder point and quantity; only what
+    /// is given changes. The SKU, units and cost currency stay, since moves
+    /// and prices are counted in them.
+    pub async fn update_item(
+        &self,
+        scope: &Scope,
+        id: ItemId,
+        change: &ItemUpdate,
+    ) -> Result<Item> {
+        self.require(scope, may_keep_stock)?;
+        let company = scope.company_id();
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let mut item = item_in(&mut tx, company, id, "id")
+            .await
+            .map_err(|_| ScmError::NotFound("item"))?;
+        if let Some(name) = &change.name {
+            item.name = required_text("name", name, NAME_CHARS_MAX)?;
+        }
+        if let Some(point) = change.reorder_point {
+            item.reorder_point = quantity_or_zero("reorder_point", point)?;
+        }
+        if let Some(quantity) = change.reorder_quantity {
+            item.reorder_quantity = quantity_or_zero("reorder_quantity", quantity)?;
+        }
+        sqlx::query(
+            "UPDATE scm_item SET name = $1, reorder_point = $2, reorder_quantity = $3, updated_at = $4 WHERE company_id = $5 AND id = $6",
+        )
+        .bind(&item.name)
+        .bind(item.reorder_point)
+        .bind(item.reorder_quantity)
+        .bind(now.micros())
+        .bind(company)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        if item.reorder_point > 0 {
+            crate::replenish::ensure_job_in(&mut tx, company, now).await?;
+        }
+        let updated = item_in(&mut tx, company, id, "id").await?;
+        tx.commit().await?;
+        Ok(updated)
     }
 
     pub async fn item(&self, scope: &Scope, id: ItemId) -> Result<Item> {

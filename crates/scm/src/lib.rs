@@ -7,6 +7,7 @@
 
 mod batch;
 mod company;
+mod counts;
 pub mod error;
 mod export;
 mod feed;
@@ -18,8 +19,12 @@ mod manual;
 mod model;
 mod moves;
 mod purchase;
+mod receipts;
+mod replenish;
+mod returns;
 mod rows;
 mod stock;
+mod supplier_prices;
 mod suppliers;
 
 use std::sync::Arc;
@@ -28,17 +33,28 @@ use kernel::migrate::Migration;
 use kernel::{Clock, Db, Role, Scope};
 
 pub use batch::MOVES_PER_BATCH_MAX;
+pub use company::SettingsInput;
+pub use counts::{
+    COUNT_ENTRIES_MAX, COUNT_LINES_MAX, CountEntries, CountEntry, CountInput, CountLine,
+    CountSummary, StockCount,
+};
 pub use error::{Result, ScmError};
 pub use export::STOCK_CSV_HEADER;
 pub use feed::ScmFeed;
-pub use items::{FACTOR_MAX, ITEMS_MAX, ItemInput, LinkInput, UNITS_MAX};
+pub use items::{FACTOR_MAX, ITEMS_MAX, ItemInput, ItemUpdate, LinkInput, UNITS_MAX};
 pub use keeper::ScmStockKeeper;
 pub use locations::{LOCATIONS_MAX, LocationInput};
 pub use manual::MoveInput;
 pub use model::*;
 pub use moves::{STOCK_PERIOD_MICROS, average_share};
-pub use purchase::{PurchaseInput, PurchaseLineInput, ReceiptInput, ReceiptLineInput};
+pub use purchase::{PurchaseInput, PurchaseLineInput};
+pub use receipts::{ReceiptInput, ReceiptLineInput};
+pub use replenish::{Proposal, REPLENISH_JOB, Replenisher, handlers, proposed_quantity};
+pub use returns::{ReturnInput, ReturnLineInput};
 pub use stock::{StockAtDate, StockValue, ValuationLine};
+pub use supplier_prices::{
+    LEAD_TIME_DAYS_MAX, SUPPLIERS_PER_ITEM_MAX, SupplierPrice, SupplierPriceInput,
+};
 pub use suppliers::SupplierInput;
 
 /// The most base units any one quantity may be.
@@ -64,6 +80,12 @@ pub fn migrations() -> Vec<Migration> {
             version: 3,
             name: "move_index_with_id",
             sql: include_str!("../migrations/0003_move_index_with_id.sql"),
+        },
+        Migration {
+            module: "scm",
+            version: 4,
+            name: "counts_prices_replenishment",
+            sql: include_str!("../migrations/0004_counts_prices_replenishment.sql"),
         },
     ]
 }

@@ -25,6 +25,16 @@ kernel::define_id!(
     "sup"
 );
 kernel::define_id!(
+    /// What one replenishment run proposed for one item.
+    ProposalId,
+    "rpl"
+);
+kernel::define_id!(
+    /// A count sheet of one location.
+    CountId,
+    "cnt"
+);
+kernel::define_id!(
     /// A purchase order.
     PurchaseOrderId,
     "po"
@@ -98,6 +108,35 @@ coded_enum!(
 );
 
 coded_enum!(
+    /// What the daily replenishment does when an item falls to its reorder
+    /// point: draft purchase orders, post buying requests, or nothing.
+    ReplenishWith as ScmReplenishWith {
+        PurchaseOrders = "purchase_orders",
+        BuyingRequests = "buying_requests",
+        Off = "off",
+    }
+);
+
+coded_enum!(
+    /// What replenishment did for an item.
+    ReplenishOutcome as ScmReplenishOutcome {
+        PurchaseOrder = "purchase_order",
+        BuyingRequest = "buying_request",
+        NoSupplier = "no_supplier",
+        NoCategory = "no_category",
+    }
+);
+
+coded_enum!(
+    /// Where a count sheet is: being counted, booked, or dropped.
+    CountState as ScmCountState {
+        Open = "open",
+        Posted = "posted",
+        Cancelled = "cancelled",
+    }
+);
+
+coded_enum!(
     PurchaseState as ScmPurchaseState {
         Draft = "draft",
         Ordered = "ordered",
@@ -112,6 +151,7 @@ coded_enum!(
 #[schema(as = ScmSettings)]
 pub struct ScmSettings {
     pub valuation: Valuation,
+    pub replenish_with: ReplenishWith,
     pub default_warehouse_id: LocationId,
     pub supplier_location_id: LocationId,
     pub customer_location_id: LocationId,

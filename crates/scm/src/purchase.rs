@@ -1,6 +1,7 @@
-//! Purchase orders: drafted by hand for any supplier, or mirrored from a
-//! market order the member placed; receipts against them, in full or in
-//! part, into a warehouse at the order's price plus a share of its shipping.
+//! Purchase orders: drafted by hand for any supplier, by replenishment, or
+//! mirrored from a market order the member placed, and their way from draft
+//! to sent or cancelled. Receipts against them are in `receipts`, returns in
+//! `returns`.
 
 use kernel::db::Tx;
 use kernel::{CompanyId, Currency, Page, PageRequest, Scope, Timestamp};
@@ -12,19 +13,15 @@ use crate::company::open_in;
 use crate::error::{Result, ScmError};
 use crate::fields::{optional_text, positive_quantity};
 use crate::items::{factor_of, item_in};
-use crate::locations::location_in;
 use crate::model::{
-    ItemId, LocationId, MoveReason, PurchaseLine, PurchaseOrder, PurchaseOrderId, PurchaseState,
-    SupplierId,
+    ItemId, LocationId, PurchaseLine, PurchaseOrder, PurchaseOrderId, PurchaseState, SupplierId,
 };
-use crate::moves::{MoveSpec, MoveValue, write_move};
 use crate::suppliers::supplier_in;
-use crate::{Scm, may_purchase, may_receive, may_view_stock, rows};
+use crate::{Scm, may_purchase, may_view_stock, rows};
 
 /// A purchase order has at most this many lines.
 pub const PURCHASE_LINES_MAX: usize = 100;
 const NOTE_CHARS_MAX: usize = 2_000;
-const LOT_CHARS_MAX: usize = 40;
 /// The highest unit price: ten million in major units of a two-digit currency.
 const UNIT_PRICE_MINOR_MAX: i64 = 1_000_000_000;
 
@@ -51,26 +48,6 @@ pub struct PurchaseLineInput {
     pub unit: Option<String>,
     /// The price of one unit, in minor units of the order's currency.
     pub unit_price_minor: i64,
-}
-
-/// Goods that arrived against a purchase order.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[schema(as = ScmReceiptInput)]
-pub struct ReceiptInput {
-    /// Where they are put; the order's warehouse if absent.
-    #[serde(default)]
-    pub location_id: Option<LocationId>,
-    pub lines: Vec<ReceiptLineInput>,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[schema(as = ScmReceiptLineInput)]
-pub struct ReceiptLineInput {
-    pub line_no: i64,
-    /// In the line's unit; at most what is still open on the line.
-    pub quantity: i64,
-    #[serde(default)]
-    pub lot: Option<String>,
 }
 
 const PO_COLUMNS: &str = "id, po_no, supplier_id, market_order_id, state, currency, shipping_fee_minor, warehouse_id, note, delivery_waiting, created_at, updated_at";
@@ -238,155 +215,6 @@ pub(crate) async fn set_state(
     Ok(())
 }
 
-/// Each line's share of the order's shipping fee, by line value, with the
-/// rounding left over going to the largest lines first: the shares add up
-/// to the fee exactly.
-pub(crate) fn shipping_shares(lines: &[PurchaseLine], fee: i64) -> Vec<i64> {
-    let values: Vec<i128> = lines
-        .iter()
-        .map(|l| i128::from(l.quantity) * i128::from(l.unit_price_minor))
-        .collect();
-    let total: i128 = values.iter().sum();
-    if total == 0 || fee == 0 {
-        return vec![0; lines.len()];
-    }
-    let mut shares: Vec<i64> = values
-        .iter()
-        .map(|value| i64::try_from(value * i128::from(fee) / total).expect("a share of the fee"))
-        .collect();
-    let mut left = fee - shares.iter().sum::<i64>();
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by(|a, b| values[*b].cmp(&values[*a]).then(a.cmp(b)));
-    for index in order.into_iter().cycle() {
-        if left == 0 {
-            break;
-        }
-        shares[index] += 1;
-        left -= 1;
-    }
-    shares
-}
-
-/// The value of receiving `quantity` more of a line that already has
-/// `received`: the line's landed total shared by quantity, so the receipts
-/// of a line add up to its total exactly.
-fn receipt_value(landed_total: i64, line_quantity: i64, received: i64, quantity: i64) -> i64 {
-    let share = |count: i64| {
-        i64::try_from(i128::from(landed_total) * i128::from(count) / i128::from(line_quantity))
-            .expect("a share of the total")
-    };
-    share(received + quantity) - share(received)
-}
-
-/// Receives goods against `order` into `location`, moving each line's
-/// quantity from the supplier location at its landed cost. `source` names
-/// the moves (`…:{line_no}` is appended) so a repeat moves nothing.
-pub(crate) async fn receive_in(
-    tx: &mut Tx,
-    company: CompanyId,
-    order: &PurchaseOrder,
-    location: LocationId,
-    lines: &[ReceiptLineInput],
-    source: Option<&str>,
-    now: Timestamp,
-) -> Result<()> {
-    let settings = open_in(tx, company, now).await?;
-    let shares = shipping_shares(&order.lines, order.shipping_fee_minor);
-    for (index, asked) in lines.iter().enumerate() {
-        let field = |name: &str| format!("lines[{index}].{name}");
-        let Some(position) = order.lines.iter().position(|l| l.line_no == asked.line_no) else {
-            return Err(ScmError::invalid(
-                field("line_no"),
-                "unknown_line",
-                "no such line",
-            ));
-        };
-        let purchase_line = &order.lines[position];
-        positive_quantity(&field("quantity"), asked.quantity)?;
-        let open = purchase_line.quantity - purchase_line.received_quantity;
-        if asked.quantity > open {
-            return Err(ScmError::invalid(
-                field("quantity"),
-                "over_receipt",
-                format!("only {open} still open on this line"),
-            ));
-        }
-        let lot = optional_text(
-            &field("lot"),
-            asked.lot.as_deref().unwrap_or(""),
-            LOT_CHARS_MAX,
-        )?;
-        let item = item_in(tx, company, purchase_line.item_id, &field("line_no")).await?;
-        if source.is_none() && item.lot_tracked && lot.is_empty() {
-            return Err(ScmError::invalid(
-                field("lot"),
-                "required",
-                "this item is tracked by lot",
-            ));
-        }
-        let value = if item.cost_currency == order.currency {
-            let landed = purchase_line.quantity * purchase_line.unit_price_minor + shares[position];
-            MoveValue::Total(receipt_value(
-                landed,
-                purchase_line.quantity,
-                purchase_line.received_quantity,
-                asked.quantity,
-            ))
-        } else {
-            // Stock valued in another currency: without a rate, at its average.
-            MoveValue::Average
-        };
-        let spec = MoveSpec {
-            item: item.id,
-            lot,
-            quantity: asked.quantity * purchase_line.factor,
-            from: settings.supplier_location_id,
-            to: location,
-            value,
-            reason: MoveReason::Receipt,
-            note: format!("PO {}", order.po_no),
-            source: source.map_or(String::new(), |source| {
-                format!("{source}:{}", asked.line_no)
-            }),
-            consumes_reserved: 0,
-            moved_at: now,
-        };
-        if write_move(tx, company, &spec, now).await?.is_none() {
-            continue;
-        }
-        sqlx::query(
-            "UPDATE scm_purchase_line SET received_quantity = received_quantity + $1, updated_at = $2
-             WHERE company_id = $3 AND purchase_order_id = $4 AND line_no = $5",
-        )
-        .bind(asked.quantity)
-        .bind(now.micros())
-        .bind(company)
-        .bind(order.id)
-        .bind(asked.line_no)
-        .execute(tx.conn())
-        .await?;
-    }
-    let after = purchase_order_in(tx, company, order.id).await?;
-    let all_in = after
-        .lines
-        .iter()
-        .all(|l| l.received_quantity >= l.quantity);
-    let state = if all_in {
-        PurchaseState::Received
-    } else {
-        PurchaseState::PartiallyReceived
-    };
-    set_state(tx, company, order.id, state, now).await?;
-    sqlx::query(
-        "UPDATE scm_purchase_order SET delivery_waiting = 0 WHERE company_id = $1 AND id = $2",
-    )
-    .bind(company)
-    .bind(order.id)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
-}
-
 impl Scm {
     /// Drafts a purchase order, or refuses with the field at fault.
     pub async fn create_purchase_order(
@@ -518,53 +346,6 @@ impl Scm {
         let changed = purchase_order_in(&mut tx, scope.company_id(), id).await?;
         tx.commit().await?;
         Ok(changed)
-    }
-
-    /// Receives goods against an order, or refuses with the field at fault
-    /// and receives nothing.
-    pub async fn receive(
-        &self,
-        scope: &Scope,
-        id: PurchaseOrderId,
-        input: &ReceiptInput,
-    ) -> Result<PurchaseOrder> {
-        self.require(scope, may_receive)?;
-        let company = scope.company_id();
-        if input.lines.is_empty() || input.lines.len() > PURCHASE_LINES_MAX {
-            return Err(ScmError::invalid(
-                "lines",
-                "out_of_range",
-                format!("from 1 to {PURCHASE_LINES_MAX} lines"),
-            ));
-        }
-        let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        let order = purchase_order_in(&mut tx, company, id).await?;
-        if !matches!(
-            order.state,
-            PurchaseState::Ordered | PurchaseState::PartiallyReceived
-        ) {
-            return Err(ScmError::state(
-                "wrong_state",
-                format!(
-                    "goods are not received against a {} purchase order",
-                    order.state.as_str()
-                ),
-            ));
-        }
-        let location = input.location_id.unwrap_or(order.warehouse_id);
-        let target = location_in(&mut tx, company, location, "location_id").await?;
-        if !target.kind.is_own() {
-            return Err(ScmError::invalid(
-                "location_id",
-                "not_own",
-                "one of your warehouses, zones or bins",
-            ));
-        }
-        receive_in(&mut tx, company, &order, location, &input.lines, None, now).await?;
-        let received = purchase_order_in(&mut tx, company, id).await?;
-        tx.commit().await?;
-        Ok(received)
     }
 
     pub async fn purchase_order(

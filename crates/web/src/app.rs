@@ -188,7 +188,11 @@ impl Services {
         JobRunner::new(
             self.db.clone(),
             self.clock.clone(),
-            trade::timers::handlers(&self.trade),
+            [
+                trade::timers::handlers(&self.trade),
+                scm::handlers(&self.scm),
+            ]
+            .concat(),
             JobRunnerOptions::default(),
         )
     }

@@ -78,6 +78,9 @@ pub(super) async fn load_history(
         let replayed = replay(services, &members, &history_clock, &pay, &trade).await?;
         money_created = replayed.0;
         orders_created = replayed.1;
+        super::stock::after_the_history(services, &members, clock.clone())
+            .await
+            .context("the demo's counts and replenishment")?;
         let check = pay.check_ledger().await?;
         anyhow::ensure!(
             check.balanced(),

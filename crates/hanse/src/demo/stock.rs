@@ -127,3 +127,75 @@ pub(super) async fn stock_suppliers(
     }
     Ok(created)
 }
+
+/// After the history: each buyer keeps the goods it bought on hand with a
+/// reorder point at what it holds, so replenishment drafts its next
+/// purchase orders from the same suppliers at the prices it paid; and the
+/// first supplier has counted its main warehouse and found two pieces of
+/// its first item broken.
+pub(super) async fn after_the_history(
+    services: &web::Services,
+    members: &HashMap<&'static str, DemoMember>,
+    clock: std::sync::Arc<dyn kernel::Clock>,
+) -> anyhow::Result<()> {
+    let scm = scm::Scm::new(services.db.clone(), clock, services.market.clone());
+    let mut names: Vec<&&'static str> = members.keys().collect();
+    names.sort();
+    let mut counted = false;
+    for name in names {
+        let member = &members[*name];
+        let scope = &member.owner_scope;
+        let items = every_page(|page| scm.items(scope, page)).await?;
+        if items.is_empty() {
+            continue;
+        }
+        let storefront = services.market.storefront(member.company_id).await?;
+        if storefront.country != "CN" {
+            for item in items.iter().filter(|item| item.on_hand > 0) {
+                let change = scm::ItemUpdate {
+                    name: None,
+                    reorder_point: Some(item.on_hand),
+                    reorder_quantity: Some(item.on_hand),
+                };
+                scm.update_item(scope, item.id, &change).await?;
+            }
+            scm.replenish_now(scope).await?;
+        } else if !counted {
+            counted = count_first_item(&scm, scope).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A posted count of the default warehouse with two of its first item short.
+async fn count_first_item(scm: &scm::Scm, scope: &kernel::Scope) -> anyhow::Result<bool> {
+    let warehouse = scm.settings(scope).await?.default_warehouse_id;
+    let sheet = scm
+        .open_count(
+            scope,
+            &scm::CountInput {
+                location_id: warehouse,
+                note: "月末盘点 Month-end count".to_owned(),
+            },
+        )
+        .await?;
+    let Some(line) = sheet.lines.iter().find(|line| line.expected > 2) else {
+        scm.cancel_count(scope, sheet.id).await?;
+        return Ok(false);
+    };
+    let entries = scm::CountEntries {
+        lines: vec![scm::CountEntry {
+            item_id: line.item_id,
+            lot: Some(line.lot.clone()),
+            counted: line.expected - 2,
+            reason: "搬运破损 Broken in handling".to_owned(),
+        }],
+    };
+    scm.enter_counts(scope, sheet.id, &entries).await?;
+    // Orders may hold all of it; then the sheet stays open for the member.
+    match scm.post_count(scope, sheet.id).await {
+        Ok(_) => Ok(true),
+        Err(scm::ScmError::InsufficientStock { .. }) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}

@@ -1,9 +1,11 @@
 //! The supply chain's tests, each on SQLite and on PostgreSQL.
 
+mod counts;
 #[allow(dead_code)]
 mod deal;
 mod from_the_deal;
 mod histories;
 mod moves;
 mod purchases;
+mod replenishment;
 mod support;

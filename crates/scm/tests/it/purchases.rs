@@ -4,8 +4,8 @@
 
 use kernel::{Currency, Db, storage_test};
 use scm::{
-    PurchaseInput, PurchaseLineInput, PurchaseState, ReceiptInput, ReceiptLineInput, ScmError,
-    SupplierInput,
+    PurchaseInput, PurchaseLineInput, PurchaseOrder, PurchaseState, ReceiptInput, ReceiptLineInput,
+    ReturnInput, ReturnLineInput, ScmError, SupplierInput,
 };
 
 use crate::support::*;
@@ -15,6 +15,56 @@ fn invalid<T: std::fmt::Debug>(result: scm::Result<T>) -> (String, &'static str)
         Err(ScmError::Invalid { field, code, .. }) => (field, code),
         other => panic!("expected an invalid field, got {other:?}"),
     }
+}
+
+fn returned(line_no: i64, quantity: i64) -> ReturnInput {
+    ReturnInput {
+        location_id: None,
+        reason: "crushed cartons".to_owned(),
+        lines: vec![ReturnLineInput {
+            line_no,
+            quantity,
+            lot: None,
+        }],
+    }
+}
+
+/// A supplier off the network and a placed order of `cartons` cartons of
+/// 24 boxes at 48.00 a carton, from the buyer.
+async fn ordered_boxes(f: &Fixture, cartons: i64) -> PurchaseOrder {
+    let buyer = &f.deal.buyer;
+    let supplier = f
+        .scm
+        .create_supplier(
+            buyer,
+            &SupplierInput {
+                name: "温州纸箱厂 Wenzhou Cartons".to_owned(),
+                contact: String::new(),
+                email: String::new(),
+                phone: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let item = f
+        .scm
+        .create_item(buyer, &item_input("CARTON-BOX"))
+        .await
+        .unwrap();
+    let input = PurchaseInput {
+        supplier_id: supplier.id,
+        currency: Currency::CNY,
+        warehouse_id: None,
+        note: String::new(),
+        lines: vec![PurchaseLineInput {
+            item_id: item.id,
+            quantity: cartons,
+            unit: Some("carton".to_owned()),
+            unit_price_minor: 4_800,
+        }],
+    };
+    let draft = f.scm.create_purchase_order(buyer, &input).await.unwrap();
+    f.scm.place_purchase_order(buyer, draft.id).await.unwrap()
 }
 
 fn receipt(line_no: i64, quantity: i64) -> ReceiptInput {
@@ -207,5 +257,120 @@ storage_test!(
         let item = f.scm.item(buyer, purchase.lines[0].item_id).await.unwrap();
         assert_eq!(item.on_hand, 100);
         f.assert_consistent().await;
+    }
+);
+
+storage_test!(
+    goods_go_back_to_the_supplier_never_more_than_came_in,
+    migrations(),
+    |db: Db| async move {
+        let f = fixture(db.clone()).await;
+        let buyer = &f.deal.buyer;
+        let order = ordered_boxes(&f, 10).await;
+        assert!(matches!(
+            f.scm
+                .return_to_supplier(buyer, order.id, &returned(1, 1))
+                .await,
+            Err(ScmError::State {
+                code: "wrong_state",
+                ..
+            })
+        ));
+        f.scm
+            .receive(buyer, order.id, &receipt(1, 4))
+            .await
+            .unwrap();
+
+        let before = db.row_counts().await.unwrap();
+        assert_eq!(
+            invalid(
+                f.scm
+                    .return_to_supplier(buyer, order.id, &returned(1, 5))
+                    .await
+            ),
+            ("lines[0].quantity".to_owned(), "over_return")
+        );
+        assert_eq!(
+            invalid(
+                f.scm
+                    .return_to_supplier(buyer, order.id, &returned(2, 1))
+                    .await
+            ),
+            ("lines[0].line_no".to_owned(), "unknown_line")
+        );
+        assert_eq!(
+            invalid(
+                f.scm
+                    .return_to_supplier(buyer, order.id, &returned(1, 0))
+                    .await
+            ),
+            ("lines[0].quantity".to_owned(), "out_of_range")
+        );
+        // The goods were moved on: the warehouse no longer holds them.
+        let mut elsewhere = returned(1, 1);
+        elsewhere.location_id = Some(f.scm.settings(buyer).await.unwrap().customer_location_id);
+        assert_eq!(
+            invalid(f.scm.return_to_supplier(buyer, order.id, &elsewhere).await),
+            ("location_id".to_owned(), "not_own")
+        );
+        assert_eq!(
+            db.row_counts().await.unwrap(),
+            before,
+            "refusals write nothing"
+        );
+
+        let back = f
+            .scm
+            .return_to_supplier(buyer, order.id, &returned(1, 3))
+            .await
+            .unwrap();
+        assert_eq!(back.lines[0].returned_quantity, 3);
+        assert_eq!(back.state, PurchaseState::PartiallyReceived);
+        let item = f.scm.item(buyer, order.lines[0].item_id).await.unwrap();
+        // One carton of 24 at 2.00 a box is left.
+        assert_eq!((item.on_hand, item.stock_value_minor), (24, 4_800));
+        // Only one received carton is left to send back.
+        assert_eq!(
+            invalid(
+                f.scm
+                    .return_to_supplier(buyer, order.id, &returned(1, 2))
+                    .await
+            ),
+            ("lines[0].quantity".to_owned(), "over_return")
+        );
+        f.assert_consistent().await;
+    }
+);
+
+storage_test!(
+    a_market_purchase_goes_back_through_its_refund_not_a_return,
+    migrations(),
+    |db: Db| async move {
+        let f = fixture(db).await;
+        let order = f.deal.paid_order(100).await;
+        f.settle().await;
+        let buyer = &f.deal.buyer;
+        let purchase = f
+            .scm
+            .purchase_orders(buyer, None, kernel::PageRequest::first())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|po| po.market_order_id == Some(order.id))
+            .unwrap();
+        f.scm
+            .receive(buyer, purchase.id, &receipt(1, 10))
+            .await
+            .unwrap();
+        assert!(matches!(
+            f.scm
+                .return_to_supplier(buyer, purchase.id, &returned(1, 1))
+                .await,
+            Err(ScmError::State {
+                code: "follows_market_order",
+                ..
+            })
+        ));
     }
 );

@@ -171,11 +171,15 @@ fn books_routes() -> OpenApiRouter<AppState> {
 
 /// The company's supply chain.
 fn scm_routes() -> OpenApiRouter<AppState> {
-    use scm::{items, links, locations, moves, purchase_orders, settings, stock, suppliers};
+    use scm::{
+        counts, items, links, locations, moves, purchase_orders, replenishment, settings, stock,
+        suppliers,
+    };
     OpenApiRouter::new()
         .routes(routes!(settings::show, settings::update))
         .routes(routes!(items::list, items::create))
-        .routes(routes!(items::show))
+        .routes(routes!(items::show, items::update))
+        .routes(routes!(items::suppliers))
         .routes(routes!(items::stock))
         .routes(routes!(items::stock_before))
         .routes(routes!(locations::list, locations::create))
@@ -189,11 +193,21 @@ fn scm_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(links::remove))
         .routes(routes!(suppliers::list, suppliers::create))
         .routes(routes!(suppliers::show))
+        .routes(routes!(suppliers::prices))
+        .routes(routes!(suppliers::set_price, suppliers::remove_price))
+        .routes(routes!(counts::list, counts::open))
+        .routes(routes!(counts::show))
+        .routes(routes!(counts::enter))
+        .routes(routes!(counts::post))
+        .routes(routes!(counts::cancel))
+        .routes(routes!(replenishment::list))
+        .routes(routes!(replenishment::run))
         .routes(routes!(purchase_orders::list, purchase_orders::create))
         .routes(routes!(purchase_orders::show))
         .routes(routes!(purchase_orders::place))
         .routes(routes!(purchase_orders::cancel))
         .routes(routes!(purchase_orders::receive))
+        .routes(routes!(purchase_orders::return_goods))
 }
 
 /// The marketplace: public reading, the own catalog, buying requests and quotations.

@@ -14,6 +14,7 @@ mod pages;
 mod providers;
 mod repairs;
 mod scm;
+mod scm_buying;
 mod support;
 mod tenancy;
 mod wallet;

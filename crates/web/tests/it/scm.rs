@@ -20,19 +20,20 @@ pub struct SupplyChain {
     pub location: String,
     pub supplier: String,
     pub purchase_order: String,
+    pub count: String,
 }
 
-async fn created(app: &TestApp, actor: &Actor, path: &str, body: Value) -> Value {
+pub(crate) async fn created(app: &TestApp, actor: &Actor, path: &str, body: Value) -> Value {
     let (status, answer) = call(app, &actor.client, Method::POST, path, Some(body)).await;
     assert_eq!(status, 201, "{path}: {answer}");
     answer
 }
 
-fn id(value: &Value) -> String {
+pub(crate) fn id(value: &Value) -> String {
     value["id"].as_str().unwrap().to_owned()
 }
 
-async fn settings(app: &TestApp, actor: &Actor) -> Value {
+pub(crate) async fn settings(app: &TestApp, actor: &Actor) -> Value {
     let (status, body) = call(
         app,
         &actor.client,
@@ -45,7 +46,7 @@ async fn settings(app: &TestApp, actor: &Actor) -> Value {
     body
 }
 
-fn item_body(sku: &str) -> Value {
+pub(crate) fn item_body(sku: &str) -> Value {
     json!({"sku": sku, "name": "真空保温杯 Vacuum flask", "unit": "piece", "cost_currency": "CNY",
            "units": [{"unit": "carton", "factor": 24}]})
 }
@@ -84,11 +85,32 @@ pub async fn supply_chain_of(app: &TestApp, owner: &Actor, product: &str) -> Sup
         json!({"product_id": product, "item_id": item["id"]}),
     )
     .await;
+    let (status, price) = call(
+        app,
+        &owner.client,
+        Method::PUT,
+        &format!(
+            "/api/v1/scm/suppliers/{}/prices/{}",
+            id(&supplier),
+            id(&item)
+        ),
+        Some(json!({"unit_price_minor": 900, "currency": "CNY", "lead_time_days": 7})),
+    )
+    .await;
+    assert_eq!(status, 200, "{price}");
+    let count = created(
+        app,
+        owner,
+        "/api/v1/scm/counts",
+        json!({"location_id": warehouse, "note": "year end"}),
+    )
+    .await;
     SupplyChain {
         item: id(&item),
         location: id(&zone),
         supplier: id(&supplier),
         purchase_order: id(&purchase),
+        count: id(&count),
     }
 }
 
@@ -300,7 +322,7 @@ app_test!(
 );
 
 /// POSTs a page form; answers the status, the redirect and the page text.
-async fn submit(
+pub(crate) async fn submit(
     app: &TestApp,
     actor: &Actor,
     path: &str,

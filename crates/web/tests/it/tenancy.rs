@@ -213,6 +213,7 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
         ("location_id", scm.location),
         ("supplier_id", scm.supplier),
         ("purchase_order_id", scm.purchase_order),
+        ("count_id", scm.count),
         ("order_id", order),
         ("account_id", account["id"].as_str().unwrap().to_owned()),
         ("entry_id", entry["id"].as_str().unwrap().to_owned()),
@@ -294,8 +295,16 @@ fn body_for(method: &Method, path: &str) -> Option<Value> {
             Some(json!({"accept": true}))
         }
         ("POST", "/api/v1/orders/{order_id}/dispute") => Some(json!({"reason": "mine now"})),
-        ("POST", "/api/v1/scm/purchase-orders/{purchase_order_id}/receipts") => {
-            Some(json!({"lines": [{"line_no": 1, "quantity": 1}]}))
+        (
+            "POST",
+            "/api/v1/scm/purchase-orders/{purchase_order_id}/receipts"
+            | "/api/v1/scm/purchase-orders/{purchase_order_id}/returns",
+        ) => Some(json!({"lines": [{"line_no": 1, "quantity": 1}]})),
+        ("PUT", "/api/v1/scm/counts/{count_id}/lines") => Some(
+            json!({"lines": [{"item_id": scm::ItemId::from_raw(1).to_string(), "counted": 1}]}),
+        ),
+        ("PUT", "/api/v1/scm/suppliers/{supplier_id}/prices/{item_id}") => {
+            Some(json!({"unit_price_minor": 1, "currency": "CNY"}))
         }
         ("POST", "/api/v1/operator/disputes/{dispute_id}/resolve") => {
             Some(json!({"to_buyer_minor": 1, "decision": "mine now"}))

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use identity::ApiScope;
-use scm::{Item, ItemId, ItemInput, StockAtDate, StockLine};
+use scm::{Item, ItemId, ItemInput, ItemUpdate, StockAtDate, StockLine, SupplierPrice};
 use serde::Deserialize;
 
 use crate::error::ApiResult;
@@ -59,6 +59,37 @@ pub async fn show(
 ) -> ApiResult<ApiJson<Item>> {
     member.require(ApiScope::StockRead)?;
     Ok(ApiJson(state.scm.item(&member.scope, id).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/scm/items/{item_id}", tag = "scm",
+    params(("item_id" = ItemId, Path)), request_body = ItemUpdate,
+    responses(
+        (status = 200, body = Item, description = "Only the fields given change; a reorder point schedules the daily replenishment"),
+        (status = 422, description = "`invalid_field`")),
+    security(("session" = ["owner", "admin", "warehouse"]), ("api_key" = ["stock:write"])))]
+pub async fn update(
+    State(state): State<AppState>,
+    member: Member,
+    IdPath(id): IdPath<ItemId>,
+    ApiJson(body): ApiJson<ItemUpdate>,
+) -> ApiResult<ApiJson<Item>> {
+    member.require(ApiScope::StockWrite)?;
+    Ok(ApiJson(
+        state.scm.update_item(&member.scope, id, &body).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/scm/items/{item_id}/suppliers", tag = "scm",
+    params(("item_id" = ItemId, Path)),
+    responses((status = 200, body = Vec<SupplierPrice>, description = "Every supplier's price, quickest first, then cheapest; at most 100")),
+    security(("session" = ["owner", "admin", "warehouse", "purchasing", "sales", "finance", "viewer"]), ("api_key" = ["stock:read"])))]
+pub async fn suppliers(
+    State(state): State<AppState>,
+    member: Member,
+    IdPath(id): IdPath<ItemId>,
+) -> ApiResult<ApiJson<Vec<SupplierPrice>>> {
+    member.require(ApiScope::StockRead)?;
+    Ok(ApiJson(state.scm.item_suppliers(&member.scope, id).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/scm/items/{item_id}/stock", tag = "scm",

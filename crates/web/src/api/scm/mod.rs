@@ -1,12 +1,15 @@
 //! `/api/v1/scm`: the company's supply chain: items and their units,
 //! warehouses, zones and bins, stock moves, stock levels and their value,
-//! the market products an item keeps, suppliers and purchase orders.
+//! the market products an item keeps, suppliers and their prices, purchase
+//! orders with their receipts and returns, count sheets and replenishment.
 
+pub mod counts;
 pub mod items;
 pub mod links;
 pub mod locations;
 pub mod moves;
 pub mod purchase_orders;
+pub mod replenishment;
 pub mod settings;
 pub mod stock;
 pub mod suppliers;

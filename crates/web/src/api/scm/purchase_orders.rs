@@ -4,7 +4,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use identity::ApiScope;
-use scm::{PurchaseInput, PurchaseOrder, PurchaseOrderId, PurchaseState, ReceiptInput};
+use scm::{
+    PurchaseInput, PurchaseOrder, PurchaseOrderId, PurchaseState, ReceiptInput, ReturnInput,
+};
 use serde::Deserialize;
 
 use crate::error::ApiResult;
@@ -134,4 +136,26 @@ pub async fn receive(
 ) -> ApiResult<ApiJson<PurchaseOrder>> {
     member.require(ApiScope::StockWrite)?;
     Ok(ApiJson(state.scm.receive(&member.scope, id, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/scm/purchase-orders/{purchase_order_id}/returns", tag = "scm",
+    params(("purchase_order_id" = PurchaseOrderId, Path)), request_body = ReturnInput,
+    responses(
+        (status = 200, body = PurchaseOrder, description = "Sent back to the supplier at the item's average cost; the lines count what was returned"),
+        (status = 409, description = "`state_conflict` (`reason` `wrong_state`: nothing received; `follows_market_order`: goods bought on the market go back through the order's refund), or `insufficient_stock`: the location does not hold that much free"),
+        (status = 422, description = "`invalid_field`; `reason` `over_return` (more than received and not yet returned), `unknown_line`, `not_own`")),
+    security(("session" = ["owner", "admin", "purchasing", "warehouse"]), ("api_key" = ["stock:write"])))]
+pub async fn return_goods(
+    State(state): State<AppState>,
+    member: Member,
+    IdPath(id): IdPath<PurchaseOrderId>,
+    ApiJson(body): ApiJson<ReturnInput>,
+) -> ApiResult<ApiJson<PurchaseOrder>> {
+    member.require(ApiScope::StockWrite)?;
+    Ok(ApiJson(
+        state
+            .scm
+            .return_to_supplier(&member.scope, id, &body)
+            .await?,
+    ))
 }

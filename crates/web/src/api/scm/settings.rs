@@ -1,9 +1,9 @@
-//! `/api/v1/scm/settings`: the default warehouse and the virtual locations.
+//! `/api/v1/scm/settings`: the default warehouse, how to replenish, and the
+//! virtual locations.
 
 use axum::extract::State;
 use identity::ApiScope;
-use scm::{LocationId, ScmSettings};
-use serde::Deserialize;
+use scm::{ScmSettings, SettingsInput};
 
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, Member};
@@ -20,28 +20,18 @@ pub async fn show(
     Ok(ApiJson(state.scm.settings(&member.scope).await?))
 }
 
-/// Where market purchases arrive unless a receipt says otherwise.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScmSettingsInput {
-    pub default_warehouse_id: LocationId,
-}
-
-#[utoipa::path(patch, path = "/api/v1/scm/settings", tag = "scm", request_body = ScmSettingsInput,
+#[utoipa::path(patch, path = "/api/v1/scm/settings", tag = "scm", request_body = SettingsInput,
     responses(
-        (status = 200, body = ScmSettings),
+        (status = 200, body = ScmSettings, description = "Only the settings given change; choosing how to replenish schedules the daily run"),
         (status = 422, description = "`invalid_field`; `reason` `unknown_location` or `not_a_warehouse`")),
     security(("session" = ["owner", "admin", "warehouse"]), ("api_key" = ["stock:write"])))]
 pub async fn update(
     State(state): State<AppState>,
     member: Member,
-    ApiJson(body): ApiJson<ScmSettingsInput>,
+    ApiJson(body): ApiJson<SettingsInput>,
 ) -> ApiResult<ApiJson<ScmSettings>> {
     member.require(ApiScope::StockWrite)?;
     Ok(ApiJson(
-        state
-            .scm
-            .set_default_warehouse(&member.scope, body.default_warehouse_id)
-            .await?,
+        state.scm.update_settings(&member.scope, &body).await?,
     ))
 }

@@ -1,10 +1,10 @@
 //! `/api/v1/scm/suppliers`: who the company buys from, on the network (made
-//! with their first order) and off it.
+//! with their first order) and off it, and each one's price list.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use identity::ApiScope;
-use scm::{Supplier, SupplierId, SupplierInput};
+use scm::{ItemId, Supplier, SupplierId, SupplierInput, SupplierPrice, SupplierPriceInput};
 
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, IdPath, Member};
@@ -58,4 +58,63 @@ pub async fn show(
 ) -> ApiResult<ApiJson<Supplier>> {
     member.require(ApiScope::StockRead)?;
     Ok(ApiJson(state.scm.supplier(&member.scope, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/scm/suppliers/{supplier_id}/prices", tag = "scm",
+    params(("supplier_id" = SupplierId, Path), PageQuery),
+    responses((status = 200, body = PageBody<SupplierPrice>, description = "By item")),
+    security(("session" = ["owner", "admin", "warehouse", "purchasing", "sales", "finance", "viewer"]), ("api_key" = ["stock:read"])))]
+pub async fn prices(
+    State(state): State<AppState>,
+    member: Member,
+    IdPath(id): IdPath<SupplierId>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<PageBody<SupplierPrice>>> {
+    member.require(ApiScope::StockRead)?;
+    Ok(ApiJson(
+        state
+            .scm
+            .supplier_prices(&member.scope, id, page.to_request())
+            .await?
+            .into(),
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/scm/suppliers/{supplier_id}/prices/{item_id}", tag = "scm",
+    params(("supplier_id" = SupplierId, Path), ("item_id" = ItemId, Path)), request_body = SupplierPriceInput,
+    responses(
+        (status = 200, body = SupplierPrice, description = "Set, replacing the supplier's earlier price for the item"),
+        (status = 409, description = "`state_conflict`, `reason` `too_many_suppliers`: an item has at most 100"),
+        (status = 422, description = "`invalid_field`; `reason` `unknown_supplier`, `unknown_item`, `no_unit_conversion`, `not_on_network` (a product of a supplier off Hanse), `unknown_product`")),
+    security(("session" = ["owner", "admin", "purchasing"]), ("api_key" = ["stock:write"])))]
+pub async fn set_price(
+    State(state): State<AppState>,
+    member: Member,
+    IdPath((supplier, item)): IdPath<(SupplierId, ItemId)>,
+    ApiJson(body): ApiJson<SupplierPriceInput>,
+) -> ApiResult<ApiJson<SupplierPrice>> {
+    member.require(ApiScope::StockWrite)?;
+    Ok(ApiJson(
+        state
+            .scm
+            .set_supplier_price(&member.scope, supplier, item, &body)
+            .await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/scm/suppliers/{supplier_id}/prices/{item_id}", tag = "scm",
+    params(("supplier_id" = SupplierId, Path), ("item_id" = ItemId, Path)),
+    responses((status = 204, description = "Off the supplier's price list")),
+    security(("session" = ["owner", "admin", "purchasing"]), ("api_key" = ["stock:write"])))]
+pub async fn remove_price(
+    State(state): State<AppState>,
+    member: Member,
+    IdPath((supplier, item)): IdPath<(SupplierId, ItemId)>,
+) -> ApiResult<StatusCode> {
+    member.require(ApiScope::StockWrite)?;
+    state
+        .scm
+        .remove_supplier_price(&member.scope, supplier, item)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -8,7 +8,10 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use kernel::{Money, PageRequest};
-use scm::{Item, ItemId, Location, LocationId, MoveInput, MoveReason, StockLine, StockMove};
+use scm::{
+    Item, ItemId, Location, LocationId, MoveInput, MoveReason, StockLine, StockMove, Supplier,
+    SupplierId, SupplierPrice,
+};
 use serde::Deserialize;
 
 use super::{NoticeQuery, id_of, locations_of, names, whole};
@@ -38,7 +41,11 @@ struct ItemPage<'a> {
     locations: Vec<Location>,
     location_names: HashMap<LocationId, String>,
     reasons: [MoveReason; 6],
+    /// Every supplier's price for the item, quickest first.
+    prices: Vec<SupplierPrice>,
+    suppliers: Vec<Supplier>,
     may_keep: bool,
+    may_purchase: bool,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -62,9 +69,28 @@ impl ItemPage<'_> {
     fn when(&self, moved: &StockMove) -> String {
         self.shell.time(&moved.moved_at)
     }
+
+    fn supplier(&self, id: &SupplierId) -> String {
+        self.suppliers
+            .iter()
+            .find(|supplier| supplier.id == *id)
+            .map_or_else(|| id.to_string(), |supplier| supplier.name.clone())
+    }
+
+    fn price(&self, price: &SupplierPrice) -> String {
+        let unit = if price.unit.is_empty() {
+            &self.item.unit
+        } else {
+            &price.unit
+        };
+        format!(
+            "{} / {unit}",
+            amount(price.unit_price_minor, price.currency)
+        )
+    }
 }
 
-async fn item_page(
+pub(super) async fn item_page(
     shell: &Shell,
     id: ItemId,
     notice: Option<String>,
@@ -87,7 +113,17 @@ async fn item_page(
             location_names: names(&locations),
             locations,
             reasons: REASONS,
+            prices: state.scm.item_suppliers(scope, id).await?,
+            suppliers: state
+                .scm
+                .suppliers(
+                    scope,
+                    PageRequest::new(None, Some(kernel::page::PAGE_SIZE_MAX)),
+                )
+                .await?
+                .items,
             may_keep: scm::may_keep_stock(scope.role()),
+            may_purchase: scm::may_purchase(scope.role()),
             error: error.as_ref().map(|e| shell.error_message(e)),
             notice: notice.map(|key| shell.t(&format!("stock-{key}"))),
         })

@@ -1,8 +1,10 @@
 //! The supply-chain pages: the stock overview (items, levels, the products
 //! an item keeps), one item's stock and moves with a move form, the
-//! locations, purchase orders with suppliers and receipts, and the
-//! valuation. They call the same `scm::Scm` methods as the API.
+//! locations, purchase orders with suppliers, receipts and returns, count
+//! sheets, supplier prices and replenishment, and the valuation. They call the same `scm::Scm` methods as the API.
 
+mod buying;
+mod counts;
 mod item;
 mod locations;
 mod overview;
@@ -26,6 +28,16 @@ pub fn router() -> Router<AppState> {
         .route("/stock/links", post(overview::link))
         .route("/stock/links/{product_id}/remove", post(overview::unlink))
         .route("/stock/items/{item_id}", get(item::show))
+        .route("/stock/items/{item_id}/reorder", post(buying::reorder))
+        .route("/stock/items/{item_id}/prices", post(buying::set_price))
+        .route("/stock/replenishment", get(buying::show))
+        .route("/stock/replenishment/settings", post(buying::settings))
+        .route("/stock/replenishment/run", post(buying::run))
+        .route("/stock/counts", get(counts::list).post(counts::open))
+        .route("/stock/counts/{count_id}", get(counts::show))
+        .route("/stock/counts/{count_id}/lines", post(counts::enter))
+        .route("/stock/counts/{count_id}/post", post(counts::post))
+        .route("/stock/counts/{count_id}/cancel", post(counts::cancel))
         .route("/stock/moves", post(item::move_stock))
         .route(
             "/stock/locations",
@@ -49,6 +61,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/stock/purchases/{purchase_order_id}/receive",
             post(purchases::receive),
+        )
+        .route(
+            "/stock/purchases/{purchase_order_id}/return",
+            post(purchases::return_goods),
         )
         .route("/stock/valuation", get(valuation::show))
 }

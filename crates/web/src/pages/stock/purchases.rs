@@ -11,8 +11,8 @@ use axum::response::Response;
 use kernel::{Currency, Money, PageRequest};
 use scm::{
     Item, ItemId, Location, LocationId, PurchaseInput, PurchaseLineInput, PurchaseOrder,
-    PurchaseOrderId, PurchaseState, ReceiptInput, ReceiptLineInput, Supplier, SupplierId,
-    SupplierInput,
+    PurchaseOrderId, PurchaseState, ReceiptInput, ReceiptLineInput, ReturnInput, ReturnLineInput,
+    Supplier, SupplierId, SupplierInput,
 };
 use serde::Deserialize;
 
@@ -283,6 +283,16 @@ impl PurchasePage<'_> {
     fn own_locations(&self) -> Vec<&Location> {
         self.locations.iter().filter(|l| l.kind.is_own()).collect()
     }
+
+    /// Goods received off the market that may still go back to the supplier.
+    fn returnable(&self) -> bool {
+        self.order.market_order_id.is_none()
+            && self
+                .order
+                .lines
+                .iter()
+                .any(|l| l.received_quantity > l.returned_quantity)
+    }
 }
 
 async fn purchase_page(
@@ -355,6 +365,38 @@ pub async fn cancel(
     }
 }
 
+/// The quantities a line form names: `{prefix}{line_no}` per line, blank or
+/// 0 for lines left out, in line order.
+fn quantities(form: &HashMap<String, String>, prefix: &str) -> Result<Vec<(i64, i64)>, ApiError> {
+    let mut lines = Vec::new();
+    for (key, value) in form {
+        let Some(line_no) = key.strip_prefix(prefix) else {
+            continue;
+        };
+        if value.trim().is_empty() || value.trim() == "0" {
+            continue;
+        }
+        lines.push((whole("line_no", line_no)?, whole(key, value)?));
+    }
+    lines.sort_unstable();
+    Ok(lines)
+}
+
+/// The chosen location and lot of a line form; the order's warehouse and no lot when blank.
+fn place_and_lot(
+    form: &HashMap<String, String>,
+) -> Result<(Option<LocationId>, Option<String>), ApiError> {
+    let location = match form.get("location_id").map(|l| l.trim()) {
+        Some(location) if !location.is_empty() => Some(id_of("location_id", location)?),
+        _ => None,
+    };
+    let lot = form
+        .get("lot")
+        .filter(|lot| !lot.trim().is_empty())
+        .cloned();
+    Ok((location, lot))
+}
+
 /// The receipt form: a quantity per line (`quantity_{line_no}`), the
 /// location and an optional lot.
 pub async fn receive(
@@ -365,42 +407,59 @@ pub async fn receive(
 ) -> Response {
     let result = async {
         let member = shell.member().await?;
-        let mut lines = Vec::new();
-        for (key, value) in &form {
-            let Some(line_no) = key.strip_prefix("quantity_") else {
-                continue;
-            };
-            if value.trim().is_empty() || value.trim() == "0" {
-                continue;
-            }
-            lines.push(ReceiptLineInput {
-                line_no: whole("line_no", line_no)?,
-                quantity: whole(key, value)?,
-                lot: form
-                    .get("lot")
-                    .filter(|lot| !lot.trim().is_empty())
-                    .cloned(),
-            });
-        }
-        lines.sort_by_key(|line| line.line_no);
-        let location = form
-            .get("location_id")
-            .map(String::as_str)
-            .unwrap_or_default();
-        let input = ReceiptInput {
-            location_id: if location.is_empty() {
-                None
-            } else {
-                Some(id_of("location_id", location)?)
-            },
-            lines,
-        };
+        let (location_id, lot) = place_and_lot(&form)?;
+        let lines = quantities(&form, "quantity_")?
+            .into_iter()
+            .map(|(line_no, quantity)| ReceiptLineInput {
+                line_no,
+                quantity,
+                lot: lot.clone(),
+            })
+            .collect();
+        let input = ReceiptInput { location_id, lines };
         state.scm.receive(&member.scope, id, &input).await?;
         Ok::<_, ApiError>(())
     }
     .await;
     match result {
         Ok(()) => done(&format!("/stock/purchases/{id}"), "goods-received"),
+        Err(error) => purchase_page(&shell, id, None, Some(error)).await,
+    }
+}
+
+/// The return form: a quantity per line (`return_{line_no}`), where the
+/// goods are taken from, an optional lot and why they go back.
+pub async fn return_goods(
+    State(state): State<AppState>,
+    shell: Shell,
+    IdPath(id): IdPath<PurchaseOrderId>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let member = shell.member().await?;
+        let (location_id, lot) = place_and_lot(&form)?;
+        let lines = quantities(&form, "return_")?
+            .into_iter()
+            .map(|(line_no, quantity)| ReturnLineInput {
+                line_no,
+                quantity,
+                lot: lot.clone(),
+            })
+            .collect();
+        let input = ReturnInput {
+            location_id,
+            reason: form.get("reason").cloned().unwrap_or_default(),
+            lines,
+        };
+        state
+            .scm
+            .return_to_supplier(&member.scope, id, &input)
+            .await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => done(&format!("/stock/purchases/{id}"), "goods-returned"),
         Err(error) => purchase_page(&shell, id, None, Some(error)).await,
     }
 }

@@ -1,0 +1,203 @@
+//! Buying and counting over HTTP and on the pages: a supplier's price, a
+//! replenishment run drafting a purchase order, goods received and some
+//! sent back, a count sheet opened, counted and posted; refusals carry
+//! their code and field.
+
+use reqwest::Method;
+use serde_json::json;
+use web::app_test;
+use web::testing::TestApp;
+
+use crate::scm::{created, id, item_body, settings, submit};
+use crate::support::{call, check_problem, count, page_text};
+
+app_test!(
+    a_reorder_point_drafts_an_order_that_is_received_returned_and_counted,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("Hamburg Kontor").await;
+        let mut body = item_body("HX-500");
+        body["reorder_point"] = json!(50);
+        body["reorder_quantity"] = json!(96);
+        let item = created(&app, &owner, "/api/v1/scm/items", body).await;
+        let supplier = created(
+            &app,
+            &owner,
+            "/api/v1/scm/suppliers",
+            json!({"name": "义乌 Yiwu Flasks"}),
+        )
+        .await;
+        let prices = format!(
+            "/api/v1/scm/suppliers/{}/prices/{}",
+            id(&supplier),
+            id(&item)
+        );
+        let refused = call(
+            &app,
+            &owner.client,
+            Method::PUT,
+            &prices,
+            Some(json!({"unit_price_minor": 4_800, "currency": "CNY", "unit": "pallet"})),
+        )
+        .await;
+        check_problem(&refused, 422, "invalid_field", Some("unit"));
+        let (status, price) = call(
+            &app,
+            &owner.client,
+            Method::PUT,
+            &prices,
+            Some(json!({"unit_price_minor": 4_800, "currency": "CNY", "unit": "carton", "lead_time_days": 12})),
+        )
+        .await;
+        assert_eq!(status, 200, "{price}");
+
+        let (status, proposals) = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            "/api/v1/scm/replenishment/run",
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{proposals}");
+        assert_eq!(proposals[0]["outcome"], "purchase_order", "{proposals}");
+        let po = proposals[0]["purchase_order_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (_, order) = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            &format!("/api/v1/scm/purchase-orders/{po}"),
+            None,
+        )
+        .await;
+        // 96 pieces are four cartons at 48.00.
+        assert_eq!(order["lines"][0]["quantity"], 4, "{order}");
+        assert_eq!(order["lines"][0]["unit"], "carton");
+        let page = page_text(&app, &owner.client, "/stock/replenishment").await;
+        assert!(page.contains("HX-500"), "{page}");
+
+        for step in ["place", "receipts"] {
+            let body =
+                (step == "receipts").then(|| json!({"lines": [{"line_no": 1, "quantity": 4}]}));
+            let (status, answer) = call(
+                &app,
+                &owner.client,
+                Method::POST,
+                &format!("/api/v1/scm/purchase-orders/{po}/{step}"),
+                body,
+            )
+            .await;
+            assert_eq!(status, 200, "{step}: {answer}");
+        }
+        let returns = format!("/api/v1/scm/purchase-orders/{po}/returns");
+        let moves_before = count(&app, "scm_move").await;
+        let refused = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            &returns,
+            Some(json!({"lines": [{"line_no": 1, "quantity": 5}]})),
+        )
+        .await;
+        check_problem(&refused, 422, "invalid_field", Some("lines[0].quantity"));
+        assert_eq!(refused.1["reason"], "over_return");
+        assert_eq!(count(&app, "scm_move").await, moves_before);
+
+        // One carton goes back from the page.
+        let csrf =
+            crate::pages::csrf_of(&app, &owner.client, &format!("/stock/purchases/{po}")).await;
+        let (status, location, page) = submit(
+            &app,
+            &owner,
+            &format!("/stock/purchases/{po}/return"),
+            &[
+                ("csrf_token", &csrf),
+                ("return_1", "1"),
+                ("location_id", ""),
+                ("lot", ""),
+                ("reason", "dented"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{page}");
+        assert!(location.contains("notice=goods-returned"), "{location}");
+
+        // A count from the pages: 70 on the shelf, 72 expected.
+        let warehouse = settings(&app, &owner).await["default_warehouse_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (status, location, page) = submit(
+            &app,
+            &owner,
+            "/stock/counts",
+            &[
+                ("csrf_token", &csrf),
+                ("location_id", &warehouse),
+                ("note", "月末 month end"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{page}");
+        let sheet = location.split('?').next().unwrap().to_owned();
+        let page = page_text(&app, &owner.client, &sheet).await;
+        assert!(page.contains("72"), "{page}");
+        let (status, _, page) = submit(
+            &app,
+            &owner,
+            &format!("{sheet}/lines"),
+            &[("csrf_token", &csrf), ("counted_1", "-3"), ("reason_1", "")],
+        )
+        .await;
+        assert_eq!(status, 422, "{page}");
+        assert!(page.contains("class=\"error\""), "{page}");
+        let (status, _, _) = submit(
+            &app,
+            &owner,
+            &format!("{sheet}/lines"),
+            &[
+                ("csrf_token", &csrf),
+                ("counted_1", "70"),
+                ("reason_1", "broken"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (status, location, _) = submit(
+            &app,
+            &owner,
+            &format!("{sheet}/post"),
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+        assert_eq!(status, 303);
+        assert!(location.contains("count-posted"), "{location}");
+        let (_, item_now) = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            &format!("/api/v1/scm/items/{}", id(&item)),
+            None,
+        )
+        .await;
+        assert_eq!(item_now["on_hand"], 70, "{item_now}");
+        let page = page_text(&app, &owner.client, "/stock/counts").await;
+        assert!(page.contains("month end"), "{page}");
+
+        // The settings: buying requests instead, from the page.
+        let (status, _, _) = submit(
+            &app,
+            &owner,
+            "/stock/replenishment/settings",
+            &[("csrf_token", &csrf), ("replenish_with", "buying_requests")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        assert_eq!(
+            settings(&app, &owner).await["replenish_with"],
+            "buying_requests"
+        );
+    }
+);
