@@ -1,8 +1,8 @@
 //! The supply chain's invariants, proven over random histories: market
 //! orders for a linked product placed, confirmed, paid, shipped, delivered,
 //! received, refunded and disputed, the clock moving settlements on, and the
-//! members' own moves (receipts, transfers into a bin, losses, gains) in
-//! between. After every step: stock per location is the sum of its moves,
+//! members' own moves (receipts, transfers into a bin, losses, gains,
+//! purchase orders received and partly returned, counts posted) in between. After every step: stock per location is the sum of its moves,
 //! own stock is never negative, reserved is within on hand, the valuation is
 //! recomputed from the moves, and the market shows the item's free stock.
 //! At the end a replay of the outbox changes nothing. On SQLite and, with
@@ -11,7 +11,11 @@
 use kernel::Engine;
 use kernel::testing::TestDb;
 use proptest::prelude::*;
-use scm::{LocationInput, LocationKind, MoveInput, MoveReason};
+use scm::{
+    CountEntries, CountEntry, CountInput, LocationInput, LocationKind, MoveInput, MoveReason,
+    PurchaseInput, PurchaseLineInput, ReceiptInput, ReceiptLineInput, ReturnInput, ReturnLineInput,
+    SupplierInput,
+};
 use trade::OrderState;
 
 use crate::deal::steps::{self, Step};
@@ -28,6 +32,12 @@ enum Move {
     ToBin(i64, bool),
     /// Lost, or found again.
     Adjust(i64, bool),
+    /// A purchase order of this many pieces at this price, sent and received.
+    Purchase(i64, i64),
+    /// This many pieces of the latest purchase go back to the supplier.
+    ReturnToSupplier(i64),
+    /// The warehouse (or the bin) counted, this many off what it holds.
+    Count(bool, i64),
 }
 
 fn a_move() -> impl Strategy<Value = Move> {
@@ -37,6 +47,9 @@ fn a_move() -> impl Strategy<Value = Move> {
         2 => (1_i64..800, 100_i64..2_000).prop_map(|(q, p)| Move::Receive(q, p)),
         2 => (1_i64..400, any::<bool>()).prop_map(|(q, into)| Move::ToBin(q, into)),
         1 => (1_i64..100, any::<bool>()).prop_map(|(q, lost)| Move::Adjust(q, lost)),
+        1 => (1_i64..300, 100_i64..2_000).prop_map(|(q, p)| Move::Purchase(q, p)),
+        1 => (1_i64..200).prop_map(Move::ReturnToSupplier),
+        1 => (any::<bool>(), -50_i64..50).prop_map(|(bin, off)| Move::Count(bin, off)),
     ]
 }
 
@@ -44,9 +57,11 @@ struct World {
     item: scm::Item,
     bin: scm::LocationId,
     settings: scm::ScmSettings,
+    supplier: scm::SupplierId,
+    purchases: Vec<scm::PurchaseOrderId>,
 }
 
-async fn play(f: &Fixture, world: &World, orders: &mut Vec<trade::OrderId>, step: &Move) {
+async fn play(f: &Fixture, world: &mut World, orders: &mut Vec<trade::OrderId>, step: &Move) {
     let seller = &f.deal.seller;
     let by_hand = |quantity, from, to, reason, cost| MoveInput {
         item_id: world.item.id,
@@ -118,6 +133,82 @@ async fn play(f: &Fixture, world: &World, orders: &mut Vec<trade::OrderId>, step
                 )
                 .await;
         }
+        Move::Purchase(quantity, price) => {
+            let input = PurchaseInput {
+                supplier_id: world.supplier,
+                currency: kernel::Currency::CNY,
+                warehouse_id: None,
+                note: String::new(),
+                lines: vec![PurchaseLineInput {
+                    item_id: world.item.id,
+                    quantity: *quantity,
+                    unit: None,
+                    unit_price_minor: *price,
+                }],
+            };
+            let draft = f.scm.create_purchase_order(seller, &input).await.unwrap();
+            f.scm.place_purchase_order(seller, draft.id).await.unwrap();
+            let receipt = ReceiptInput {
+                location_id: None,
+                lines: vec![ReceiptLineInput {
+                    line_no: 1,
+                    quantity: *quantity,
+                    lot: None,
+                }],
+            };
+            f.scm.receive(seller, draft.id, &receipt).await.unwrap();
+            world.purchases.push(draft.id);
+        }
+        Move::ReturnToSupplier(quantity) => {
+            let Some(purchase) = world.purchases.last() else {
+                return;
+            };
+            let input = ReturnInput {
+                location_id: None,
+                reason: String::new(),
+                lines: vec![ReturnLineInput {
+                    line_no: 1,
+                    quantity: *quantity,
+                    lot: None,
+                }],
+            };
+            let _ = f.scm.return_to_supplier(seller, *purchase, &input).await;
+        }
+        Move::Count(in_bin, off) => {
+            let location = if *in_bin { world.bin } else { warehouse };
+            let sheet = f
+                .scm
+                .open_count(
+                    seller,
+                    &CountInput {
+                        location_id: location,
+                        note: String::new(),
+                    },
+                )
+                .await
+                .unwrap();
+            let expected = sheet.lines.first().map_or(0, |line| line.expected);
+            let entries = CountEntries {
+                lines: vec![CountEntry {
+                    item_id: world.item.id,
+                    lot: None,
+                    counted: (expected + off).max(0),
+                    reason: "count".to_owned(),
+                }],
+            };
+            f.scm
+                .enter_counts(seller, sheet.id, &entries)
+                .await
+                .unwrap();
+            // A shortfall below what orders hold is refused, whole.
+            match f.scm.post_count(seller, sheet.id).await {
+                Ok(_) => {}
+                Err(scm::ScmError::InsufficientStock { .. }) => {
+                    f.scm.cancel_count(seller, sheet.id).await.unwrap();
+                }
+                Err(error) => panic!("the count failed: {error}"),
+            }
+        }
     }
 }
 
@@ -142,14 +233,29 @@ async fn history(engine: Engine, moves: &[Move]) {
         )
         .await
         .unwrap();
-    let world = World {
+    let supplier = f
+        .scm
+        .create_supplier(
+            seller,
+            &SupplierInput {
+                name: "不锈钢坯料 Steel blanks".to_owned(),
+                contact: String::new(),
+                email: String::new(),
+                phone: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut world = World {
         item,
         bin: bin.id,
         settings,
+        supplier: supplier.id,
+        purchases: Vec::new(),
     };
     let mut orders = Vec::new();
     for step in moves {
-        play(&f, &world, &mut orders, step).await;
+        play(&f, &mut world, &mut orders, step).await;
         f.settle().await;
         f.assert_consistent().await;
     }
