@@ -18,11 +18,14 @@ use sqlx::any::AnyArguments;
 use crate::company::open_in;
 use crate::error::{Result, ScmError};
 use crate::fields::{optional_text, positive_quantity};
+use crate::fifo::{self, Layer};
 use crate::items::{ITEM_COLUMNS, factor_of};
 use crate::locations::{LOCATION_COLUMNS, location};
 use crate::manual::{LOT_CHARS_MAX, MoveInput, NOTE_CHARS_MAX, reason_fits};
-use crate::model::{Item, ItemId, Location, LocationId, MoveId, StockMove, UnitConversion};
-use crate::moves::average_share;
+use crate::model::{
+    Item, ItemId, Location, LocationId, MoveId, StockMove, UnitConversion, Valuation,
+};
+use crate::moves::{average_share, average_value};
 use crate::{Scm, may_keep_stock};
 
 /// Moves one batch may hold.
@@ -38,9 +41,16 @@ struct World {
     stock: HashMap<(LocationId, ItemId, String), i64>,
     /// (on hand, reserved) per warehouse and item.
     warehouses: HashMap<(LocationId, ItemId), (i64, i64)>,
+    /// The items' FIFO layers, for a company valuing by FIFO.
+    layers: Option<HashMap<ItemId, Vec<Layer>>>,
 }
 
-async fn read_world(tx: &mut Tx, company: CompanyId, inputs: &[MoveInput]) -> Result<World> {
+async fn read_world(
+    tx: &mut Tx,
+    company: CompanyId,
+    valuation: Valuation,
+    inputs: &[MoveInput],
+) -> Result<World> {
     let engine = tx.engine();
     let lock = engine.lock_rows_clause();
     // One numbering style per statement: SQLite's `?` and `$1` do not mix.
@@ -171,11 +181,18 @@ async fn read_world(tx: &mut Tx, company: CompanyId, inputs: &[MoveInput]) -> Re
             );
         }
     }
+    let layers = if valuation == Valuation::Fifo {
+        let ids: Vec<ItemId> = items.keys().copied().collect();
+        Some(fifo::layers_of(tx, company, &ids).await?)
+    } else {
+        None
+    };
     Ok(World {
         locations,
         items,
         stock,
         warehouses,
+        layers,
     })
 }
 
@@ -333,17 +350,32 @@ fn play(world: &mut World, inputs: &[MoveInput], now: Timestamp) -> Result<Playe
             .pools
             .entry(item.id)
             .or_insert((item.on_hand, item.stock_value_minor));
-        let value = match receipt_total {
-            Some(total) if !from.kind.is_own() => total,
+        let id = MoveId::new();
+        let (from_own, to_own) = (from.kind.is_own(), to.kind.is_own());
+        let layers = world
+            .layers
+            .as_mut()
+            .filter(|_| from_own != to_own)
+            .map(|layers| layers.entry(item.id).or_default());
+        let value = match (receipt_total, from_own, to_own, layers) {
+            (Some(total), false, _, _) => total,
+            (_, false, true, _) => average_value(pool.1, pool.0, base),
+            (_, true, false, Some(layers)) => fifo::value_out(layers, item.id, base)?,
             _ => average_share(pool.1, pool.0, base),
         };
+        if let Some(layers) = world.layers.as_mut().filter(|_| !from_own && to_own) {
+            layers
+                .entry(item.id)
+                .or_default()
+                .push(Layer::received(id.raw(), now, base, value));
+        }
         match (from.kind.is_own(), to.kind.is_own()) {
             (true, false) => *pool = (pool.0 - base, pool.1 - value),
             (false, true) => *pool = (pool.0 + base, pool.1 + value),
             _ => {}
         }
         let moved = StockMove {
-            id: MoveId::new(),
+            id,
             item_id: item.id,
             lot,
             quantity: base,
@@ -547,11 +579,14 @@ impl Scm {
         let company = scope.company_id();
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        open_in(&mut tx, company, now).await?;
-        let mut world = read_world(&mut tx, company, inputs).await?;
+        let settings = open_in(&mut tx, company, now).await?;
+        let mut world = read_world(&mut tx, company, settings.valuation, inputs).await?;
         let played = play(&mut world, inputs, now)?;
         let statements = write_statements(tx.engine(), company, &played, now);
         run(&mut tx, statements).await?;
+        for (item, layers) in world.layers.iter().flatten() {
+            fifo::save_layers(&mut tx, company, *item, layers, now).await?;
+        }
         crate::keeper::availabilities_changed(&mut tx, company, &played.free, now).await?;
         tx.commit().await?;
         Ok(played

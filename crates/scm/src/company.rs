@@ -142,7 +142,7 @@ impl Scm {
     ) -> Result<ScmSettings> {
         let change = SettingsInput {
             default_warehouse_id: Some(warehouse),
-            replenish_with: None,
+            ..SettingsInput::default()
         };
         self.update_settings(scope, &change).await
     }
@@ -163,15 +163,29 @@ impl Scm {
                 .await?;
             settings.default_warehouse_id = warehouse;
         }
+        if let Some(valuation) = change.valuation.filter(|v| *v != settings.valuation) {
+            let moved = sqlx::query("SELECT id FROM scm_move WHERE company_id = $1 LIMIT 1")
+                .bind(company)
+                .fetch_optional(tx.conn())
+                .await?;
+            if moved.is_some() {
+                return Err(crate::error::ScmError::state(
+                    "valuation_locked",
+                    "the valuation method is fixed once stock has moved",
+                ));
+            }
+            settings.valuation = valuation;
+        }
         if let Some(replenish_with) = change.replenish_with {
             settings.replenish_with = replenish_with;
             crate::replenish::ensure_job_in(&mut tx, company, now).await?;
         }
         sqlx::query(
-            "UPDATE scm_company SET default_warehouse_id = $1, replenish_with = $2, updated_at = $3 WHERE company_id = $4",
+            "UPDATE scm_company SET default_warehouse_id = $1, replenish_with = $2, valuation = $3, updated_at = $4 WHERE company_id = $5",
         )
         .bind(settings.default_warehouse_id)
         .bind(settings.replenish_with.as_str())
+        .bind(settings.valuation.as_str())
         .bind(now.micros())
         .bind(company)
         .execute(tx.conn())
@@ -191,4 +205,7 @@ pub struct SettingsInput {
     pub default_warehouse_id: Option<LocationId>,
     #[serde(default)]
     pub replenish_with: Option<ReplenishWith>,
+    /// Moving average (the default) or FIFO; chosen before the first move.
+    #[serde(default)]
+    pub valuation: Option<Valuation>,
 }

@@ -12,6 +12,7 @@ pub mod error;
 mod export;
 mod feed;
 mod fields;
+mod fifo;
 mod items;
 mod keeper;
 mod locations;
@@ -46,7 +47,7 @@ pub use keeper::ScmStockKeeper;
 pub use locations::{LOCATIONS_MAX, LocationInput};
 pub use manual::MoveInput;
 pub use model::*;
-pub use moves::{STOCK_PERIOD_MICROS, average_share};
+pub use moves::{STOCK_PERIOD_MICROS, average_share, average_value};
 pub use purchase::{PurchaseInput, PurchaseLineInput};
 pub use receipts::{ReceiptInput, ReceiptLineInput};
 pub use replenish::{Proposal, REPLENISH_JOB, Replenisher, handlers, proposed_quantity};
@@ -86,6 +87,12 @@ pub fn migrations() -> Vec<Migration> {
             version: 4,
             name: "counts_prices_replenishment",
             sql: include_str!("../migrations/0004_counts_prices_replenishment.sql"),
+        },
+        Migration {
+            module: "scm",
+            version: 5,
+            name: "fifo_layers",
+            sql: include_str!("../migrations/0005_fifo_layers.sql"),
         },
     ]
 }

@@ -10,9 +10,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, ScmError};
+use crate::fifo;
 use crate::items::item_in;
 use crate::locations::location_in;
-use crate::model::{ItemId, Location, LocationId, MoveId, MoveReason, StockMove};
+use crate::model::{ItemId, Location, LocationId, MoveId, MoveReason, StockMove, Valuation};
 use crate::rows;
 
 /// The span of one row of `scm_stock_period`: 30 days, in microseconds.
@@ -71,11 +72,18 @@ pub(crate) fn stock_move(row: &AnyRow) -> Result<StockMove> {
 /// The share of `pool_value` that `quantity` of `pool_quantity` carries,
 /// rounded half away from zero; all of it when the pool empties.
 pub fn average_share(pool_value: i64, pool_quantity: i64, quantity: i64) -> i64 {
+    if pool_quantity > 0 && quantity >= pool_quantity {
+        return pool_value;
+    }
+    average_value(pool_value, pool_quantity, quantity)
+}
+
+/// What `quantity` is worth at the pool's average, rounded half away from
+/// zero: also more than the pool holds, for goods found or returned without
+/// a price of their own (nothing when the pool is empty).
+pub fn average_value(pool_value: i64, pool_quantity: i64, quantity: i64) -> i64 {
     if pool_quantity <= 0 {
         return 0;
-    }
-    if quantity >= pool_quantity {
-        return pool_value;
     }
     let numerator = i128::from(pool_value) * i128::from(quantity);
     let denominator = i128::from(pool_quantity);
@@ -85,7 +93,15 @@ pub fn average_share(pool_value: i64, pool_quantity: i64, quantity: i64) -> i64 
     } else {
         (numerator - half) / denominator
     };
-    i64::try_from(rounded).expect("a share of an i64 value fits")
+    // Quantities and unit values are each at most 10^9: the product fits.
+    i64::try_from(rounded).expect("an average value fits")
+}
+
+/// How the company values its stock (average until it is opened).
+pub(crate) async fn valuation_in(tx: &mut Tx, company: CompanyId) -> Result<Valuation> {
+    Ok(crate::company::settings_in(tx, company)
+        .await?
+        .map_or(Valuation::Average, |settings| settings.valuation))
 }
 
 /// Writes `spec`, or refuses with the field at fault and writes nothing the
@@ -135,10 +151,35 @@ pub(crate) async fn write_move(
     .await?;
     let pool_quantity: i64 = pool.try_get("pool_quantity")?;
     let pool_value: i64 = pool.try_get("pool_value_minor")?;
-    let value = match spec.value {
-        MoveValue::Total(total) if !from.kind.is_own() => total,
+    let id = MoveId::new();
+    let (from_own, to_own) = (from.kind.is_own(), to.kind.is_own());
+    // Under FIFO, goods in or out of own stock move the item's layers.
+    let fifo = from_own != to_own && valuation_in(tx, company).await? == Valuation::Fifo;
+    let mut layers = if fifo {
+        fifo::layers_of(tx, company, &[spec.item])
+            .await?
+            .remove(&spec.item)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let value = match (spec.value, from_own, to_own) {
+        (MoveValue::Total(total), false, _) => total,
+        (_, false, true) => average_value(pool_value, pool_quantity, spec.quantity),
+        (_, true, false) if fifo => fifo::value_out(&mut layers, spec.item, spec.quantity)?,
         _ => average_share(pool_value, pool_quantity, spec.quantity),
     };
+    if fifo {
+        if to_own {
+            layers.push(fifo::Layer::received(
+                id.raw(),
+                spec.moved_at,
+                spec.quantity,
+                value,
+            ));
+        }
+        fifo::save_layers(tx, company, spec.item, &layers, now).await?;
+    }
     let (pool_quantity_after, pool_value_after) = match (from.kind.is_own(), to.kind.is_own()) {
         (true, false) => (pool_quantity - spec.quantity, pool_value - value),
         (false, true) => (pool_quantity + spec.quantity, pool_value + value),
@@ -184,7 +225,6 @@ pub(crate) async fn write_move(
     .bind(spec.item)
     .execute(tx.conn())
     .await?;
-    let id = MoveId::new();
     sqlx::query(
         "INSERT INTO scm_move (company_id, id, item_id, lot, quantity, from_location_id, to_location_id, value_minor, pool_quantity_after, pool_value_after_minor, reason, note, source, moved_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",

@@ -2,11 +2,13 @@
 //! orders for a linked product placed, confirmed, paid, shipped, delivered,
 //! received, refunded and disputed, the clock moving settlements on, and the
 //! members' own moves (receipts, transfers into a bin, losses, gains,
-//! purchase orders received and partly returned, counts posted) in between. After every step: stock per location is the sum of its moves,
-//! own stock is never negative, reserved is within on hand, the valuation is
-//! recomputed from the moves, and the market shows the item's free stock.
-//! At the end a replay of the outbox changes nothing. On SQLite and, with
-//! `HANSE_TEST_DATABASE_URL`, on PostgreSQL.
+//! purchase orders received and partly returned, counts posted) in between,
+//! valued by moving average or by FIFO. After every step: stock per location
+//! is the sum of its moves, own stock is never negative, reserved is within
+//! on hand, the valuation (and FIFO's layers) is recomputed from the moves,
+//! and the market shows the item's free stock. At the end a replay of the
+//! outbox changes nothing. On SQLite and, with `HANSE_TEST_DATABASE_URL`, on
+//! PostgreSQL.
 
 use kernel::Engine;
 use kernel::testing::TestDb;
@@ -212,11 +214,19 @@ async fn play(f: &Fixture, world: &mut World, orders: &mut Vec<trade::OrderId>, 
     }
 }
 
-async fn history(engine: Engine, moves: &[Move]) {
+async fn history(engine: Engine, valuation: scm::Valuation, moves: &[Move]) {
     let Some(test_db) = TestDb::migrated(engine, &migrations()).await else {
         return;
     };
     let f = fixture(test_db.db.clone()).await;
+    let choice = scm::SettingsInput {
+        valuation: Some(valuation),
+        ..scm::SettingsInput::default()
+    };
+    f.scm
+        .update_settings(&f.deal.seller, &choice)
+        .await
+        .unwrap();
     let item = f.linked_flask(600, 900).await;
     let seller = &f.deal.seller;
     let settings = f.scm.settings(seller).await.unwrap();
@@ -272,11 +282,15 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
     #[test]
-    fn stock_moves_reservations_and_value_stay_consistent(moves in prop::collection::vec(a_move(), 1..40)) {
+    fn stock_moves_reservations_and_value_stay_consistent(
+        moves in prop::collection::vec(a_move(), 1..40),
+        fifo in any::<bool>(),
+    ) {
+        let valuation = if fifo { scm::Valuation::Fifo } else { scm::Valuation::Average };
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async {
-            history(Engine::Sqlite, &moves).await;
-            history(Engine::Postgres, &moves).await;
+            history(Engine::Sqlite, valuation, &moves).await;
+            history(Engine::Postgres, valuation, &moves).await;
         });
     }
 }

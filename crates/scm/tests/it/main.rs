@@ -9,3 +9,4 @@ mod moves;
 mod purchases;
 mod replenishment;
 mod support;
+mod valuation;

@@ -250,8 +250,19 @@ pub async fn assert_consistent(db: &Db) {
     assert_valuation_recomputes(db).await;
 }
 
+/// The share of a pool `quantity` carries: all of it when it empties.
+fn share_of(pool: (i64, i64), quantity: i64) -> i64 {
+    if quantity >= pool.0 {
+        pool.1
+    } else {
+        rounded_share(pool.1, quantity, pool.0)
+    }
+}
+
 /// Replays every item's moves in order: each move's value and the pool after
-/// it are what a moving average computed independently gives.
+/// it are what a moving average (or, for a company valuing by FIFO, the
+/// oldest layers) computed independently gives, and a FIFO item's stored
+/// layers are the ones the replay is left with.
 async fn assert_valuation_recomputes(db: &Db) {
     let own: std::collections::HashSet<(i64, i64)> =
         sqlx::query("SELECT company_id, id FROM scm_location WHERE warehouse_id <> 0")
@@ -261,6 +272,14 @@ async fn assert_valuation_recomputes(db: &Db) {
             .iter()
             .map(|row| (row.get(0), row.get(1)))
             .collect();
+    let fifo: std::collections::HashSet<i64> =
+        sqlx::query("SELECT company_id FROM scm_company WHERE valuation = 'fifo'")
+            .fetch_all(db.reader())
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
     let moves = sqlx::query(
         "SELECT company_id, item_id, quantity, from_location_id, to_location_id, value_minor, pool_quantity_after, pool_value_after_minor, reason
          FROM scm_move ORDER BY company_id, item_id, moved_at, id",
@@ -269,6 +288,7 @@ async fn assert_valuation_recomputes(db: &Db) {
     .await
     .unwrap();
     let mut pools: HashMap<(i64, i64), (i64, i64)> = HashMap::new();
+    let mut layers: HashMap<(i64, i64), Vec<(i64, i64)>> = HashMap::new();
     for row in &moves {
         let company: i64 = row.get(0);
         let item: i64 = row.get(1);
@@ -277,19 +297,40 @@ async fn assert_valuation_recomputes(db: &Db) {
         let to_own = own.contains(&(company, row.get(4)));
         let value: i64 = row.get(5);
         let pool = pools.entry((company, item)).or_default();
-        if from_own {
-            // Out of, or within, own stock: the average share, all of it
-            // when the pool empties.
-            let expected = if quantity >= pool.0 {
-                pool.1
-            } else {
-                rounded_share(pool.1, quantity, pool.0)
-            };
-            assert_eq!(value, expected, "a move out carries the average cost");
+        let item_layers = layers.entry((company, item)).or_default();
+        if from_own && !to_own && fifo.contains(&company) {
+            // Out of own stock under FIFO: the oldest layers first.
+            let mut left = quantity;
+            let mut expected = 0;
+            for layer in item_layers.iter_mut().filter(|layer| layer.0 > 0) {
+                let taken = left.min(layer.0);
+                let worth = share_of(*layer, taken);
+                *layer = (layer.0 - taken, layer.1 - worth);
+                expected += worth;
+                left -= taken;
+                if left == 0 {
+                    break;
+                }
+            }
+            assert_eq!(left, 0, "the layers hold what leaves");
+            assert_eq!(
+                value, expected,
+                "a move out carries its oldest layers' cost"
+            );
+        } else if from_own {
+            // Out of, or within, own stock: the average share.
+            assert_eq!(
+                value,
+                share_of(*pool, quantity),
+                "a move out carries the average cost"
+            );
         }
         match (from_own, to_own) {
             (true, false) => *pool = (pool.0 - quantity, pool.1 - value),
-            (false, true) => *pool = (pool.0 + quantity, pool.1 + value),
+            (false, true) => {
+                *pool = (pool.0 + quantity, pool.1 + value);
+                item_layers.push((quantity, value));
+            }
             _ => {}
         }
         assert_eq!(
@@ -311,6 +352,35 @@ async fn assert_valuation_recomputes(db: &Db) {
             pool,
             "the item's pool"
         );
+        if !fifo.contains(&key.0) {
+            continue;
+        }
+        let stored: Vec<(i64, i64)> = sqlx::query(
+            "SELECT quantity_left, value_left_minor FROM scm_layer WHERE company_id = $1 AND item_id = $2
+             ORDER BY received_at, move_id",
+        )
+        .bind(key.0)
+        .bind(key.1)
+        .fetch_all(db.reader())
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+        let replayed: Vec<(i64, i64)> = layers
+            .remove(&key)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|layer| layer.0 > 0)
+            .collect();
+        assert_eq!(
+            stored, replayed,
+            "the FIFO layers are what is left of each receipt"
+        );
+        let summed = stored
+            .iter()
+            .fold((0, 0), |sum, layer| (sum.0 + layer.0, sum.1 + layer.1));
+        assert_eq!(summed, pool, "the layers add up to the pool");
     }
 }
 

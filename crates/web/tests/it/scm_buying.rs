@@ -15,6 +15,20 @@ app_test!(
     a_reorder_point_drafts_an_order_that_is_received_returned_and_counted,
     |app: TestApp| async move {
         let owner = app.sign_up_company("Hamburg Kontor").await;
+        // FIFO, chosen on the valuation page before anything moved.
+        let csrf = crate::pages::csrf_of(&app, &owner.client, "/stock/valuation").await;
+        let (status, location, _) = submit(
+            &app,
+            &owner,
+            "/stock/valuation/method",
+            &[("csrf_token", &csrf), ("valuation", "fifo")],
+        )
+        .await;
+        assert_eq!(
+            (status, location.as_str()),
+            (303, "/stock/valuation?notice=valuation-set")
+        );
+        assert_eq!(settings(&app, &owner).await["valuation"], "fifo");
         let mut body = item_body("HX-500");
         body["reorder_point"] = json!(50);
         body["reorder_quantity"] = json!(96);

@@ -1,5 +1,5 @@
-//! `/api/v1/scm/settings`: the default warehouse, how to replenish, and the
-//! virtual locations.
+//! `/api/v1/scm/settings`: the default warehouse, how to replenish, the
+//! valuation method, and the virtual locations.
 
 use axum::extract::State;
 use identity::ApiScope;
@@ -23,6 +23,7 @@ pub async fn show(
 #[utoipa::path(patch, path = "/api/v1/scm/settings", tag = "scm", request_body = SettingsInput,
     responses(
         (status = 200, body = ScmSettings, description = "Only the settings given change; choosing how to replenish schedules the daily run"),
+        (status = 409, description = "`state_conflict`, `reason` `valuation_locked`: the valuation method is fixed once stock has moved"),
         (status = 422, description = "`invalid_field`; `reason` `unknown_location` or `not_a_warehouse`")),
     security(("session" = ["owner", "admin", "warehouse"]), ("api_key" = ["stock:write"])))]
 pub async fn update(

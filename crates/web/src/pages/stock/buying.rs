@@ -213,8 +213,8 @@ pub async fn settings(
             ApiError::field(ErrorCode::InvalidField, "replenish_with", "choose one")
         })?;
         let change = SettingsInput {
-            default_warehouse_id: None,
             replenish_with: Some(choice),
+            ..SettingsInput::default()
         };
         state.scm.update_settings(&member.scope, &change).await?;
         Ok::<_, ApiError>(())

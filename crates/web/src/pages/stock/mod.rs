@@ -67,6 +67,7 @@ pub fn router() -> Router<AppState> {
             post(purchases::return_goods),
         )
         .route("/stock/valuation", get(valuation::show))
+        .route("/stock/valuation/method", post(valuation::set_method))
 }
 
 /// A page's query: the notice of the change that led back to it.
