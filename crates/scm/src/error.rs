@@ -21,6 +21,9 @@ pub enum ScmError {
     /// The thing is in a state that does not allow this.
     #[error("{message}")]
     State { code: &'static str, message: String },
+    /// A CSV file with bad rows: each one named; nothing was imported.
+    #[error("{} rows of the file are refused", .0.len())]
+    ImportRejected(Vec<market::product_csv::RowError>),
     #[error(transparent)]
     Market(#[from] market::MarketError),
     #[error(transparent)]

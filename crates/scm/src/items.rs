@@ -225,17 +225,34 @@ pub(crate) async fn insert_item(
             "another item has this SKU",
         ));
     }
+    check_room(tx, company, 1).await?;
+    write_item(tx, company, checked, input, now).await
+}
+
+/// Refuses `more` items beyond [`ITEMS_MAX`].
+pub(crate) async fn check_room(tx: &mut Tx, company: CompanyId, more: i64) -> Result<()> {
     let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM scm_item WHERE company_id = $1")
         .bind(company)
         .fetch_one(tx.conn())
         .await?
         .try_get("n")?;
-    if count >= ITEMS_MAX {
+    if count + more > ITEMS_MAX {
         return Err(ScmError::state(
             "too_many_items",
             format!("a company has at most {ITEMS_MAX} items"),
         ));
     }
+    Ok(())
+}
+
+/// Writes a new item whose SKU is free and for which there is room.
+pub(crate) async fn write_item(
+    tx: &mut Tx,
+    company: CompanyId,
+    checked: &CheckedItem,
+    input: &ItemInput,
+    now: kernel::Timestamp,
+) -> Result<ItemId> {
     let id = ItemId::new();
     sqlx::query(
         "INSERT INTO scm_item (company_id, id, sku, name, unit, cost_currency, lot_tracked, reorder_point, reorder_quantity, pool_quantity, pool_value_minor, created_at, updated_at)

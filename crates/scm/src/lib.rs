@@ -8,11 +8,13 @@
 mod batch;
 mod company;
 mod counts;
+mod csv_file;
 pub mod error;
 mod export;
 mod feed;
 mod fields;
 mod fifo;
+mod item_csv;
 mod items;
 mod keeper;
 mod locations;
@@ -25,6 +27,8 @@ mod replenish;
 mod returns;
 mod rows;
 mod stock;
+mod stock_import;
+mod supplier_csv;
 mod supplier_prices;
 mod suppliers;
 
@@ -39,9 +43,11 @@ pub use counts::{
     COUNT_ENTRIES_MAX, COUNT_LINES_MAX, CountEntries, CountEntry, CountInput, CountLine,
     CountSummary, StockCount,
 };
+pub use csv_file::{IMPORT_BYTES_MAX, IMPORT_ROWS_MAX};
 pub use error::{Result, ScmError};
 pub use export::STOCK_CSV_HEADER;
 pub use feed::ScmFeed;
+pub use item_csv::ITEM_CSV_COLUMNS;
 pub use items::{FACTOR_MAX, ITEMS_MAX, ItemInput, ItemUpdate, LinkInput, UNITS_MAX};
 pub use keeper::ScmStockKeeper;
 pub use locations::{LOCATIONS_MAX, LocationInput};
@@ -53,6 +59,8 @@ pub use receipts::{ReceiptInput, ReceiptLineInput};
 pub use replenish::{Proposal, REPLENISH_JOB, Replenisher, handlers, proposed_quantity};
 pub use returns::{ReturnInput, ReturnLineInput};
 pub use stock::{StockAtDate, StockValue, ValuationLine};
+pub use stock_import::STOCK_IMPORT_COLUMNS;
+pub use supplier_csv::SUPPLIER_CSV_COLUMNS;
 pub use supplier_prices::{
     LEAD_TIME_DAYS_MAX, SUPPLIERS_PER_ITEM_MAX, SupplierPrice, SupplierPriceInput,
 };

@@ -32,9 +32,9 @@ pub struct SupplierInput {
     pub phone: String,
 }
 
-const SUPPLIER_COLUMNS: &str = "id, name, network_company_id, contact, email, phone";
+pub(crate) const SUPPLIER_COLUMNS: &str = "id, name, network_company_id, contact, email, phone";
 
-fn supplier(row: &AnyRow) -> Result<Supplier> {
+pub(crate) fn supplier(row: &AnyRow) -> Result<Supplier> {
     Ok(Supplier {
         id: SupplierId::from_raw(row.try_get("id")?),
         name: row.try_get("name")?,
@@ -43,6 +43,22 @@ fn supplier(row: &AnyRow) -> Result<Supplier> {
         email: row.try_get("email")?,
         phone: row.try_get("phone")?,
     })
+}
+
+/// A new supplier off the network from `input`, or the field at fault.
+pub(crate) fn checked_supplier(input: &SupplierInput) -> Result<Supplier> {
+    let made = Supplier {
+        id: SupplierId::new(),
+        name: required_text("name", &input.name, NAME_CHARS_MAX)?,
+        network_company_id: None,
+        contact: optional_text("contact", &input.contact, CONTACT_CHARS_MAX)?,
+        email: optional_text("email", &input.email, CONTACT_CHARS_MAX)?,
+        phone: optional_text("phone", &input.phone, CONTACT_CHARS_MAX)?,
+    };
+    if !made.email.is_empty() && !made.email.contains('@') {
+        return Err(ScmError::invalid("email", "invalid", "an email address"));
+    }
+    Ok(made)
 }
 
 pub(crate) async fn supplier_in(
@@ -62,7 +78,7 @@ pub(crate) async fn supplier_in(
     supplier(&row)
 }
 
-async fn insert_supplier(
+pub(crate) async fn insert_supplier(
     tx: &mut Tx,
     company: CompanyId,
     supplier: &Supplier,
@@ -130,17 +146,7 @@ pub(crate) async fn network_supplier_in(
 impl Scm {
     pub async fn create_supplier(&self, scope: &Scope, input: &SupplierInput) -> Result<Supplier> {
         self.require(scope, may_purchase)?;
-        let made = Supplier {
-            id: SupplierId::new(),
-            name: required_text("name", &input.name, NAME_CHARS_MAX)?,
-            network_company_id: None,
-            contact: optional_text("contact", &input.contact, CONTACT_CHARS_MAX)?,
-            email: optional_text("email", &input.email, CONTACT_CHARS_MAX)?,
-            phone: optional_text("phone", &input.phone, CONTACT_CHARS_MAX)?,
-        };
-        if !made.email.is_empty() && !made.email.contains('@') {
-            return Err(ScmError::invalid("email", "invalid", "an email address"));
-        }
+        let made = checked_supplier(input)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         open_in(&mut tx, scope.company_id(), now).await?;

@@ -478,6 +478,10 @@ impl From<scm::ScmError> for ApiError {
                 reason: Some(code.to_owned()),
                 ..ApiError::new(ErrorCode::StateConflict, message)
             },
+            ScmError::ImportRejected(rows) => ApiError {
+                rows,
+                ..ApiError::field(ErrorCode::ImportRejected, "file", message)
+            },
             ScmError::NotFound(_) => ApiError::new(ErrorCode::NotFound, message),
             ScmError::Forbidden => ApiError::forbidden(),
             ScmError::Market(error) => error.into(),

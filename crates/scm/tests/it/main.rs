@@ -3,6 +3,7 @@
 mod counts;
 #[allow(dead_code)]
 mod deal;
+mod files;
 mod from_the_deal;
 mod histories;
 mod moves;

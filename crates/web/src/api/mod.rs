@@ -172,8 +172,8 @@ fn books_routes() -> OpenApiRouter<AppState> {
 /// The company's supply chain.
 fn scm_routes() -> OpenApiRouter<AppState> {
     use scm::{
-        counts, items, links, locations, moves, purchase_orders, replenishment, settings, stock,
-        suppliers,
+        counts, files, items, links, locations, moves, purchase_orders, replenishment, settings,
+        stock, suppliers,
     };
     OpenApiRouter::new()
         .routes(routes!(settings::show, settings::update))
@@ -189,6 +189,8 @@ fn scm_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stock::levels))
         .routes(routes!(stock::valuation))
         .routes(routes!(stock::csv))
+        .routes(routes!(files::items_csv))
+        .routes(routes!(files::suppliers_csv))
         .routes(routes!(links::list, links::create))
         .routes(routes!(links::remove))
         .routes(routes!(suppliers::list, suppliers::create))
@@ -275,8 +277,8 @@ fn order_routes() -> OpenApiRouter<AppState> {
         .merge(webhooks)
 }
 
-/// Uploads, each with its own cap: images, product files and opening
-/// balances.
+/// Uploads, each with its own cap: images, product files, opening
+/// balances and the supply chain's files.
 fn upload_routes() -> OpenApiRouter<AppState> {
     use axum::extract::DefaultBodyLimit;
     let images = OpenApiRouter::new()
@@ -290,7 +292,15 @@ fn upload_routes() -> OpenApiRouter<AppState> {
     let opening_balances = OpenApiRouter::new()
         .routes(routes!(books::opening::import))
         .layer(DefaultBodyLimit::max(::books::OPENING_CSV_BYTES_MAX));
-    images.merge(import).merge(opening_balances)
+    let supply_chain = OpenApiRouter::new()
+        .routes(routes!(scm::files::import_items))
+        .routes(routes!(scm::files::import_suppliers))
+        .routes(routes!(scm::files::import_stock))
+        .layer(DefaultBodyLimit::max(::scm::IMPORT_BYTES_MAX));
+    images
+        .merge(import)
+        .merge(opening_balances)
+        .merge(supply_chain)
 }
 
 /// POSTs that move money: an `Idempotency-Key` is required, so a retry after a

@@ -215,3 +215,71 @@ app_test!(
         );
     }
 );
+
+app_test!(
+    the_csv_files_import_over_the_api_whole_or_not_at_all,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("Hamburg Kontor").await;
+        let import = |path: &'static str, body: &'static str| {
+            let request = owner
+                .client
+                .post(app.url(path))
+                .header("content-type", "text/csv")
+                .body(body);
+            async move { crate::support::read(request.send().await.unwrap()).await }
+        };
+        let refused = import(
+            "/api/v1/scm/items/import",
+            "sku,name,unit,cost_currency\nHX-500,Flask,piece,CNY\nHX-500,Flask,piece,CNY\n",
+        )
+        .await;
+        check_problem(&refused, 422, "import_rejected", Some("file"));
+        assert_eq!(refused.1["rows"][0]["line"], 3);
+        assert_eq!(refused.1["rows"][0]["code"], "duplicate");
+        assert_eq!(count(&app, "scm_item").await, 0);
+        let (status, report) = import(
+            "/api/v1/scm/items/import",
+            "sku,name,unit,units,cost_currency\nHX-500,真空保温杯,piece,carton=24,CNY\n",
+        )
+        .await;
+        assert_eq!(
+            (status, report["created"].as_u64()),
+            (200, Some(1)),
+            "{report}"
+        );
+        let (status, report) = import(
+            "/api/v1/scm/stock/import",
+            "sku,location,quantity,unit_cost\nHX-500,WH1,48,2.00\n",
+        )
+        .await;
+        assert_eq!(status, 200, "{report}");
+        let (status, report) = import(
+            "/api/v1/scm/suppliers/import",
+            "name,contact\n义乌 Yiwu Flasks,Mr Wang\n",
+        )
+        .await;
+        assert_eq!(
+            (status, report["created"].as_u64()),
+            (200, Some(1)),
+            "{report}"
+        );
+        for (path, expected) in [
+            (
+                "/api/v1/scm/items.csv",
+                "HX-500,真空保温杯,piece,carton=24,CNY,no,0,0",
+            ),
+            ("/api/v1/scm/suppliers.csv", "义乌 Yiwu Flasks,Mr Wang,,,no"),
+            ("/api/v1/scm/stock.csv", "HX-500"),
+        ] {
+            let response = owner.client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(
+                response.headers()["content-type"],
+                "text/csv; charset=utf-8"
+            );
+            let text = response.text().await.unwrap();
+            assert!(text.contains(expected), "{path}: {text}");
+        }
+        let page = page_text(&app, &owner.client, "/stock").await;
+        assert!(page.contains("/stock/import/items"), "{page}");
+    }
+);

@@ -1,9 +1,11 @@
 //! `/api/v1/scm`: the company's supply chain: items and their units,
 //! warehouses, zones and bins, stock moves, stock levels and their value,
 //! the market products an item keeps, suppliers and their prices, purchase
-//! orders with their receipts and returns, count sheets and replenishment.
+//! orders with their receipts and returns, count sheets, replenishment, and
+//! the CSV files of items, suppliers and stock.
 
 pub mod counts;
+pub mod files;
 pub mod items;
 pub mod links;
 pub mod locations;

@@ -68,7 +68,7 @@ pub struct ValuationQuery {
 
 #[utoipa::path(get, path = "/api/v1/scm/valuation", tag = "scm", params(ValuationQuery),
     responses((status = 200, body = PageBody<ValuationLine>,
-        description = "Per item at its moving-average cost, in its cost currency, shared out over the warehouses")),
+        description = "Per item at its moving-average or FIFO cost (the company's method), in its cost currency, shared out over the warehouses")),
     security(("session" = ["owner", "admin", "warehouse", "purchasing", "sales", "finance", "viewer"]), ("api_key" = ["stock:read"])))]
 pub async fn valuation(
     State(state): State<AppState>,

@@ -5,6 +5,7 @@
 
 mod buying;
 mod counts;
+mod files;
 mod item;
 mod locations;
 mod overview;
@@ -25,6 +26,18 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/stock", get(overview::show))
         .route("/stock/items", post(overview::create_item))
+        .route(
+            "/stock/import/items",
+            post(files::items).layer(files::upload_limit()),
+        )
+        .route(
+            "/stock/import/suppliers",
+            post(files::suppliers).layer(files::upload_limit()),
+        )
+        .route(
+            "/stock/import/stock",
+            post(files::stock).layer(files::upload_limit()),
+        )
         .route("/stock/links", post(overview::link))
         .route("/stock/links/{product_id}/remove", post(overview::unlink))
         .route("/stock/items/{item_id}", get(item::show))

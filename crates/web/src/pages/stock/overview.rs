@@ -1,6 +1,7 @@
 //! `/stock`: the company's items with their stock and value, the levels per
 //! warehouse (on hand, held for orders, free), the market products an item
-//! keeps, and the forms to add an item and link a product.
+//! keeps, the forms to add an item and link a product, and the CSV files of
+//! items, suppliers and stock to download and import.
 
 use std::collections::HashMap;
 
@@ -18,6 +19,7 @@ use super::{NoticeQuery, id_of, locations_of, names, whole};
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, IdPath};
 use crate::pages::books::amount;
+use crate::pages::market::upload_action;
 use crate::pages::{Shell, done, respond};
 use crate::state::AppState;
 
@@ -34,6 +36,13 @@ struct OverviewPage<'a> {
     item_skus: HashMap<ItemId, String>,
     currencies: Vec<Currency>,
     may_keep: bool,
+    may_purchase: bool,
+    /// The bad rows of a refused import.
+    bad_rows: Vec<market::product_csv::RowError>,
+    /// Where each import form posts (with the CSRF token, for multipart).
+    upload_items: String,
+    upload_suppliers: String,
+    upload_stock: String,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -58,7 +67,11 @@ impl OverviewPage<'_> {
     }
 }
 
-async fn overview_page(shell: &Shell, notice: Option<String>, error: Option<ApiError>) -> Response {
+pub(super) async fn overview_page(
+    shell: &Shell,
+    notice: Option<String>,
+    error: Option<ApiError>,
+) -> Response {
     let state = shell.state();
     let result = async {
         let member = shell.member().await?;
@@ -95,6 +108,11 @@ async fn overview_page(shell: &Shell, notice: Option<String>, error: Option<ApiE
             links,
             currencies: vec![Currency::CNY, Currency::USD, Currency::EUR],
             may_keep: scm::may_keep_stock(scope.role()),
+            may_purchase: scm::may_purchase(scope.role()),
+            bad_rows: error.as_ref().map(|e| e.rows.clone()).unwrap_or_default(),
+            upload_items: upload_action(shell, "/stock/import/items"),
+            upload_suppliers: upload_action(shell, "/stock/import/suppliers"),
+            upload_stock: upload_action(shell, "/stock/import/stock"),
             error: error.as_ref().map(|e| shell.error_message(e)),
             notice: notice.map(|key| shell.t(&format!("stock-{key}"))),
         })
