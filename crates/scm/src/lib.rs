@@ -19,6 +19,7 @@ mod items;
 mod keeper;
 mod locations;
 mod manual;
+mod market_send;
 mod model;
 mod moves;
 mod purchase;
@@ -52,6 +53,7 @@ pub use items::{FACTOR_MAX, ITEMS_MAX, ItemInput, ItemUpdate, LinkInput, UNITS_M
 pub use keeper::ScmStockKeeper;
 pub use locations::{LOCATIONS_MAX, LocationInput};
 pub use manual::MoveInput;
+pub use market_send::MarketSend;
 pub use model::*;
 pub use moves::{STOCK_PERIOD_MICROS, average_share, average_value};
 pub use purchase::{PurchaseInput, PurchaseLineInput};
@@ -101,6 +103,12 @@ pub fn migrations() -> Vec<Migration> {
             version: 5,
             name: "fifo_layers",
             sql: include_str!("../migrations/0005_fifo_layers.sql"),
+        },
+        Migration {
+            module: "scm",
+            version: 6,
+            name: "market_send",
+            sql: include_str!("../migrations/0006_market_send.sql"),
         },
     ]
 }

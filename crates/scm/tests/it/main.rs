@@ -6,6 +6,7 @@ mod deal;
 mod files;
 mod from_the_deal;
 mod histories;
+mod market_send;
 mod moves;
 mod purchases;
 mod replenishment;

@@ -172,8 +172,8 @@ fn books_routes() -> OpenApiRouter<AppState> {
 /// The company's supply chain.
 fn scm_routes() -> OpenApiRouter<AppState> {
     use scm::{
-        counts, files, items, links, locations, moves, purchase_orders, replenishment, settings,
-        stock, suppliers,
+        counts, files, items, links, locations, moves, purchase_orders, replenishment, send,
+        settings, stock, suppliers,
     };
     OpenApiRouter::new()
         .routes(routes!(settings::show, settings::update))
@@ -210,6 +210,7 @@ fn scm_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(purchase_orders::cancel))
         .routes(routes!(purchase_orders::receive))
         .routes(routes!(purchase_orders::return_goods))
+        .routes(routes!(send::send))
 }
 
 /// The marketplace: public reading, the own catalog, buying requests and quotations.

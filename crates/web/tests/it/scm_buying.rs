@@ -283,3 +283,108 @@ app_test!(
         assert!(page.contains("/stock/import/items"), "{page}");
     }
 );
+
+app_test!(
+    a_replenishment_draft_goes_to_a_supplier_on_hanse_as_a_market_order,
+    |app: TestApp| async move {
+        let deal = crate::orders_support::deal(&app).await;
+        crate::orders_support::top_up(&app, &deal.buyer, 10_000_000).await;
+        let first = crate::orders_support::paid(&app, &deal, 300, 0).await;
+        // The first purchase brings the seller in as a supplier, with its product.
+        let mut purchases = serde_json::Value::Null;
+        for _ in 0..200 {
+            purchases = call(
+                &app,
+                &deal.buyer.client,
+                Method::GET,
+                "/api/v1/scm/purchase-orders",
+                None,
+            )
+            .await
+            .1;
+            if purchases["items"]
+                .as_array()
+                .is_some_and(|items| !items.is_empty())
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(purchases["items"][0]["market_order_id"], first.as_str());
+        let item = purchases["items"][0]["lines"][0]["item_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (status, _) = call(
+            &app,
+            &deal.buyer.client,
+            Method::PATCH,
+            &format!("/api/v1/scm/items/{item}"),
+            Some(json!({"reorder_point": 400, "reorder_quantity": 300})),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let (_, proposals) = call(
+            &app,
+            &deal.buyer.client,
+            Method::POST,
+            "/api/v1/scm/replenishment/run",
+            None,
+        )
+        .await;
+        let draft = proposals[0]["purchase_order_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let send = format!("/api/v1/scm/purchase-orders/{draft}/send-to-market");
+        let refused = call(
+            &app,
+            &deal.buyer.client,
+            Method::POST,
+            &send,
+            Some(json!({"delivery_address": ""})),
+        )
+        .await;
+        check_problem(&refused, 422, "invalid_field", Some("delivery_address"));
+        let (status, sent) = call(
+            &app,
+            &deal.buyer.client,
+            Method::POST,
+            &send,
+            Some(json!({"delivery_address": "Vogel Haushalt GmbH, Speicherstadt 1, Hamburg", "terms": "FOB"})),
+        )
+        .await;
+        assert_eq!(status, 200, "{sent}");
+        assert_eq!(sent["state"], "ordered");
+        let order = sent["market_order_id"].as_str().unwrap().to_owned();
+        let (status, placed) = call(
+            &app,
+            &deal.buyer.client,
+            Method::GET,
+            &format!("/api/v1/orders/{order}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{placed}");
+        assert_eq!(placed["order"]["buyer_note"], "PO-2", "{placed}");
+        assert_eq!(placed["order"]["lines"][0]["quantity"], 300);
+        // Once the feed has seen the order, it is still this one purchase order.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let (_, all) = call(
+            &app,
+            &deal.buyer.client,
+            Method::GET,
+            "/api/v1/scm/purchase-orders",
+            None,
+        )
+        .await;
+        let following: Vec<_> = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|po| po["market_order_id"] == order.as_str())
+            .collect();
+        assert_eq!(following.len(), 1, "{all}");
+        assert_eq!(following[0]["id"], draft.as_str());
+    }
+);

@@ -300,6 +300,9 @@ fn body_for(method: &Method, path: &str) -> Option<Value> {
             "/api/v1/scm/purchase-orders/{purchase_order_id}/receipts"
             | "/api/v1/scm/purchase-orders/{purchase_order_id}/returns",
         ) => Some(json!({"lines": [{"line_no": 1, "quantity": 1}]})),
+        ("POST", "/api/v1/scm/purchase-orders/{purchase_order_id}/send-to-market") => {
+            Some(json!({"delivery_address": "Hamburg"}))
+        }
         ("PUT", "/api/v1/scm/counts/{count_id}/lines") => Some(
             json!({"lines": [{"item_id": scm::ItemId::from_raw(1).to_string(), "counted": 1}]}),
         ),

@@ -12,6 +12,7 @@ pub mod locations;
 pub mod moves;
 pub mod purchase_orders;
 pub mod replenishment;
+pub mod send;
 pub mod settings;
 pub mod stock;
 pub mod suppliers;

@@ -79,6 +79,10 @@ pub fn router() -> Router<AppState> {
             "/stock/purchases/{purchase_order_id}/return",
             post(purchases::return_goods),
         )
+        .route(
+            "/stock/purchases/{purchase_order_id}/send-to-market",
+            post(purchases::send_to_market),
+        )
         .route("/stock/valuation", get(valuation::show))
         .route("/stock/valuation/method", post(valuation::set_method))
 }

@@ -235,6 +235,7 @@ pub async fn create(
 struct PurchasePage<'a> {
     shell: &'a Shell,
     order: PurchaseOrder,
+    supplier_on_hanse: bool,
     names: Names,
     locations: Vec<Location>,
     location_names: HashMap<LocationId, String>,
@@ -284,6 +285,11 @@ impl PurchasePage<'_> {
         self.locations.iter().filter(|l| l.kind.is_own()).collect()
     }
 
+    /// A draft for a supplier on Hanse: it can go out as a market order.
+    fn sendable(&self) -> bool {
+        self.order.state == PurchaseState::Draft && self.supplier_on_hanse
+    }
+
     /// Goods received off the market that may still go back to the supplier.
     fn returnable(&self) -> bool {
         self.order.market_order_id.is_none()
@@ -307,9 +313,16 @@ async fn purchase_page(
         let scope = &member.scope;
         let (known, _, _) = Names::of(state, scope).await?;
         let locations = locations_of(state, scope).await?;
+        let order = state.scm.purchase_order(scope, id).await?;
         Ok::<_, ApiError>(PurchasePage {
             shell,
-            order: state.scm.purchase_order(scope, id).await?,
+            supplier_on_hanse: state
+                .scm
+                .supplier(scope, order.supplier_id)
+                .await?
+                .network_company_id
+                .is_some(),
+            order,
             names: known,
             location_names: names(&locations),
             locations,
@@ -460,6 +473,36 @@ pub async fn return_goods(
     .await;
     match result {
         Ok(()) => done(&format!("/stock/purchases/{id}"), "goods-returned"),
+        Err(error) => purchase_page(&shell, id, None, Some(error)).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MarketSendForm {
+    #[serde(default)]
+    delivery_address: String,
+    #[serde(default)]
+    terms: String,
+}
+
+/// Sends a draft to its supplier on Hanse as a market order.
+pub async fn send_to_market(
+    State(state): State<AppState>,
+    shell: Shell,
+    IdPath(id): IdPath<PurchaseOrderId>,
+    Form(form): Form<MarketSendForm>,
+) -> Response {
+    let result = async {
+        let member = shell.member().await?;
+        let input = crate::api::scm::send::MarketSendInput {
+            delivery_address: form.delivery_address.clone(),
+            terms: form.terms.clone(),
+        };
+        crate::api::scm::send::send_to_market(&state, &member.scope, id, &input).await
+    }
+    .await;
+    match result {
+        Ok(_) => done(&format!("/stock/purchases/{id}"), "sent-to-market"),
         Err(error) => purchase_page(&shell, id, None, Some(error)).await,
     }
 }
