@@ -51,6 +51,7 @@ impl LinkedStock {
             for product in products.iter_mut().filter(|p| p.company_id == company) {
                 if let Some(quantity) = available.get(&product.id) {
                     product.available_quantity = *quantity;
+                    product.stock_linked = true;
                 }
             }
         }

@@ -144,6 +144,11 @@ pub struct Product {
     pub origin: String,
     /// Units on hand to sell; trade reserves against it.
     pub available_quantity: i64,
+    /// The available quantity is the free stock of an item of the seller's
+    /// supply chain (kept there, not here); the product's own quantity is
+    /// then not used.
+    #[serde(default)]
+    pub stock_linked: bool,
     /// Content hashes of the images, the first is the main one.
     pub images: Vec<String>,
     pub status: ProductStatus,

@@ -217,6 +217,7 @@ pub(crate) fn product(row: &AnyRow) -> Result<Product> {
         lead_time_days: row.try_get("lead_time_days")?,
         origin: row.try_get("origin")?,
         available_quantity: row.try_get("available_quantity")?,
+        stock_linked: false,
         images: rows::json(row, "images")?,
         status: ProductStatus::parse(&status)
             .ok_or_else(|| kernel::StorageError::corrupt("product status", status))?,
@@ -281,6 +282,7 @@ pub(crate) async fn insert_product(
         lead_time_days: input.lead_time_days,
         origin: input.origin.clone(),
         available_quantity: input.available_quantity,
+        stock_linked: false,
         images: input.images.clone(),
         status,
         published_at: published_at.map(Timestamp::from_micros),

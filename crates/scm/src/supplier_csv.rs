@@ -75,6 +75,7 @@ impl Scm {
                 contact: rows.get(record, "contact").to_owned(),
                 email: rows.get(record, "email").to_owned(),
                 phone: rows.get(record, "phone").to_owned(),
+                network_company_id: None,
             };
             match checked_supplier(&input) {
                 Ok(made) if !names.insert(made.name.clone()) => {

@@ -19,10 +19,14 @@ pub const SUPPLIERS_MAX: i64 = 10_000;
 const NAME_CHARS_MAX: usize = 200;
 const CONTACT_CHARS_MAX: usize = 120;
 
-/// A supplier off the network (network suppliers arrive with their orders).
+/// A supplier: a company on Hanse (by its company, named after its
+/// storefront unless a name is given), or one off the network. Suppliers on
+/// Hanse also arrive with the company's first market order to them.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[schema(as = ScmSupplierInput)]
 pub struct SupplierInput {
+    /// Required for a supplier off the network.
+    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub contact: String,
@@ -30,6 +34,9 @@ pub struct SupplierInput {
     pub email: String,
     #[serde(default)]
     pub phone: String,
+    /// The supplier's company on Hanse.
+    #[serde(default)]
+    pub network_company_id: Option<CompanyId>,
 }
 
 pub(crate) const SUPPLIER_COLUMNS: &str = "id, name, network_company_id, contact, email, phone";
@@ -146,10 +153,48 @@ pub(crate) async fn network_supplier_in(
 impl Scm {
     pub async fn create_supplier(&self, scope: &Scope, input: &SupplierInput) -> Result<Supplier> {
         self.require(scope, may_purchase)?;
-        let made = checked_supplier(input)?;
+        let company = scope.company_id();
+        let mut named = input.clone();
+        if let Some(network) = input.network_company_id {
+            let storefront = match self.market.storefront(network).await {
+                Ok(storefront) if network != company => storefront,
+                _ => {
+                    return Err(ScmError::invalid(
+                        "network_company_id",
+                        "unknown_company",
+                        "no other company on Hanse has this id",
+                    ));
+                }
+            };
+            if named.name.trim().is_empty() {
+                named.name = storefront
+                    .display_name
+                    .chars()
+                    .take(NAME_CHARS_MAX)
+                    .collect();
+            }
+        }
+        let mut made = checked_supplier(&named)?;
+        made.network_company_id = input.network_company_id;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        open_in(&mut tx, scope.company_id(), now).await?;
+        open_in(&mut tx, company, now).await?;
+        if let Some(network) = made.network_company_id {
+            let known = sqlx::query(
+                "SELECT id FROM scm_supplier WHERE company_id = $1 AND network_company_id = $2",
+            )
+            .bind(company)
+            .bind(network)
+            .fetch_optional(tx.conn())
+            .await?;
+            if known.is_some() {
+                return Err(ScmError::invalid(
+                    "network_company_id",
+                    "taken",
+                    "this company is one of your suppliers already",
+                ));
+            }
+        }
         insert_supplier(&mut tx, scope.company_id(), &made, now).await?;
         tx.commit().await?;
         Ok(made)

@@ -252,6 +252,7 @@ async fn history(engine: Engine, valuation: scm::Valuation, moves: &[Move]) {
                 contact: String::new(),
                 email: String::new(),
                 phone: String::new(),
+                network_company_id: None,
             },
         )
         .await

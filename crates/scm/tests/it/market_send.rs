@@ -153,6 +153,7 @@ storage_test!(
                     contact: String::new(),
                     email: String::new(),
                     phone: String::new(),
+                    network_company_id: None,
                 },
             )
             .await
@@ -185,5 +186,76 @@ storage_test!(
         }
         let still = f.scm.purchase_order(buyer, draft.id).await.unwrap();
         assert_eq!(still.state, PurchaseState::Draft);
+    }
+);
+
+storage_test!(
+    a_supplier_on_hanse_is_added_by_its_company_and_named_after_its_storefront,
+    migrations(),
+    |db: Db| async move {
+        let f = fixture(db).await;
+        let buyer = &f.deal.buyer;
+        let seller = f.deal.seller.company_id();
+        let by_company = |company| SupplierInput {
+            name: String::new(),
+            contact: String::new(),
+            email: String::new(),
+            phone: String::new(),
+            network_company_id: Some(company),
+        };
+        for (company, code) in [(buyer.company_id(), "unknown_company")] {
+            match f.scm.create_supplier(buyer, &by_company(company)).await {
+                Err(ScmError::Invalid { field, code: c, .. }) => {
+                    assert_eq!((field.as_str(), c), ("network_company_id", code));
+                }
+                other => panic!("expected {code}, got {other:?}"),
+            }
+        }
+        let added = f
+            .scm
+            .create_supplier(buyer, &by_company(seller))
+            .await
+            .unwrap();
+        let storefront = f.deal.market.storefront(seller).await.unwrap();
+        assert_eq!(added.name, storefront.display_name);
+        assert_eq!(added.network_company_id, Some(seller));
+        assert!(matches!(
+            f.scm.create_supplier(buyer, &by_company(seller)).await,
+            Err(ScmError::Invalid { code: "taken", .. })
+        ));
+        // Its product may be priced, and its market order finds the same supplier.
+        let item = f
+            .scm
+            .create_item(buyer, &item_input("FLASK"))
+            .await
+            .unwrap();
+        f.scm
+            .set_supplier_price(
+                buyer,
+                added.id,
+                item.id,
+                &scm::SupplierPriceInput {
+                    unit_price_minor: 1_250,
+                    currency: Currency::CNY,
+                    unit: None,
+                    lead_time_days: 5,
+                    supplier_sku: String::new(),
+                    product_id: Some(f.deal.flask),
+                },
+            )
+            .await
+            .unwrap();
+        let order = f.deal.paid_order(100).await;
+        f.settle().await;
+        let purchase = f
+            .scm
+            .purchase_order(buyer, following(&f, order.id).await[0])
+            .await
+            .unwrap();
+        assert_eq!(purchase.supplier_id, added.id);
+        assert_eq!(
+            purchase.lines[0].item_id, item.id,
+            "bought as the priced item"
+        );
     }
 );

@@ -42,6 +42,7 @@ async fn ordered_boxes(f: &Fixture, cartons: i64) -> PurchaseOrder {
                 contact: String::new(),
                 email: String::new(),
                 phone: String::new(),
+                network_company_id: None,
             },
         )
         .await
@@ -93,6 +94,7 @@ storage_test!(
                     contact: "Ms Lin".to_owned(),
                     email: "lin@example.com".to_owned(),
                     phone: String::new(),
+                    network_company_id: None,
                 },
             )
             .await
@@ -143,6 +145,7 @@ storage_test!(
                     contact: String::new(),
                     email: String::new(),
                     phone: String::new(),
+                    network_company_id: None,
                 },
             )
             .await

@@ -31,6 +31,7 @@ fn supplier(name: &str) -> SupplierInput {
         contact: String::new(),
         email: String::new(),
         phone: String::new(),
+        network_company_id: None,
     }
 }
 

@@ -159,6 +159,25 @@ app_test!(
         )
         .await;
         assert_eq!(shown_quantity(&app, seller, &deal.product).await, 0);
+        let (_, product) = call(
+            &app,
+            &seller.client,
+            Method::GET,
+            &format!("/api/v1/catalog/products/{}", deal.product),
+            None,
+        )
+        .await;
+        assert_eq!(product["stock_linked"], true, "{product}");
+        let editor = crate::support::page_text(
+            &app,
+            &seller.client,
+            &format!("/catalog/{}/edit", deal.product),
+        )
+        .await;
+        assert!(
+            editor.contains("available_quantity_note"),
+            "the editor says the stock is the item's"
+        );
         // 50 cartons of 24 received at ¥240 a carton.
         let moved = created(
         &app,

@@ -173,6 +173,8 @@ struct EditorPage<'a> {
     /// Where the category step goes (a GET of this page).
     choose_action: String,
     form: ProductForm,
+    /// The quantity is an item's free stock, kept on the stock pages.
+    stock_linked: bool,
     tier_inputs: Vec<TierInput>,
     attributes: Vec<AttributeField>,
     currencies: Vec<(&'static str, bool)>,
@@ -243,6 +245,7 @@ fn editor_page(
         categories: category_options(shell, tree, true, category),
         choose_action: path.clone(),
         tier_inputs: form.tiers.clone(),
+        stock_linked: product.is_some_and(|product| product.stock_linked),
         attributes,
         currencies: OFFERED_CURRENCIES
             .iter()

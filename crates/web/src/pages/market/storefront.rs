@@ -61,6 +61,8 @@ struct StorefrontPage<'a> {
     next_page: Option<String>,
     /// The viewer's own storefront: offer the editor.
     own: bool,
+    /// A signed-in member of another company: offer to add it as a supplier.
+    may_add_supplier: bool,
 }
 
 fn query_value(query: Option<&str>, name: &str) -> Option<String> {
@@ -113,6 +115,9 @@ pub async fn show(
             .next_cursor
             .map(|cursor| format!("/companies/{}?cursor={cursor}", storefront.company_id)),
         own: shell.active_company_id == Some(storefront.company_id),
+        may_add_supplier: shell
+            .active_company_id
+            .is_some_and(|active| active != storefront.company_id),
         storefront,
     };
     render(&page)

@@ -143,6 +143,9 @@ pub struct SupplierForm {
     email: String,
     #[serde(default)]
     phone: String,
+    /// From a storefront's "add as supplier".
+    #[serde(default)]
+    network_company_id: String,
 }
 
 pub async fn create_supplier(
@@ -157,6 +160,11 @@ pub async fn create_supplier(
             contact: form.contact.clone(),
             email: form.email.clone(),
             phone: form.phone.clone(),
+            network_company_id: if form.network_company_id.trim().is_empty() {
+                None
+            } else {
+                Some(id_of("network_company_id", &form.network_company_id)?)
+            },
         };
         state.scm.create_supplier(&member.scope, &input).await?;
         Ok::<_, ApiError>(())
