@@ -61,6 +61,14 @@ impl ScmError {
         }
     }
 
+    /// An unknown id in the path is "not found"; other failures stay as they are.
+    pub fn in_path(self, what: &'static str) -> Self {
+        match self {
+            ScmError::Invalid { .. } => ScmError::NotFound(what),
+            other => other,
+        }
+    }
+
     pub fn state(code: &'static str, message: impl Into<String>) -> Self {
         ScmError::State {
             code,

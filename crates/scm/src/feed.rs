@@ -125,8 +125,9 @@ impl ScmFeed {
             return Ok(());
         }
         // A draft the member sent to the market becomes the order's.
-        if let Some(draft) = crate::market_send::draft_being_sent(tx, order).await? {
-            crate::market_send::link_in(tx, buyer, draft, order).await?;
+        if let Some(draft) = crate::market_send::draft_being_sent(tx, order).await?
+            && crate::market_send::link_in(tx, buyer, draft, order).await?
+        {
             return Ok(());
         }
         let settings = open_in(tx, buyer, now).await?;

@@ -317,7 +317,7 @@ impl Scm {
         let mut tx = self.db.begin().await?;
         let mut item = item_in(&mut tx, company, id, "id")
             .await
-            .map_err(|_| ScmError::NotFound("item"))?;
+            .map_err(|error| error.in_path("item"))?;
         if let Some(name) = &change.name {
             item.name = required_text("name", name, NAME_CHARS_MAX)?;
         }
@@ -351,7 +351,7 @@ impl Scm {
         let mut tx = self.db.begin().await?;
         let found = item_in(&mut tx, scope.company_id(), id, "id")
             .await
-            .map_err(|_| ScmError::NotFound("item"))?;
+            .map_err(|error| error.in_path("item"))?;
         tx.commit().await?;
         Ok(found)
     }

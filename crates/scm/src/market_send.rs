@@ -4,7 +4,8 @@
 //! and marks it as being sent; `web` places the order through trade as the
 //! buyer would; then `link_market_order` makes the draft the order's
 //! purchase order. The feed does the same link when it sees the order
-//! first, so the order never gets a second purchase order.
+//! first; whichever links second finds the order linked, and a draft that
+//! changed meanwhile leaves the order to get a purchase order of its own.
 
 use kernel::db::Tx;
 use kernel::{CompanyId, Scope};
@@ -46,19 +47,27 @@ async fn supplier_product(
     .transpose()?)
 }
 
-/// Makes `id` the purchase order of the market order in `order`, with the
-/// order's currency, shipping and prices (its lines are the draft's, in
-/// order). False when the draft was linked already.
+/// Makes the draft `id`, marked as being sent, the purchase order of the
+/// market order in `order`, with the order's currency, shipping and prices
+/// (its lines are the draft's, in order). False when the order has a
+/// purchase order already or the draft is no longer a draft being sent.
 pub(crate) async fn link_in(
     tx: &mut Tx,
     company: CompanyId,
     id: PurchaseOrderId,
     order: &OrderFacts,
 ) -> Result<bool> {
+    // One purchase order per market order: the first link wins.
+    if crate::purchase::market_purchase_in(tx, company, order.order_id)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
     let linked = sqlx::query(
         "UPDATE scm_purchase_order SET market_order_id = $1, state = 'ordered', market_send = 0,
              currency = $2, shipping_fee_minor = $3, updated_at = $4
-         WHERE company_id = $5 AND id = $6 AND market_order_id = 0",
+         WHERE company_id = $5 AND id = $6 AND market_order_id = 0 AND market_send = 1 AND state = 'draft'",
     )
     .bind(order.order_id)
     .bind(order.currency.code())
@@ -186,12 +195,23 @@ impl Scm {
             }
             lines.push((market::ProductId::from_raw(product), line.quantity));
         }
-        sqlx::query("UPDATE scm_purchase_order SET market_send = 1, updated_at = $1 WHERE company_id = $2 AND id = $3")
-            .bind(self.clock.now().micros())
-            .bind(company)
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
+        // One send at a time: a second click finds the draft being sent.
+        let marked = sqlx::query(
+            "UPDATE scm_purchase_order SET market_send = 1, updated_at = $1
+             WHERE company_id = $2 AND id = $3 AND market_send = 0",
+        )
+        .bind(self.clock.now().micros())
+        .bind(company)
+        .bind(id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if marked == 0 {
+            return Err(ScmError::state(
+                "being_sent",
+                "this draft is being sent to the market already",
+            ));
+        }
         tx.commit().await?;
         Ok(MarketSend {
             seller,
@@ -227,7 +247,23 @@ impl Scm {
             return Err(ScmError::NotFound("market order"));
         }
         let mut tx = self.db.begin().await?;
-        link_in(&mut tx, company, id, order).await?;
+        if !link_in(&mut tx, company, id, order).await? {
+            let draft = purchase_order_in(&mut tx, company, id).await?;
+            if draft.market_order_id != Some(order.order_id) {
+                // The draft changed while the order was placed: the order
+                // gets a purchase order of its own from the feed.
+                sqlx::query("UPDATE scm_purchase_order SET market_send = 0 WHERE company_id = $1 AND id = $2")
+                    .bind(company)
+                    .bind(id)
+                    .execute(tx.conn())
+                    .await?;
+                tx.commit().await?;
+                return Err(ScmError::state(
+                    "draft_changed",
+                    "the market order is placed, but the draft changed meanwhile: the order gets its own purchase order",
+                ));
+            }
+        }
         let linked = purchase_order_in(&mut tx, company, id).await?;
         tx.commit().await?;
         Ok(linked)

@@ -124,6 +124,7 @@ coded_enum!(
         BuyingRequest = "buying_request",
         NoSupplier = "no_supplier",
         NoCategory = "no_category",
+        RequestRefused = "request_refused",
     }
 );
 

@@ -151,6 +151,9 @@ pub(crate) async fn write_move(
     .await?;
     let pool_quantity: i64 = pool.try_get("pool_quantity")?;
     let pool_value: i64 = pool.try_get("pool_value_minor")?;
+    // The stock is taken first: what leaves is there, so FIFO's layers
+    // (which add up to the pool) hold it too.
+    take_from(tx, company, &from, spec, now).await?;
     let id = MoveId::new();
     let (from_own, to_own) = (from.kind.is_own(), to.kind.is_own());
     // Under FIFO, goods in or out of own stock move the item's layers.
@@ -185,7 +188,6 @@ pub(crate) async fn write_move(
         (false, true) => (pool_quantity + spec.quantity, pool_value + value),
         _ => (pool_quantity, pool_value),
     };
-    take_from(tx, company, &from, spec, now).await?;
     add_stock(tx, company, to.id, spec.item, &spec.lot, spec.quantity, now).await?;
     for (location, quantity) in [(&from, -spec.quantity), (&to, spec.quantity)] {
         if location.kind.is_own() {

@@ -102,6 +102,16 @@ pub(crate) async fn receive_in(
                 "no such line",
             ));
         };
+        if lines[..index]
+            .iter()
+            .any(|earlier| earlier.line_no == asked.line_no)
+        {
+            return Err(ScmError::invalid(
+                field("line_no"),
+                "duplicate",
+                "each line once per receipt",
+            ));
+        }
         let purchase_line = &order.lines[position];
         positive_quantity(&field("quantity"), asked.quantity)?;
         let open = purchase_line.quantity - purchase_line.received_quantity;

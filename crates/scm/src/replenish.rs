@@ -187,11 +187,13 @@ async fn record(
 ) -> Result<()> {
     if matches!(
         proposal.outcome,
-        ReplenishOutcome::NoSupplier | ReplenishOutcome::NoCategory
+        ReplenishOutcome::NoSupplier
+            | ReplenishOutcome::NoCategory
+            | ReplenishOutcome::RequestRefused
     ) {
         // One standing "cannot" per item, not one a day.
         sqlx::query(
-            "DELETE FROM scm_replenishment WHERE company_id = $1 AND item_id = $2 AND outcome IN ('no_supplier', 'no_category')",
+            "DELETE FROM scm_replenishment WHERE company_id = $1 AND item_id = $2 AND outcome IN ('no_supplier', 'no_category', 'request_refused')",
         )
         .bind(company)
         .bind(proposal.item_id)
@@ -264,17 +266,22 @@ impl Scm {
         short: &[Short],
         now: Timestamp,
     ) -> Result<Vec<Proposal>> {
-        let storefront = self.market.storefront(company).await?;
-        let destination = [&storefront.city, &storefront.province, &storefront.country]
-            .into_iter()
-            .filter(|part| !part.trim().is_empty())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ");
-        let destination = if destination.is_empty() {
-            storefront.display_name.clone()
-        } else {
-            destination
+        // Where the goods go: the storefront's city, else its name.
+        let destination = match self.market.storefront(company).await {
+            Ok(storefront) => {
+                let place = [&storefront.city, &storefront.province, &storefront.country]
+                    .into_iter()
+                    .filter(|part| !part.trim().is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if place.is_empty() {
+                    storefront.display_name
+                } else {
+                    place
+                }
+            }
+            Err(_) => "—".to_owned(),
         };
         let open_until = now.plus_seconds(BUYING_REQUEST_DAYS * 86_400);
         let mut proposals = Vec::with_capacity(short.len());
@@ -305,15 +312,31 @@ impl Scm {
                 valid_until: open_until,
                 show_company: true,
             };
-            let rfq = self.market.post_rfq_in(tx, company, &input, now).await?;
-            let mut made = proposal(
-                need.item,
-                ReplenishOutcome::BuyingRequest,
-                need.quantity,
-                now,
-            );
-            made.rfq_id = Some(rfq.id);
-            record(tx, company, &made, open_until).await?;
+            // The market's refusal is this item's outcome, not the end of the run.
+            let made = match self.market.post_rfq_in(tx, company, &input, now).await {
+                Ok(rfq) => {
+                    let mut made = proposal(
+                        need.item,
+                        ReplenishOutcome::BuyingRequest,
+                        need.quantity,
+                        now,
+                    );
+                    made.rfq_id = Some(rfq.id);
+                    record(tx, company, &made, open_until).await?;
+                    made
+                }
+                Err(market::MarketError::Invalid { .. }) => {
+                    let made = proposal(
+                        need.item,
+                        ReplenishOutcome::RequestRefused,
+                        need.quantity,
+                        now,
+                    );
+                    record(tx, company, &made, now).await?;
+                    made
+                }
+                Err(error) => return Err(error.into()),
+            };
             proposals.push(made);
         }
         Ok(proposals)
@@ -336,11 +359,11 @@ impl Scm {
         .transpose()?;
         if let Some(product) = linked {
             let product = market::ProductId::from_raw(product);
-            return Ok(Some(
-                self.market
-                    .category_of_own_product(company, product)
-                    .await?,
-            ));
+            match self.market.category_of_own_product(company, product).await {
+                Ok(category) => return Ok(Some(category)),
+                Err(market::MarketError::NotFound(_)) => {}
+                Err(error) => return Err(error.into()),
+            }
         }
         let bought: Vec<i64> = sqlx::query(
             "SELECT product_id FROM scm_supplier_item WHERE company_id = $1 AND item_id = $2 AND product_id <> 0 ORDER BY lead_time_days, unit_price_minor LIMIT 5",
@@ -501,14 +524,27 @@ impl JobHandler for Replenisher {
 
     async fn run(&self, tx: &mut Tx, job: &Job) -> Result<JobOutcome, JobError> {
         let payload: Payload = job.payload()?;
+        let company = CompanyId::from_raw(payload.company_id);
         let now = self.0.clock.now();
-        self.0
-            .replenish_in(tx, CompanyId::from_raw(payload.company_id), now)
-            .await
-            .map_err(|error| match error {
-                ScmError::Storage(error) => JobError::Storage(error),
-                other => JobError::Failed(other.to_string()),
-            })?;
+        // A run the business refuses is dropped whole and tried again
+        // tomorrow: the daily job never stops for one bad day.
+        sqlx::query("SAVEPOINT replenish")
+            .execute(tx.conn())
+            .await?;
+        match self.0.replenish_in(tx, company, now).await {
+            Ok(_) => {
+                sqlx::query("RELEASE SAVEPOINT replenish")
+                    .execute(tx.conn())
+                    .await?;
+            }
+            Err(ScmError::Storage(error)) => return Err(JobError::Storage(error)),
+            Err(refused) => {
+                sqlx::query("ROLLBACK TO SAVEPOINT replenish")
+                    .execute(tx.conn())
+                    .await?;
+                tracing::warn!(%company, error = %refused, "replenishment refused; tried again tomorrow");
+            }
+        }
         Ok(JobOutcome::RunAgainAt(next_run_after(now)))
     }
 }

@@ -1,7 +1,8 @@
 //! Returns to the supplier of goods received against a purchase order placed
 //! off the market (a market order's goods go back through its refund): each
 //! line sends back at most what it received and has not yet returned, from a
-//! location that holds it, at the item's average cost.
+//! location that holds it, at the item's cost (its average, or under FIFO its
+//! oldest layers).
 
 use kernel::Scope;
 use serde::Deserialize;

@@ -10,7 +10,7 @@ use kernel::{CompanyId, Currency, Page, PageRequest, Scope, Timestamp};
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::error::{Result, ScmError};
+use crate::error::Result;
 use crate::items::item_in;
 use crate::model::{ItemId, LocationId, StockLine, WarehouseStock};
 use crate::moves::{STOCK_PERIOD_MICROS, average_share, period_of};
@@ -216,7 +216,7 @@ impl Scm {
         let mut tx = self.db.begin().await?;
         item_in(&mut tx, scope.company_id(), item, "item_id")
             .await
-            .map_err(|_| ScmError::NotFound("item"))?;
+            .map_err(|error| error.in_path("item"))?;
         let rows = sqlx::query(
             "SELECT s.location_id, s.lot, s.quantity FROM scm_stock s
              JOIN scm_location l ON l.company_id = s.company_id AND l.id = s.location_id
@@ -288,7 +288,7 @@ impl Scm {
         let mut tx = self.db.begin().await?;
         item_in(&mut tx, scope.company_id(), item, "item_id")
             .await
-            .map_err(|_| ScmError::NotFound("item"))?;
+            .map_err(|error| error.in_path("item"))?;
         let quantities = quantities_at(&mut tx, scope.company_id(), &[item], at).await?;
         tx.commit().await?;
         let on_hand = quantities.iter().map(|(_, _, _, quantity)| quantity).sum();

@@ -22,6 +22,10 @@ use crate::model::{ItemId, LocationId, MoveReason};
 use crate::moves::{MoveSpec, MoveValue, write_move};
 use crate::{Scm, may_keep_stock};
 
+/// The highest unit cost a row may give: ten million in major units, so
+/// that cost × quantity (each at most 10^9) fits an i64.
+const UNIT_COST_MINOR_MAX: i64 = 1_000_000_000;
+
 /// The columns of a stock levels file.
 pub const STOCK_IMPORT_COLUMNS: [&str; 5] = ["sku", "location", "lot", "quantity", "unit_cost"];
 
@@ -114,9 +118,13 @@ impl Scm {
                     Some(
                         Money::parse_decimal(cost, currency)
                             .ok()
-                            .filter(|money| money.minor >= 0)
+                            .filter(|money| (0..=UNIT_COST_MINOR_MAX).contains(&money.minor))
                             .ok_or_else(|| {
-                                ScmError::invalid("unit_cost", "invalid", "an amount such as 12.50")
+                                ScmError::invalid(
+                                    "unit_cost",
+                                    "invalid",
+                                    "an amount such as 12.50, at most ten million",
+                                )
                             })?
                             .minor,
                     )

@@ -126,10 +126,10 @@ impl Scm {
         // Both are in the path: another company's is "not found".
         let found = supplier_in(&mut tx, company, supplier, "supplier_id")
             .await
-            .map_err(|_| ScmError::NotFound("supplier"))?;
+            .map_err(|error| error.in_path("supplier"))?;
         let stocked = item_in(&mut tx, company, item, "item_id")
             .await
-            .map_err(|_| ScmError::NotFound("item"))?;
+            .map_err(|error| error.in_path("item"))?;
         let unit = input.unit.as_deref().unwrap_or("").trim();
         factor_of(&stocked, unit, "unit")?;
         let unit = if unit == stocked.unit { "" } else { unit };
@@ -234,7 +234,7 @@ impl Scm {
         let mut tx = self.db.begin().await?;
         supplier_in(&mut tx, scope.company_id(), supplier, "supplier_id")
             .await
-            .map_err(|_| ScmError::NotFound("supplier"))?;
+            .map_err(|error| error.in_path("supplier"))?;
         let rows = sqlx::query(&format!(
             "SELECT {PRICE_COLUMNS} FROM scm_supplier_item
              WHERE company_id = $1 AND supplier_id = $2 AND item_id > $3 ORDER BY item_id LIMIT $4"
@@ -259,7 +259,7 @@ impl Scm {
         let mut tx = self.db.begin().await?;
         item_in(&mut tx, scope.company_id(), item, "item_id")
             .await
-            .map_err(|_| ScmError::NotFound("item"))?;
+            .map_err(|error| error.in_path("item"))?;
         let rows = sqlx::query(&format!(
             "SELECT {PRICE_COLUMNS} FROM scm_supplier_item WHERE company_id = $1 AND item_id = $2
              ORDER BY lead_time_days, unit_price_minor, supplier_id LIMIT $3"

@@ -205,7 +205,7 @@ impl Scm {
         let mut tx = self.db.begin().await?;
         let found = supplier_in(&mut tx, scope.company_id(), id, "id")
             .await
-            .map_err(|_| ScmError::NotFound("supplier"))?;
+            .map_err(|error| error.in_path("supplier"))?;
         tx.commit().await?;
         Ok(found)
     }

@@ -84,6 +84,14 @@ storage_test!(
         // The feed sees the order before the sender links it.
         let send = f.scm.prepare_market_send(buyer, draft).await.unwrap();
         assert_eq!(send.lines, vec![(f.deal.flask, 400)]);
+        // A second click while it is being sent sends nothing.
+        assert!(matches!(
+            f.scm.prepare_market_send(buyer, draft).await,
+            Err(ScmError::State {
+                code: "being_sent",
+                ..
+            })
+        ));
         let order = place(&f, &send).await;
         f.settle().await;
         assert_eq!(following(&f, order.id).await, vec![draft]);

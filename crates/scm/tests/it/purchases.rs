@@ -189,6 +189,12 @@ storage_test!(
             invalid(f.scm.receive(buyer, draft.id, &receipt(2, 1)).await),
             ("lines[0].line_no".to_owned(), "unknown_line")
         );
+        let mut twice = receipt(1, 3);
+        twice.lines.push(twice.lines[0].clone());
+        assert_eq!(
+            invalid(f.scm.receive(buyer, draft.id, &twice).await),
+            ("lines[1].line_no".to_owned(), "duplicate")
+        );
         assert_eq!(
             db.row_counts().await.unwrap(),
             before,

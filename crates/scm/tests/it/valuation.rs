@@ -66,6 +66,11 @@ storage_test!(
         f.settle().await;
         let left = f.scm.item(seller, item.id).await.unwrap();
         assert_eq!((left.on_hand, left.stock_value_minor), (50, 40_000));
+        // More than is there is a plain shortage, not a broken layer.
+        assert!(matches!(
+            f.scm.move_stock(seller, &out(51, false)).await,
+            Err(ScmError::InsufficientStock { available: 50, .. })
+        ));
         // Under the moving average the same history would leave 50 at 6.50.
         f.assert_consistent().await;
     }

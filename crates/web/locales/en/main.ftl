@@ -934,3 +934,4 @@ stock-terms = Terms (Incoterms)
 stock-sent-to-market = The order is placed on the market; this purchase order follows it.
 stock-add-as-supplier = Add to my suppliers
 market-stock-linked = This quantity is the free stock of the item this product is linked to; it changes with the item's moves and orders.
+stock-outcome-request_refused = The market refused the buying request

@@ -934,3 +934,4 @@ stock-terms = 贸易条款（Incoterms）
 stock-sent-to-market = 已在市场下单；此采购订单将随之更新。
 stock-add-as-supplier = 加为我的供应商
 market-stock-linked = 此数量为该产品所关联物料的可用库存，随物料的移动和订单变化。
+stock-outcome-request_refused = 市场拒绝了求购

@@ -126,7 +126,7 @@ pub async fn cancel(
     responses(
         (status = 200, body = PurchaseOrder, description = "Received into the location at the line's price plus its share of shipping"),
         (status = 409, description = "`state_conflict`, `reason` `wrong_state`: a draft, cancelled or received order"),
-        (status = 422, description = "`invalid_field`; `reason` `over_receipt` (more than is open), `unknown_line`, `not_own`")),
+        (status = 422, description = "`invalid_field`; `reason` `over_receipt` (more than is open), `unknown_line`, `duplicate` (a line twice), `not_own`")),
     security(("session" = ["owner", "admin", "purchasing", "warehouse"]), ("api_key" = ["stock:write"])))]
 pub async fn receive(
     State(state): State<AppState>,
@@ -141,7 +141,7 @@ pub async fn receive(
 #[utoipa::path(post, path = "/api/v1/scm/purchase-orders/{purchase_order_id}/returns", tag = "scm",
     params(("purchase_order_id" = PurchaseOrderId, Path)), request_body = ReturnInput,
     responses(
-        (status = 200, body = PurchaseOrder, description = "Sent back to the supplier at the item's average cost; the lines count what was returned"),
+        (status = 200, body = PurchaseOrder, description = "Sent back to the supplier at the item's cost (average, or the oldest layers under FIFO); the lines count what was returned"),
         (status = 409, description = "`state_conflict` (`reason` `wrong_state`: nothing received; `follows_market_order`: goods bought on the market go back through the order's refund), or `insufficient_stock`: the location does not hold that much free"),
         (status = 422, description = "`invalid_field`; `reason` `over_return` (more than received and not yet returned), `unknown_line`, `not_own`")),
     security(("session" = ["owner", "admin", "purchasing", "warehouse"]), ("api_key" = ["stock:write"])))]

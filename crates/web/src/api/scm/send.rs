@@ -60,7 +60,7 @@ pub(crate) async fn send_to_market(
     params(("purchase_order_id" = PurchaseOrderId, Path)), request_body = MarketSendInput,
     responses(
         (status = 200, body = PurchaseOrder, description = "Placed as a market order (`market_order_id`), which it follows from now on; each line ordered as the supplier's product set on its price"),
-        (status = 409, description = "`state_conflict` (`reason` `wrong_state`: not a draft), or `insufficient_stock`: the supplier has less free than a line asks (`field` names the line)"),
+        (status = 409, description = "`state_conflict` (`reason` `wrong_state`: not a draft; `being_sent`: a send of it is under way; `draft_changed`: the order was placed but the draft changed meanwhile, so the order got its own purchase order), or `insufficient_stock`: the supplier has less free than a line asks (`field` names the line)"),
         (status = 422, description = "`invalid_field`; `reason` `not_on_network` (a supplier off Hanse), `no_market_product` (no product of the supplier set for an item), `unit_mismatch`, or the market's refusal of the order (`below_moq`, `not_for_sale`, `another_currency`, `unknown_terms`, ...)")),
     security(("session" = ["owner", "admin", "purchasing"]), ("api_key" = ["stock:write", "orders:write"])))]
 pub async fn send(

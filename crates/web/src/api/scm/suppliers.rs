@@ -85,7 +85,8 @@ pub async fn prices(
     responses(
         (status = 200, body = SupplierPrice, description = "Set, replacing the supplier's earlier price for the item"),
         (status = 409, description = "`state_conflict`, `reason` `too_many_suppliers`: an item has at most 100"),
-        (status = 422, description = "`invalid_field`; `reason` `unknown_supplier`, `unknown_item`, `no_unit_conversion`, `not_on_network` (a product of a supplier off Hanse), `unknown_product`")),
+        (status = 404, description = "`not_found`: no such supplier or item of yours"),
+        (status = 422, description = "`invalid_field`; `reason` `no_unit_conversion`, `not_on_network` (a product of a supplier off Hanse), `unknown_product`")),
     security(("session" = ["owner", "admin", "purchasing"]), ("api_key" = ["stock:write"])))]
 pub async fn set_price(
     State(state): State<AppState>,

@@ -149,7 +149,8 @@ impl ReplenishmentPage<'_> {
         self.shell.time(&proposal.ran_at)
     }
 
-    /// Items at or under their reorder point with nothing that can be proposed.
+    /// Items (of the first page) whose stock on hand is at or under their
+    /// reorder point; what is held or on order is the proposals' business.
     fn short_items(&self) -> Vec<&Item> {
         let mut short: Vec<&Item> = self
             .items

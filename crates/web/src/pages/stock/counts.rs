@@ -194,19 +194,25 @@ pub async fn enter(
         let member = shell.member().await?;
         let sheet = state.scm.count(&member.scope, id).await?;
         let mut lines = Vec::new();
+        // Only what changed goes in, so a long sheet is saved a part at a time.
         for line in &sheet.lines {
             let key = format!("counted_{}", line.line_no);
             let Some(text) = form.get(&key).filter(|text| !text.trim().is_empty()) else {
                 continue;
             };
+            let counted = whole(&key, text)?;
+            let reason = form
+                .get(&format!("reason_{}", line.line_no))
+                .map(|reason| reason.trim().to_owned())
+                .unwrap_or_default();
+            if line.counted == Some(counted) && line.reason == reason {
+                continue;
+            }
             lines.push(CountEntry {
                 item_id: line.item_id,
                 lot: Some(line.lot.clone()),
-                counted: whole(&key, text)?,
-                reason: form
-                    .get(&format!("reason_{}", line.line_no))
-                    .cloned()
-                    .unwrap_or_default(),
+                counted,
+                reason,
             });
         }
         let found = form.get("found_item_id").filter(|id| !id.trim().is_empty());
@@ -227,10 +233,12 @@ pub async fn enter(
         if lines.is_empty() {
             return Ok(());
         }
-        state
-            .scm
-            .enter_counts(&member.scope, id, &CountEntries { lines })
-            .await?;
+        for part in lines.chunks(scm::COUNT_ENTRIES_MAX) {
+            let entries = CountEntries {
+                lines: part.to_vec(),
+            };
+            state.scm.enter_counts(&member.scope, id, &entries).await?;
+        }
         Ok::<_, ApiError>(())
     }
     .await;
