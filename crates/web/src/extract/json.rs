@@ -21,6 +21,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         require_json(request.headers())?;
         let RawBody(bytes) = RawBody::from_request(request, state).await?;
+        // Every request body is an object: serde would also read a struct
+        // from an array of its fields, which the document does not allow.
+        let first = bytes.iter().find(|byte| !byte.is_ascii_whitespace());
+        if first.is_some_and(|byte| *byte == b'[') {
+            return Err(ApiError::new(
+                ErrorCode::MalformedBody,
+                "the body is a JSON object, not an array",
+            ));
+        }
         parse(&bytes).map(ApiJson)
     }
 }
