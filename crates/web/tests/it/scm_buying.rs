@@ -213,6 +213,27 @@ app_test!(
             settings(&app, &owner).await["replenish_with"],
             "buying_requests"
         );
+        // Stock has moved: the method stays.
+        let refused = call(
+            &app,
+            &owner.client,
+            Method::PATCH,
+            "/api/v1/scm/settings",
+            Some(json!({"valuation": "average"})),
+        )
+        .await;
+        check_problem(&refused, 409, "state_conflict", None);
+        assert_eq!(refused.1["reason"], "valuation_locked");
+        // A body is an object, never an array of its fields.
+        let refused = call(
+            &app,
+            &owner.client,
+            Method::PATCH,
+            "/api/v1/scm/settings",
+            Some(json!([null, null])),
+        )
+        .await;
+        check_problem(&refused, 400, "malformed_body", None);
     }
 );
 
