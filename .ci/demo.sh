@@ -34,5 +34,8 @@ echo "demo search 保温杯: ${total} products"
 jar="$work/cookies"
 curl -fsS -c "$jar" -b "$jar" -H 'content-type: application/json' -o /dev/null \
     -d '{"email":"operator@hanse.demo","password":"hanse-demo-2026"}' "$address/api/v1/auth/signin"
-curl -fsS -b "$jar" "$address/operator/market" | grep -q "/operator/market/companies/" || { echo "no operator market page" >&2; exit 1; }
+# Read whole before grep: `grep -q` stops reading at the first match, and
+# curl then fails writing the rest (error 23), which pipefail would report.
+market_page=$(curl -fsS -b "$jar" "$address/operator/market")
+grep -q "/operator/market/companies/" <<<"$market_page" || { echo "no operator market page" >&2; exit 1; }
 echo "demo run passed"

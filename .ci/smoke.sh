@@ -30,9 +30,11 @@ curl -fsS -c "$jar" -b "$jar" -H 'content-type: application/json' -o /dev/null -
 curl -fsS -c "$jar" -b "$jar" -H 'content-type: application/json' -o /dev/null -w 'company: %{http_code}\n' \
     -d '{"legal_name":"Smoke Test GmbH","registration_number":"HRB 1","country":"DE","region":"Hamburg","city":"Hamburg","address":"Hafenstraße 1","industry":"other","size":"1-9"}' \
     "$address/api/v1/companies"
-curl -fsS -b "$jar" "$address/api/v1/company" | grep -q '"legal_name":"Smoke Test GmbH"'
+company=$(curl -fsS -b "$jar" "$address/api/v1/company")
+grep -q '"legal_name":"Smoke Test GmbH"' <<<"$company"
 # The market answers, with its search index opened under the data directory.
-curl -fsS "$address/api/v1/search/products?q=%E4%BF%9D%E6%B8%A9%E6%9D%AF" | grep -q '"total":0'
+search=$(curl -fsS "$address/api/v1/search/products?q=%E4%BF%9D%E6%B8%A9%E6%9D%AF")
+grep -q '"total":0' <<<"$search"
 curl -fsS -o /dev/null -w 'search page: %{http_code}\n' "$address/search?q=vacuum+flask"
 test -d "$work/data/search/products" || { echo "no search index in the data dir" >&2; exit 1; }
 
