@@ -569,13 +569,7 @@ impl Scm {
     /// been made) is refused with its index in the field, and nothing moves.
     pub async fn move_batch(&self, scope: &Scope, inputs: &[MoveInput]) -> Result<Vec<StockMove>> {
         self.require(scope, may_keep_stock)?;
-        if inputs.is_empty() || inputs.len() > MOVES_PER_BATCH_MAX {
-            return Err(ScmError::invalid(
-                "moves",
-                "out_of_range",
-                format!("from 1 to {MOVES_PER_BATCH_MAX} moves"),
-            ));
-        }
+        crate::fields::entry_count("moves", inputs.len(), MOVES_PER_BATCH_MAX)?;
         let company = scope.company_id();
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;

@@ -12,9 +12,9 @@ use sqlx::any::AnyRow;
 
 use crate::company::open_in;
 use crate::error::{Result, ScmError};
-use crate::fields::{optional_text, quantity_or_zero};
+use crate::fields::{entry_count, optional_text, quantity_or_zero};
 use crate::items::item_in;
-use crate::locations::location_in;
+use crate::locations::own_location_in;
 use crate::manual::{LOT_CHARS_MAX, NOTE_CHARS_MAX};
 use crate::model::{CountId, CountState, ItemId, LocationId, MoveReason};
 use crate::moves::{MoveSpec, MoveValue, write_move};
@@ -218,14 +218,7 @@ impl Scm {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         open_in(&mut tx, company, now).await?;
-        let location = location_in(&mut tx, company, input.location_id, "location_id").await?;
-        if !location.kind.is_own() {
-            return Err(ScmError::invalid(
-                "location_id",
-                "not_own",
-                "one of your warehouses, zones or bins",
-            ));
-        }
+        let location = own_location_in(&mut tx, company, input.location_id, "location_id").await?;
         let held = sqlx::query(
             "SELECT item_id, lot, quantity FROM scm_stock
              WHERE company_id = $1 AND location_id = $2 AND quantity <> 0
@@ -292,13 +285,7 @@ impl Scm {
     ) -> Result<StockCount> {
         self.require(scope, may_keep_stock)?;
         let company = scope.company_id();
-        if entries.lines.is_empty() || entries.lines.len() > COUNT_ENTRIES_MAX {
-            return Err(ScmError::invalid(
-                "lines",
-                "out_of_range",
-                format!("from 1 to {COUNT_ENTRIES_MAX} lines"),
-            ));
-        }
+        entry_count("lines", entries.lines.len(), COUNT_ENTRIES_MAX)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let count = count_in(&mut tx, company, id).await?;

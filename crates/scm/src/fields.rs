@@ -51,3 +51,15 @@ pub(crate) fn quantity_or_zero(field: &str, quantity: i64) -> Result<i64> {
     }
     positive_quantity(field, quantity)
 }
+
+/// A list of `field` (lines, moves) holding from 1 to `max` entries.
+pub(crate) fn entry_count(field: &str, count: usize, max: usize) -> Result<()> {
+    if count == 0 || count > max {
+        return Err(ScmError::invalid(
+            field,
+            "out_of_range",
+            format!("from 1 to {max} {field}"),
+        ));
+    }
+    Ok(())
+}

@@ -61,6 +61,25 @@ pub(crate) async fn location_in(
     location(&row)
 }
 
+/// One of the company's own locations (a warehouse, zone or bin), or an
+/// error naming `field`.
+pub(crate) async fn own_location_in(
+    tx: &mut Tx,
+    company: CompanyId,
+    id: LocationId,
+    field: &str,
+) -> Result<Location> {
+    let found = location_in(tx, company, id, field).await?;
+    if !found.kind.is_own() {
+        return Err(ScmError::invalid(
+            field,
+            "not_own",
+            "one of your warehouses, zones or bins",
+        ));
+    }
+    Ok(found)
+}
+
 /// The company's warehouse `id`, or an error naming `field`.
 pub(crate) async fn warehouse_in(
     tx: &mut Tx,

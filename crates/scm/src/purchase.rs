@@ -225,13 +225,7 @@ impl Scm {
         self.require(scope, may_purchase)?;
         let company = scope.company_id();
         let note = optional_text("note", &input.note, NOTE_CHARS_MAX)?;
-        if input.lines.is_empty() || input.lines.len() > PURCHASE_LINES_MAX {
-            return Err(ScmError::invalid(
-                "lines",
-                "out_of_range",
-                format!("from 1 to {PURCHASE_LINES_MAX} lines"),
-            ));
-        }
+        crate::fields::entry_count("lines", input.lines.len(), PURCHASE_LINES_MAX)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let settings = open_in(&mut tx, company, now).await?;

@@ -10,7 +10,7 @@ use crate::company::open_in;
 use crate::error::{Result, ScmError};
 use crate::fields::{optional_text, positive_quantity};
 use crate::items::item_in;
-use crate::locations::location_in;
+use crate::locations::own_location_in;
 use crate::manual::LOT_CHARS_MAX;
 use crate::model::{
     LocationId, MoveReason, PurchaseLine, PurchaseOrder, PurchaseOrderId, PurchaseState,
@@ -209,13 +209,7 @@ impl Scm {
     ) -> Result<PurchaseOrder> {
         self.require(scope, may_receive)?;
         let company = scope.company_id();
-        if input.lines.is_empty() || input.lines.len() > PURCHASE_LINES_MAX {
-            return Err(ScmError::invalid(
-                "lines",
-                "out_of_range",
-                format!("from 1 to {PURCHASE_LINES_MAX} lines"),
-            ));
-        }
+        crate::fields::entry_count("lines", input.lines.len(), PURCHASE_LINES_MAX)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let order = purchase_order_in(&mut tx, company, id).await?;
@@ -232,14 +226,7 @@ impl Scm {
             ));
         }
         let location = input.location_id.unwrap_or(order.warehouse_id);
-        let target = location_in(&mut tx, company, location, "location_id").await?;
-        if !target.kind.is_own() {
-            return Err(ScmError::invalid(
-                "location_id",
-                "not_own",
-                "one of your warehouses, zones or bins",
-            ));
-        }
+        own_location_in(&mut tx, company, location, "location_id").await?;
         receive_in(&mut tx, company, &order, location, &input.lines, None, now).await?;
         let received = purchase_order_in(&mut tx, company, id).await?;
         tx.commit().await?;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::company::open_in;
 use crate::error::{Result, ScmError};
 use crate::fields::{optional_text, positive_quantity};
-use crate::locations::location_in;
+use crate::locations::own_location_in;
 use crate::manual::LOT_CHARS_MAX;
 use crate::model::{LocationId, MoveReason, PurchaseOrder, PurchaseOrderId, PurchaseState};
 use crate::moves::{MoveSpec, MoveValue, write_move};
@@ -53,13 +53,7 @@ impl Scm {
     ) -> Result<PurchaseOrder> {
         self.require(scope, may_receive)?;
         let company = scope.company_id();
-        if input.lines.is_empty() || input.lines.len() > PURCHASE_LINES_MAX {
-            return Err(ScmError::invalid(
-                "lines",
-                "out_of_range",
-                format!("from 1 to {PURCHASE_LINES_MAX} lines"),
-            ));
-        }
+        crate::fields::entry_count("lines", input.lines.len(), PURCHASE_LINES_MAX)?;
         let reason = optional_text("reason", &input.reason, REASON_CHARS_MAX)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
@@ -84,14 +78,7 @@ impl Scm {
         }
         let settings = open_in(&mut tx, company, now).await?;
         let location = input.location_id.unwrap_or(order.warehouse_id);
-        let source = location_in(&mut tx, company, location, "location_id").await?;
-        if !source.kind.is_own() {
-            return Err(ScmError::invalid(
-                "location_id",
-                "not_own",
-                "one of your warehouses, zones or bins",
-            ));
-        }
+        own_location_in(&mut tx, company, location, "location_id").await?;
         let mut returned = order.lines.clone();
         for (index, asked) in input.lines.iter().enumerate() {
             let field = |name: &str| format!("lines[{index}].{name}");
