@@ -97,6 +97,9 @@ impl BooksPostings {
                 rate,
             ));
         }
+        if let Some(costed) = decode::<scm::events::OrderGoodsCosted>(event)? {
+            return Ok(postings::goods_costed(&costed, id).into_iter().collect());
+        }
         let movement = if let Some(top_up) = decode::<TopUpSucceeded>(event)? {
             Some((top_up.movement, "topup"))
         } else if let Some(started) = decode::<WithdrawalStarted>(event)? {

@@ -8,6 +8,7 @@
 //! | invoice (`OrderShipped` or `OrderCompleted`, by the seller's setting; at the latest `OrderSettled`) | Dr receivable, Cr revenue and output VAT | Dr inventory and input VAT, Cr payable |
 //! | `OrderSettled` | Dr wallet and platform fees, Cr receivable | Dr payable, Cr escrow advance |
 //! | `OrderRefunded` | credit note if invoiced | Dr wallet, Cr escrow advance; credit note if invoiced |
+//! | scm's `OrderGoodsCosted` (shipment / customer return) | Dr cost of sales, Cr inventory / the reverse | |
 //! | `TopUpSucceeded` | Dr wallet, Cr bank | |
 //! | `WithdrawalStarted` / `Completed` / `Failed` | Dr in transit, Cr wallet / Dr bank, Cr in transit / Dr wallet, Cr in transit | |
 //!
@@ -261,6 +262,49 @@ pub fn order_refunded(
         ));
     }
     postings
+}
+
+/// scm's `OrderGoodsCosted`: the seller's goods left its stock at their
+/// value (the cost of the goods sold), or came back with a refund.
+pub fn goods_costed(costed: &scm::events::OrderGoodsCosted, event_id: i64) -> Option<Posting> {
+    use scm::events::CostedReason;
+    let (memo, debit_role, credit_role) = match costed.reason {
+        CostedReason::Shipment => (
+            "销售成本结转",
+            AccountRole::CostOfSales,
+            AccountRole::Inventory,
+        ),
+        CostedReason::CustomerReturn => (
+            "退货冲回销售成本",
+            AccountRole::Inventory,
+            AccountRole::CostOfSales,
+        ),
+    };
+    let english = match costed.reason {
+        CostedReason::Shipment => "Cost of the goods shipped",
+        CostedReason::CustomerReturn => "Cost of the goods returned",
+    };
+    let mut lines = Vec::with_capacity(costed.costs.len() * 2);
+    for cost in &costed.costs {
+        // A negative total (a return worth more than it left at) swaps sides.
+        let (debit_role, credit_role) = if cost.value_minor < 0 {
+            (credit_role, debit_role)
+        } else {
+            (debit_role, credit_role)
+        };
+        let amount = cost.value_minor.abs();
+        lines.push(debit(debit_role, cost.currency, amount));
+        lines.push(credit(credit_role, cost.currency, amount));
+    }
+    (!lines.is_empty()).then(|| Posting {
+        company: costed.company_id,
+        journal: Journal::General,
+        date: costed.at,
+        memo: format!("{memo} · {english} for order {}", costed.order_id),
+        source: format!("order:{}:cost_of_goods:{event_id}", costed.order_id),
+        order_id: Some(costed.order_id.raw()),
+        lines,
+    })
 }
 
 /// Whose books have the order's invoice already.

@@ -18,6 +18,7 @@ use trade::events::{
 use crate::Scm;
 use crate::company::open_in;
 use crate::error::{Result, ScmError};
+use crate::events::{CostTally, CostedReason, publish_costed};
 use crate::items::{
     CheckedItem, ItemInput, NAME_CHARS_MAX, SKU_CHARS_MAX, factor_of, insert_item, item_in,
 };
@@ -370,7 +371,9 @@ async fn shipped_from_reservations(
         return Ok(());
     }
     let settings = open_in(tx, seller, now).await?;
+    let mut tally = CostTally::default();
     for (line_no, item, warehouse, quantity) in held {
+        let currency = item_in(tx, seller, item, "item").await?.cost_currency;
         let picks = picks_in(tx, seller, warehouse, item, quantity, false).await?;
         for (index, (location, lot, taken)) in picks.into_iter().enumerate() {
             let spec = MoveSpec {
@@ -386,10 +389,21 @@ async fn shipped_from_reservations(
                 consumes_reserved: taken,
                 moved_at: now,
             };
-            write_move(tx, seller, &spec, now).await?;
+            if let Some(moved) = write_move(tx, seller, &spec, now).await? {
+                tally.add(currency, moved.value_minor);
+            }
         }
         set_reservation(tx, seller, order.order_id, line_no, "consumed", now).await?;
     }
+    publish_costed(
+        tx,
+        seller,
+        order.order_id,
+        CostedReason::Shipment,
+        &tally,
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -501,7 +515,9 @@ async fn refunded_order(
     if refunded.goods_returned {
         let seller = order.seller_company_id;
         let shipped = reservations(tx, seller, order.order_id, "consumed").await?;
+        let mut tally = CostTally::default();
         for (line_no, item, warehouse, quantity) in shipped {
+            let currency = item_in(tx, seller, item, "item").await?.cost_currency;
             let settings = open_in(tx, seller, now).await?;
             let value: i64 = sqlx::query(
                 "SELECT CAST(COALESCE(SUM(value_minor), 0) AS BIGINT) AS value FROM scm_move
@@ -525,9 +541,13 @@ async fn refunded_order(
                 consumes_reserved: 0,
                 moved_at: now,
             };
-            write_move(tx, seller, &spec, now).await?;
+            if let Some(moved) = write_move(tx, seller, &spec, now).await? {
+                tally.add(currency, moved.value_minor);
+            }
             set_reservation(tx, seller, order.order_id, line_no, "returned", now).await?;
         }
+        let reason = CostedReason::CustomerReturn;
+        publish_costed(tx, seller, order.order_id, reason, &tally, now).await?;
     }
     let buyer = order.buyer_company_id;
     let Some(purchase) = market_purchase_in(tx, buyer, order.order_id).await? else {

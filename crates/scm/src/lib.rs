@@ -10,6 +10,7 @@ mod company;
 mod counts;
 mod csv_file;
 pub mod error;
+pub mod events;
 mod export;
 mod feed;
 mod fields;

@@ -277,3 +277,73 @@ storage_test!(
         assert_eq!(f.balance(&buyer, AccountRole::Bank).await, -70_000_000);
     }
 );
+
+storage_test!(
+    the_cost_of_goods_shipped_and_returned_posts_from_the_supply_chains_events,
+    migrations(),
+    |db: Db| async move {
+        use scm::events::{CostInCurrency, CostedReason, OrderGoodsCosted};
+        let f = fixture(db.clone()).await;
+        let seller = f.deal.seller;
+        let (order, _) = f.deal.shipped_order(100).await;
+        let now = f.deal.clock.now();
+        let costed = |reason, value_minor| OrderGoodsCosted {
+            company_id: seller.company_id(),
+            order_id: order.id,
+            reason,
+            costs: vec![CostInCurrency {
+                currency: Currency::CNY,
+                value_minor,
+            }],
+            at: now,
+        };
+        let mut tx = db.begin().await.unwrap();
+        let shipped = costed(CostedReason::Shipment, 240_000);
+        kernel::outbox::append(&mut tx, &shipped, Some(seller.company_id()), now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        f.settle().await;
+        assert_eq!(f.balance(&seller, AccountRole::CostOfSales).await, 240_000);
+        assert_eq!(f.balance(&seller, AccountRole::Inventory).await, -240_000);
+
+        // Part of the goods back: that part of the cost undone.
+        let mut tx = db.begin().await.unwrap();
+        let returned = costed(CostedReason::CustomerReturn, 90_000);
+        kernel::outbox::append(&mut tx, &returned, Some(seller.company_id()), now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        f.settle().await;
+        assert_eq!(f.balance(&seller, AccountRole::CostOfSales).await, 150_000);
+        assert_eq!(f.balance(&seller, AccountRole::Inventory).await, -150_000);
+
+        // Both entries link to the order, in the general journal.
+        let filter = EntryFilter {
+            order_id: Some(order.id.raw()),
+            ..EntryFilter::default()
+        };
+        let entries = f
+            .books
+            .entries(&seller, &filter, PageRequest::first())
+            .await
+            .unwrap();
+        let costs: Vec<_> = entries
+            .items
+            .iter()
+            .filter(|entry| entry.source.contains(":cost_of_goods:"))
+            .collect();
+        assert_eq!(costs.len(), 2);
+        assert!(
+            costs
+                .iter()
+                .all(|entry| entry.journal == books::Journal::General)
+        );
+
+        // A replay posts nothing twice.
+        let before = entry_count(&db).await;
+        replay_everything(&f).await;
+        assert_eq!(entry_count(&db).await, before);
+        f.assert_reconciled().await;
+    }
+);

@@ -66,6 +66,11 @@ storage_test!(
         );
         assert_eq!(shipped.source, format!("order:{}:ship:1:0", order.id));
         assert_eq!(f.deal.available(f.deal.flask).await, 700);
+        // The books learn what the goods cost from the supply chain's event.
+        assert_eq!(
+            goods_costed(&f).await,
+            vec![(scm::events::CostedReason::Shipment, 240_000)]
+        );
 
         // Refunded with the goods back: they return at the value they left with.
         let refund = f
@@ -96,9 +101,40 @@ storage_test!(
         let back = f.scm.item(seller, item.id).await.unwrap();
         assert_eq!((back.on_hand, back.stock_value_minor), (1_000, 800_000));
         assert_eq!(f.deal.available(f.deal.flask).await, 1_000);
+        assert_eq!(
+            goods_costed(&f).await,
+            vec![
+                (scm::events::CostedReason::Shipment, 240_000),
+                (scm::events::CostedReason::CustomerReturn, 240_000)
+            ]
+        );
+        // A replay moves nothing and publishes nothing again.
+        replay_everything(&f).await;
+        assert_eq!(goods_costed(&f).await.len(), 2);
         f.assert_consistent().await;
     }
 );
+
+/// The supply chain's `OrderGoodsCosted` events so far, in order: why and
+/// what the goods cost in CNY.
+async fn goods_costed(f: &Fixture) -> Vec<(scm::events::CostedReason, i64)> {
+    let mut connection = f.deal.db.reader().acquire().await.unwrap();
+    kernel::outbox::read_after(&mut connection, 0, 10_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|event| event.decode::<scm::events::OrderGoodsCosted>())
+        .map(|decoded| {
+            let costed = decoded.unwrap();
+            assert_eq!(costed.company_id, f.deal.seller.company_id());
+            let [cost] = costed.costs.as_slice() else {
+                panic!("one currency: {:?}", costed.costs)
+            };
+            assert_eq!(cost.currency, kernel::Currency::CNY);
+            (costed.reason, cost.value_minor)
+        })
+        .collect()
+}
 
 storage_test!(
     an_order_beyond_the_items_free_stock_is_refused_and_reserves_nothing,
