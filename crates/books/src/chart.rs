@@ -136,16 +136,16 @@ pub(crate) async fn open_books_in(
         .execute(tx.conn())
         .await?;
     }
-    Ok(BooksSettings {
-        chart: chart.to_owned(),
-        vat_rate_bp: VAT_RATE_BP_DEFAULT,
-        invoice_on: "shipped".to_owned(),
-    })
+    // Read back, so the defaults of the columns (the VAT rates, the terms)
+    // are stated once, in the schema.
+    settings_in(tx, company)
+        .await?
+        .ok_or(BooksError::NotFound("books"))
 }
 
 pub(crate) async fn settings_in(tx: &mut Tx, company: CompanyId) -> Result<Option<BooksSettings>> {
     let row = sqlx::query(
-        "SELECT chart, vat_rate_bp, invoice_on FROM books_company WHERE company_id = $1",
+        "SELECT chart, vat_rate_bp, invoice_on, vat_rates, payment_terms_days FROM books_company WHERE company_id = $1",
     )
     .bind(company)
     .fetch_optional(tx.conn())
@@ -155,9 +155,18 @@ pub(crate) async fn settings_in(tx: &mut Tx, company: CompanyId) -> Result<Optio
             chart: row.try_get("chart")?,
             vat_rate_bp: row.try_get("vat_rate_bp")?,
             invoice_on: row.try_get("invoice_on")?,
+            vat_rates_bp: parse_rates(&row.try_get::<String, _>("vat_rates")?),
+            payment_terms_days: row.try_get("payment_terms_days")?,
         })
     })
     .transpose()
+}
+
+/// The stored list of VAT rates (`1300,900,600,0`).
+pub(crate) fn parse_rates(text: &str) -> Vec<i64> {
+    text.split(',')
+        .filter_map(|rate| rate.trim().parse().ok())
+        .collect()
 }
 
 /// The company's account for `role`, inside `tx`.

@@ -13,6 +13,7 @@ use trade::events::{
 use crate::Books;
 use crate::chart::{CHART_DEFAULT, account_of_role, open_books_in};
 use crate::error::Result;
+use crate::invoice_store::{insert_invoice_in, settle_order_invoice_in};
 use crate::model::EntryState;
 use crate::postings::{self, Invoiced, Posting};
 use crate::write::{NewEntry, NewLine};
@@ -178,9 +179,23 @@ impl BooksPostings {
             lines,
             state: EntryState::Posted,
         };
-        self.books
+        let Some(entry_id) = self
+            .books
             .post_automatic_in(tx, posting.company, new)
-            .await?;
+            .await?
+        else {
+            // Posted before: its document and settlement were written then.
+            return Ok(());
+        };
+        if let Some(document) = &posting.document {
+            insert_invoice_in(tx, posting.company, document, entry_id, now).await?;
+        }
+        if let Some(order) = posting.order_id
+            && posting.settles_order_invoice_minor != 0
+        {
+            let amount = posting.settles_order_invoice_minor;
+            settle_order_invoice_in(tx, posting.company, order, amount, now).await?;
+        }
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 //! escrow. Apart from `ledger`: the ledger keeps custody of the network's
 //! money; the books are each member's view of its own business.
 
+mod aging;
 pub mod chart;
 mod entry;
 pub mod error;
@@ -13,6 +14,9 @@ pub mod export;
 mod feed;
 pub mod general_ledger;
 mod import;
+pub mod invoice;
+mod invoice_by_hand;
+mod invoice_store;
 mod model;
 mod opening;
 pub mod period;
@@ -29,12 +33,21 @@ use std::sync::Arc;
 use kernel::migrate::Migration;
 use kernel::{Clock, Db, Role};
 
+pub use aging::{AGING_ROWS_MAX, Aging, AgingRow};
 pub use chart::{AccountChange, AccountInput};
 pub use entry::{EntryFilter, EntryInput, LineInput, parse_date};
 pub use error::{BooksError, Result};
 pub use feed::BooksPostings;
 pub use general_ledger::{CurrencyBalance, GeneralLedger, LedgerLine};
 pub use import::IMPORT_ENTRIES_MAX;
+pub use invoice::{
+    DocumentKind, Invoice, InvoiceId, InvoiceKind, InvoiceLine, InvoicePaymentId, InvoiceState,
+};
+pub use invoice_by_hand::{
+    INVOICE_LINES_MAX, INVOICE_QUANTITY_MAX, INVOICE_TEXT_CHARS_MAX, InvoiceInput,
+    InvoiceLineInput, PaymentInput,
+};
+pub use invoice_store::InvoiceFilter;
 pub use model::*;
 pub use opening::OPENING_CSV_BYTES_MAX;
 pub use reconcile::{Reconciliation, ReconciliationLine};
@@ -42,7 +55,7 @@ pub use reports::{
     AccountBalance, BalanceLine, BalanceSheet, CurrencyTotals, ProfitAndLoss, ProfitLine,
     ReportRange, TrialBalance,
 };
-pub use settings::SettingsInput;
+pub use settings::{PAYMENT_TERMS_DAYS_MAX, SettingsInput, VAT_RATES_MAX};
 pub use vat::{VAT_MONTHS_MAX, VatMonth, VatSummary};
 pub use write::{LINE_AMOUNT_MINOR_MAX, LINES_MAX};
 
@@ -60,6 +73,12 @@ pub fn migrations() -> Vec<Migration> {
             version: 2,
             name: "balances_per_month",
             sql: include_str!("../migrations/0002_balances.sql"),
+        },
+        Migration {
+            module: "books",
+            version: 3,
+            name: "invoices",
+            sql: include_str!("../migrations/0003_invoices.sql"),
         },
     ]
 }

@@ -258,4 +258,9 @@ pub struct BooksSettings {
     pub vat_rate_bp: i64,
     /// `shipped` or `completed`: when a sale is invoiced.
     pub invoice_on: String,
+    /// The VAT rates the company invoices at, in basis points; China's
+    /// 13 %, 9 %, 6 % and 0 % to begin with.
+    pub vat_rates_bp: Vec<i64>,
+    /// Days after its date an invoice is due.
+    pub payment_terms_days: i64,
 }

@@ -19,6 +19,9 @@
 use kernel::{CompanyId, Currency, Timestamp};
 use trade::events::OrderFacts;
 
+use crate::invoice::{
+    DocumentKind, InvoiceDraft, InvoiceKind, order_invoice_lines, refund_credit_lines,
+};
 use crate::model::{AccountRole, Journal};
 
 /// One entry of a rule, before its accounts are looked up.
@@ -32,6 +35,10 @@ pub struct Posting {
     pub source: String,
     pub order_id: Option<i64>,
     pub lines: Vec<RoleLine>,
+    /// The invoice or credit note it posts, written beside the entry.
+    pub document: Option<InvoiceDraft>,
+    /// What of the order's invoice in these books it settles.
+    pub settles_order_invoice_minor: i64,
 }
 
 /// A debit or a credit of the account that has `role`.
@@ -103,6 +110,49 @@ fn entry(
         source,
         order_id: Some(order.order_id.raw()),
         lines,
+        document: None,
+        settles_order_invoice_minor: 0,
+    })
+}
+
+/// The document of an order's invoice or credit note in `kind`'s books.
+fn order_document(
+    order: &OrderFacts,
+    kind: InvoiceKind,
+    document: DocumentKind,
+    lines: Vec<crate::invoice::DraftLine>,
+) -> InvoiceDraft {
+    let (counterparty, memo) = match kind {
+        InvoiceKind::Sales => (order.buyer_company_id, "Hanse 订单 · Hanse order"),
+        InvoiceKind::Purchase => (order.seller_company_id, "Hanse 订单 · Hanse order"),
+    };
+    InvoiceDraft {
+        kind,
+        document,
+        counterparty_company_id: Some(counterparty),
+        counterparty_name: String::new(),
+        order_id: Some(order.order_id.raw()),
+        issue_date: order.at,
+        due_in_days: None,
+        currency: order.currency,
+        memo: format!("{memo} {}", order.order_id),
+        lines,
+    }
+}
+
+/// Adds the document to a posting, if the posting is written at all.
+fn with_document(posting: Option<Posting>, document: InvoiceDraft) -> Option<Posting> {
+    posting.map(|posting| Posting {
+        document: Some(document),
+        ..posting
+    })
+}
+
+/// Adds what of the order's invoice a posting settles.
+fn settling(posting: Option<Posting>, amount: i64) -> Option<Posting> {
+    posting.map(|posting| Posting {
+        settles_order_invoice_minor: amount,
+        ..posting
     })
 }
 
@@ -129,11 +179,27 @@ pub fn order_paid(order: &OrderFacts) -> Vec<Posting> {
 }
 
 /// The invoice of an order in both books: the seller's sale and the buyer's
-/// purchase, for the total less what was refunded so far.
+/// purchase, for the total less what was refunded so far, line by line (the
+/// entry's amounts are the document's totals).
 pub fn invoices(order: &OrderFacts, vat_rate_bp: i64) -> Vec<Posting> {
     let currency = order.currency;
-    let gross = order.total_minor - order.refunded_minor;
-    let (net, vat) = vat_split(gross, vat_rate_bp);
+    let sale_document = order_document(
+        order,
+        InvoiceKind::Sales,
+        DocumentKind::Invoice,
+        order_invoice_lines(order, vat_rate_bp, AccountRole::Revenue),
+    );
+    let purchase_document = order_document(
+        order,
+        InvoiceKind::Purchase,
+        DocumentKind::Invoice,
+        order_invoice_lines(order, vat_rate_bp, AccountRole::Inventory),
+    );
+    let (gross, net, vat) = (
+        sale_document.gross_minor(),
+        sale_document.net_minor(),
+        sale_document.vat_minor(),
+    );
     let source = order_source(order, "invoice");
     let sale = entry(
         order.seller_company_id,
@@ -147,6 +213,7 @@ pub fn invoices(order: &OrderFacts, vat_rate_bp: i64) -> Vec<Posting> {
             credit(AccountRole::OutputVat, currency, vat),
         ],
     );
+    let sale = with_document(sale, sale_document);
     let purchase = entry(
         order.buyer_company_id,
         Journal::Purchases,
@@ -159,6 +226,7 @@ pub fn invoices(order: &OrderFacts, vat_rate_bp: i64) -> Vec<Posting> {
             credit(AccountRole::Payable, currency, gross),
         ],
     );
+    let purchase = with_document(purchase, purchase_document);
     sale.into_iter().chain(purchase).collect()
 }
 
@@ -188,6 +256,7 @@ pub fn order_settled(
             credit(AccountRole::Receivable, currency, to_seller_minor),
         ],
     );
+    let seller = settling(seller, to_seller_minor);
     let buyer = entry(
         order.buyer_company_id,
         Journal::Bank,
@@ -202,6 +271,7 @@ pub fn order_settled(
             credit(AccountRole::EscrowAdvance, currency, to_seller_minor),
         ],
     );
+    let buyer = settling(buyer, to_seller_minor);
     seller.into_iter().chain(buyer).collect()
 }
 
@@ -230,8 +300,12 @@ pub fn order_refunded(
     .collect();
     let (net, vat) = vat_split(to_buyer_minor, vat_rate_bp);
     let source = order_source(order, &format!("credit_note:{event_id}"));
+    let credit_note = |kind, net_to| {
+        let lines = refund_credit_lines(order, to_buyer_minor, vat_rate_bp, net_to);
+        order_document(order, kind, DocumentKind::CreditNote, lines)
+    };
     if invoiced.seller {
-        postings.extend(entry(
+        let posting = entry(
             order.seller_company_id,
             Journal::Sales,
             order,
@@ -242,10 +316,12 @@ pub fn order_refunded(
                 debit(AccountRole::OutputVat, currency, vat),
                 credit(AccountRole::Receivable, currency, to_buyer_minor),
             ],
-        ));
+        );
+        let document = credit_note(InvoiceKind::Sales, AccountRole::Revenue);
+        postings.extend(settling(with_document(posting, document), to_buyer_minor));
     }
     if invoiced.buyer {
-        postings.extend(entry(
+        let posting = entry(
             order.buyer_company_id,
             Journal::Purchases,
             order,
@@ -259,7 +335,9 @@ pub fn order_refunded(
                 credit(AccountRole::Inventory, currency, net),
                 credit(AccountRole::InputVat, currency, vat),
             ],
-        ));
+        );
+        let document = credit_note(InvoiceKind::Purchase, AccountRole::Inventory);
+        postings.extend(settling(with_document(posting, document), to_buyer_minor));
     }
     postings
 }
@@ -304,6 +382,8 @@ pub fn goods_costed(costed: &scm::events::OrderGoodsCosted, event_id: i64) -> Op
         source: format!("order:{}:cost_of_goods:{event_id}", costed.order_id),
         order_id: Some(costed.order_id.raw()),
         lines,
+        document: None,
+        settles_order_invoice_minor: 0,
     })
 }
 
@@ -347,6 +427,8 @@ pub fn wallet_movement(movement: &pay::events::WalletMovement, step: &str) -> Op
         memo: memo.to_owned(),
         source: format!("{step}:{}", movement.operation_id),
         order_id: None,
+        document: None,
+        settles_order_invoice_minor: 0,
         lines: vec![
             debit(debit_role, movement.currency, movement.amount_minor),
             credit(credit_role, movement.currency, movement.amount_minor),

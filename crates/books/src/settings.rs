@@ -1,6 +1,7 @@
 //! How a company keeps its books: the chart's template (chosen while the
-//! books are still empty), the VAT rate on its sales, and whether a sale is
-//! invoiced when the goods ship or when the order completes.
+//! books are still empty), the VAT rates it invoices at and the one on its
+//! market sales, its payment terms, and whether a sale is invoiced when the
+//! goods ship or when the order completes.
 
 use kernel::Scope;
 use serde::Deserialize;
@@ -21,6 +22,45 @@ pub struct SettingsInput {
     pub vat_rate_bp: Option<i64>,
     /// `shipped` or `completed`.
     pub invoice_on: Option<String>,
+    /// The rates invoices may use, 1 to 8 different ones of 0 to 3000 basis
+    /// points; `vat_rate_bp` must stay one of them.
+    pub vat_rates_bp: Option<Vec<i64>>,
+    /// 0 to 365 days.
+    pub payment_terms_days: Option<i64>,
+}
+
+/// The most VAT rates a company keeps.
+pub const VAT_RATES_MAX: usize = 8;
+/// The longest payment terms, in days.
+pub const PAYMENT_TERMS_DAYS_MAX: i64 = 365;
+
+/// Refuses a list of rates that is empty, too long, repeats a rate or has
+/// one out of range.
+fn check_rates(rates: &[i64]) -> Result<()> {
+    if rates.is_empty() || rates.len() > VAT_RATES_MAX {
+        return Err(BooksError::invalid(
+            "vat_rates_bp",
+            "out_of_range",
+            format!("1 to {VAT_RATES_MAX} rates"),
+        ));
+    }
+    for (index, rate) in rates.iter().enumerate() {
+        if !(0..=VAT_RATE_BP_MAX).contains(rate) {
+            return Err(BooksError::invalid(
+                format!("vat_rates_bp[{index}]"),
+                "out_of_range",
+                format!("0 to {VAT_RATE_BP_MAX} basis points"),
+            ));
+        }
+        if rates[..index].contains(rate) {
+            return Err(BooksError::invalid(
+                format!("vat_rates_bp[{index}]"),
+                "duplicate",
+                "each rate once",
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Books {
@@ -59,6 +99,18 @@ impl Books {
                 "vat_rate_bp",
                 "out_of_range",
                 format!("0 to {VAT_RATE_BP_MAX} basis points"),
+            ));
+        }
+        if let Some(rates) = &input.vat_rates_bp {
+            check_rates(rates)?;
+        }
+        if let Some(days) = input.payment_terms_days
+            && !(0..=PAYMENT_TERMS_DAYS_MAX).contains(&days)
+        {
+            return Err(BooksError::invalid(
+                "payment_terms_days",
+                "out_of_range",
+                format!("0 to {PAYMENT_TERMS_DAYS_MAX} days"),
             ));
         }
         if let Some(on) = &input.invoice_on
@@ -115,11 +167,39 @@ impl Books {
         if let Some(on) = &input.invoice_on {
             settings.invoice_on = on.clone();
         }
+        if let Some(rates) = &input.vat_rates_bp {
+            settings.vat_rates_bp = rates.clone();
+        }
+        if let Some(days) = input.payment_terms_days {
+            settings.payment_terms_days = days;
+        }
+        // The rate automatic invoices use is one the member invoices at.
+        if !settings.vat_rates_bp.contains(&settings.vat_rate_bp) {
+            let field = if input.vat_rates_bp.is_some() {
+                "vat_rates_bp"
+            } else {
+                "vat_rate_bp"
+            };
+            return Err(BooksError::invalid(
+                field,
+                "not_a_listed_rate",
+                "the default rate must be one of vat_rates_bp",
+            ));
+        }
+        let rates = settings
+            .vat_rates_bp
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         let updated = sqlx::query(
-            "UPDATE books_company SET vat_rate_bp = $1, invoice_on = $2, updated_at = $3 WHERE company_id = $4",
+            "UPDATE books_company SET vat_rate_bp = $1, invoice_on = $2, vat_rates = $3, payment_terms_days = $4,
+                 updated_at = $5 WHERE company_id = $6",
         )
         .bind(settings.vat_rate_bp)
         .bind(&settings.invoice_on)
+        .bind(rates)
+        .bind(settings.payment_terms_days)
         .bind(now.micros())
         .bind(company)
         .execute(tx.conn())

@@ -221,6 +221,7 @@ storage_test!(
                     chart: Some("ifrs".to_owned()),
                     vat_rate_bp: Some(600),
                     invoice_on: Some("completed".to_owned()),
+                    ..SettingsInput::default()
                 },
             )
             .await

@@ -5,4 +5,5 @@ mod deal;
 mod entries;
 mod from_the_deal;
 mod histories;
+mod invoices;
 mod support;
