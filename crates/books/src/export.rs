@@ -224,6 +224,43 @@ pub fn vat_summary_csv(report: &crate::vat::VatSummary) -> String {
     sheet.finish()
 }
 
+/// The aging: a row per counterparty and currency, named by `name_of`
+/// (a member's storefront name, which the books do not keep), then a total
+/// row per currency.
+pub fn aging_csv(
+    report: &crate::aging::Aging,
+    name_of: impl Fn(&crate::aging::AgingRow) -> String,
+) -> String {
+    let mut sheet = Sheet::new(&[
+        "counterparty",
+        "currency",
+        "invoices",
+        "current",
+        "days_1_30",
+        "days_31_60",
+        "days_61_90",
+        "over_90",
+        "total",
+    ]);
+    let rows = report.rows.iter().map(|row| (name_of(row), row));
+    let totals = report.totals.iter().map(|row| ("total".to_owned(), row));
+    for (name, row) in rows.chain(totals) {
+        let currency = row.currency;
+        sheet.row([
+            name,
+            currency.code().to_owned(),
+            row.invoices.to_string(),
+            amount(row.current_minor, currency),
+            amount(row.days_1_30_minor, currency),
+            amount(row.days_31_60_minor, currency),
+            amount(row.days_61_90_minor, currency),
+            amount(row.over_90_minor, currency),
+            amount(row.total_minor, currency),
+        ]);
+    }
+    sheet.finish()
+}
+
 impl Books {
     /// The journal: one row per line of every entry the filter selects, in
     /// the order they were written, at most `JOURNAL_CSV_ENTRIES_MAX` entries.

@@ -142,7 +142,7 @@ pub fn router() -> (Router<AppState>, serde_json::Value) {
 
 /// The company's books, and the operator's reconciliation across members.
 fn books_routes() -> OpenApiRouter<AppState> {
-    use books::{accounts, entries, periods, reconciliation, reports, settings, vat};
+    use books::{accounts, entries, invoices, periods, reconciliation, reports, settings, vat};
     OpenApiRouter::new()
         .routes(routes!(settings::show, settings::update))
         .routes(routes!(accounts::list, accounts::create))
@@ -154,6 +154,11 @@ fn books_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(entries::post))
         .routes(routes!(entries::reverse))
         .routes(routes!(entries::csv))
+        .routes(routes!(invoices::list, invoices::create))
+        .routes(routes!(invoices::show))
+        .routes(routes!(invoices::pay))
+        .routes(routes!(invoices::aging))
+        .routes(routes!(invoices::aging_csv))
         .routes(routes!(periods::list))
         .routes(routes!(periods::lock))
         .routes(routes!(periods::unlock))

@@ -14,7 +14,7 @@ mod market;
 mod operator;
 mod operator_market;
 mod operator_repairs;
-mod orders;
+pub(crate) mod orders;
 mod sandbox_bank;
 mod shell;
 mod staff;

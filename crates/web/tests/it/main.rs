@@ -3,6 +3,7 @@
 mod auth;
 mod bad_input;
 mod books;
+mod books_invoices;
 mod company;
 mod contract;
 mod idempotency;

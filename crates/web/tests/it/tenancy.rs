@@ -207,6 +207,19 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
     )
     .await;
     assert_eq!(status, 201, "{entry}");
+    let (status, invoice) = call(
+        app,
+        &owner.client,
+        Method::POST,
+        "/api/v1/books/invoices",
+        Some(
+            json!({"kind": "sales", "counterparty_name": "Gamma Trading", "date": "2026-11-02",
+            "currency": "CNY", "lines": [{"description": "Samples", "quantity": 2,
+            "unit_price_minor": 500, "vat_rate_bp": 1300}]}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{invoice}");
     let scm = crate::scm::supply_chain_of(app, &owner, product["id"].as_str().unwrap()).await;
     let ids_by_parameter = HashMap::from([
         ("item_id", scm.item),
@@ -217,6 +230,7 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
         ("order_id", order),
         ("account_id", account["id"].as_str().unwrap().to_owned()),
         ("entry_id", entry["id"].as_str().unwrap().to_owned()),
+        ("invoice_id", invoice["id"].as_str().unwrap().to_owned()),
         ("refund_id", refund),
         ("dispute_id", dispute),
         ("tracking_number", tracking_number),
@@ -295,6 +309,9 @@ fn body_for(method: &Method, path: &str) -> Option<Value> {
             Some(json!({"accept": true}))
         }
         ("POST", "/api/v1/orders/{order_id}/dispute") => Some(json!({"reason": "mine now"})),
+        ("POST", "/api/v1/books/invoices/{invoice_id}/payments") => {
+            Some(json!({"date": "2026-11-03", "amount_minor": 1}))
+        }
         (
             "POST",
             "/api/v1/scm/purchase-orders/{purchase_order_id}/receipts"
@@ -330,9 +347,14 @@ async fn snapshot_of_b(app: &TestApp, owner_b: &web::testing::Actor, b: &Company
     let mut views = Vec::new();
     let order = format!("/api/v1/orders/{}", b.ids_by_parameter["order_id"]);
     let entry = format!("/api/v1/books/entries/{}", b.ids_by_parameter["entry_id"]);
+    let invoice = format!(
+        "/api/v1/books/invoices/{}",
+        b.ids_by_parameter["invoice_id"]
+    );
     for path in [
         order.as_str(),
         entry.as_str(),
+        invoice.as_str(),
         "/api/v1/books/accounts",
         "/api/v1/scm/items",
         "/api/v1/scm/levels",
@@ -457,6 +479,10 @@ app_test!(
             "/api/v1/books/periods",
             "/api/v1/books/reconciliation",
             "/api/v1/books/reports/trial-balance",
+            "/api/v1/books/invoices",
+            "/api/v1/books/reports/aging",
+            "/api/v1/books/reports/aging?kind=purchase",
+            "/api/v1/books/reports/aging.csv",
         ] {
             let (status, body) = call(&app, &owner_a.client, Method::GET, path, None).await;
             assert_eq!(status, 200, "{path}");

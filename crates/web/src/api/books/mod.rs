@@ -1,9 +1,10 @@
 //! `/api/v1/books`: the company's own double-entry books: settings, the chart
-//! of accounts, journal entries, periods, reports (JSON and CSV) and the
-//! reconciliation with its wallet and escrow.
+//! of accounts, journal entries, invoices, periods, reports (JSON and CSV)
+//! and the reconciliation with its wallet and escrow.
 
 pub mod accounts;
 pub mod entries;
+pub mod invoices;
 pub mod opening;
 pub mod periods;
 pub mod reconciliation;
@@ -26,7 +27,7 @@ pub(crate) fn query_date(field: &str, text: Option<&str>) -> ApiResult<Option<Ti
 }
 
 /// A CSV download named `hanse-{name}.csv`.
-pub(crate) fn csv_download(name: &str, body: String) -> impl axum::response::IntoResponse {
+pub(crate) fn csv_download(name: &str, body: String) -> impl axum::response::IntoResponse + use<> {
     use axum::http::header;
     (
         [

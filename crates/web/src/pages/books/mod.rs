@@ -1,10 +1,12 @@
 //! The books pages: the overview with the reconciliation, the journal with
-//! entries by hand, the chart of accounts and each account's general ledger,
+//! entries by hand, invoices (printable, by hand, paid by hand) and their
+//! aging, the chart of accounts and each account's general ledger,
 //! the reports (printable, with their CSV), the periods, and the operator's
 //! reconciliation across members. They call the same `books::Books` methods
 //! as the API.
 
 mod chart;
+mod invoices;
 mod journal;
 mod overview;
 mod periods;
@@ -27,6 +29,13 @@ pub fn router() -> Router<AppState> {
         .route("/books/entries/{entry_id}/post", post(journal::post))
         .route("/books/entries/{entry_id}/delete", post(journal::delete))
         .route("/books/entries/{entry_id}/reverse", post(journal::reverse))
+        .route(
+            "/books/invoices",
+            get(invoices::list).post(invoices::create),
+        )
+        .route("/books/invoices/{invoice_id}", get(invoices::show))
+        .route("/books/invoices/{invoice_id}/payments", post(invoices::pay))
+        .route("/books/aging", get(invoices::aging))
         .route("/books/accounts", get(chart::show).post(chart::create))
         .route("/books/accounts/{account_id}", get(chart::ledger))
         .route("/books/opening-balances", post(chart::opening_balances))

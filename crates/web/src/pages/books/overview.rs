@@ -65,6 +65,16 @@ impl OverviewPage<'_> {
 
     /// The VAT rate as a percentage, `13.00`: basis points are hundredths of
     /// a percent, as fen are of a yuan.
+    fn vat_rates(&self) -> String {
+        let rates: Vec<String> = self
+            .settings
+            .vat_rates_bp
+            .iter()
+            .map(|rate| Money::new(*rate, Currency::CNY).decimal())
+            .collect();
+        rates.join(", ")
+    }
+
     fn vat_percent(&self) -> String {
         Money::new(self.settings.vat_rate_bp, Currency::CNY).decimal()
     }
@@ -195,14 +205,19 @@ pub struct SettingsForm {
     vat_percent: String,
     #[serde(default)]
     invoice_on: String,
+    /// Percentages separated by commas: `13, 9, 6, 0`.
+    #[serde(default)]
+    vat_rates: String,
+    #[serde(default)]
+    payment_terms_days: String,
 }
 
-/// `13` or `6.5` percent as basis points, or the field at fault.
-fn percent_as_bp(text: &str) -> Result<i64, ApiError> {
+/// `13` or `6.5` percent as basis points, or `field` at fault.
+fn percent_as_bp(field: &str, text: &str) -> Result<i64, ApiError> {
     let invalid = || {
         ApiError::field(
             crate::error::ErrorCode::InvalidField,
-            "vat_percent",
+            field,
             "a percentage such as 13 or 6.5",
         )
     };
@@ -221,8 +236,22 @@ pub async fn change_settings(
         let member = shell.member().await?;
         let input = SettingsInput {
             chart: Some(form.chart).filter(|chart| !chart.is_empty()),
-            vat_rate_bp: Some(percent_as_bp(&form.vat_percent)?),
+            vat_rate_bp: Some(percent_as_bp("vat_percent", &form.vat_percent)?),
             invoice_on: Some(form.invoice_on).filter(|on| !on.is_empty()),
+            vat_rates_bp: Some(
+                form.vat_rates
+                    .split([',', '，'])
+                    .filter(|rate| !rate.trim().is_empty())
+                    .map(|rate| percent_as_bp("vat_rates", rate))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            payment_terms_days: Some(form.payment_terms_days.trim().parse().map_err(|_| {
+                ApiError::field(
+                    crate::error::ErrorCode::InvalidField,
+                    "payment_terms_days",
+                    "a number of days",
+                )
+            })?),
         };
         state.books.change_settings(&member.scope, &input).await?;
         Ok::<_, ApiError>(())

@@ -1,0 +1,276 @@
+//! Invoices over HTTP: a deal's invoice in both books, printable; an
+//! invoice by hand through the page's form, paid through its form; every
+//! refusal with its code and field (and nothing written); the aging as JSON,
+//! CSV and a page.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use web::app_test;
+use web::testing::{Actor, TestApp};
+
+use crate::orders_support::{deal, deliver, paid, ship, top_up};
+use crate::support::{call, check_problem, count, page_text};
+
+/// The actor's invoices once there are `at_least`.
+async fn invoices(app: &TestApp, actor: &Actor, at_least: usize) -> Vec<Value> {
+    for _ in 0..200 {
+        let (status, body) = call(
+            app,
+            &actor.client,
+            Method::GET,
+            "/api/v1/books/invoices",
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let items = body["items"].as_array().unwrap().clone();
+        if items.len() >= at_least {
+            return items;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("fewer than {at_least} invoices");
+}
+
+app_test!(
+    a_deals_invoices_are_printable_and_open_in_the_aging_until_the_escrow_pays,
+    |app: TestApp| async move {
+        let deal = deal(&app).await;
+        top_up(&app, &deal.buyer, 500_000).await;
+        let order = paid(&app, &deal, 100, 800).await;
+        let tracking = ship(&app, &deal, &order).await;
+        let [sale] = invoices(&app, &deal.seller, 1).await.try_into().unwrap();
+        assert_eq!(sale["order_id"], order.as_str());
+        assert_eq!(sale["kind"], "sales");
+        assert_eq!(sale["state"], "open");
+        assert!(sale["number"].as_str().unwrap().starts_with("INV-"));
+        let [purchase] = invoices(&app, &deal.buyer, 1).await.try_into().unwrap();
+        assert_eq!(purchase["gross_minor"], sale["gross_minor"]);
+
+        let id = sale["id"].as_str().unwrap();
+        let (status, shown) = call(
+            &app,
+            &deal.seller.client,
+            Method::GET,
+            &format!("/api/v1/books/invoices/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{shown}");
+        assert_eq!(shown["lines"][0]["quantity"], 100);
+        let page = page_text(&app, &deal.seller.client, &format!("/books/invoices/{id}")).await;
+        assert!(page.contains(sale["number"].as_str().unwrap()), "{page}");
+        assert!(
+            page.contains("Vogel Haushalt"),
+            "the customer by name: {page}"
+        );
+        assert!(page.contains("window.print()"), "{page}");
+        assert!(!page.contains("/payments"), "an escrow pays it: {page}");
+        let list = page_text(&app, &deal.seller.client, "/books/invoices").await;
+        assert!(list.contains(&format!("/books/invoices/{id}")), "{list}");
+
+        let aging = call(
+            &app,
+            &deal.seller.client,
+            Method::GET,
+            "/api/v1/books/reports/aging",
+            None,
+        )
+        .await
+        .1;
+        assert_eq!(aging["totals"][0]["current_minor"], sale["gross_minor"]);
+        let page = page_text(&app, &deal.buyer.client, "/books/aging?kind=purchase").await;
+        assert!(page.contains("Hengxin Thermos"), "{page}");
+        let csv = deal
+            .seller
+            .client
+            .get(app.url("/api/v1/books/reports/aging.csv"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), 200);
+        assert!(
+            csv.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let text = csv.text().await.unwrap();
+        assert!(
+            text.starts_with("counterparty,currency,invoices,current"),
+            "{text}"
+        );
+        assert!(text.contains("Vogel Haushalt,CNY,1,"), "{text}");
+
+        // Paying it by hand is refused: the escrow settles it.
+        let answer = call(
+            &app,
+            &deal.seller.client,
+            Method::POST,
+            &format!("/api/v1/books/invoices/{id}/payments"),
+            Some(json!({"date": "2026-11-03", "amount_minor": 100})),
+        )
+        .await;
+        check_problem(&answer, 409, "state_conflict", None);
+        assert_eq!(answer.1["reason"], "paid_through_escrow");
+
+        // Delivered, received, settled: the invoice is settled.
+        deliver(&app, &deal.seller, &tracking).await;
+        let (status, body) = crate::orders_support::step(
+            &app,
+            &deal.buyer,
+            &format!("/api/v1/orders/{order}/confirm-receipt"),
+            &format!("receipt-{order}"),
+            Value::Null,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        for _ in 0..200 {
+            let settled = call(
+                &app,
+                &deal.seller.client,
+                Method::GET,
+                "/api/v1/books/invoices?state=settled",
+                None,
+            )
+            .await
+            .1;
+            if settled["items"].as_array().unwrap().len() == 1 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the invoice was never settled");
+    }
+);
+
+app_test!(
+    an_invoice_by_hand_through_the_form_is_paid_through_its_form,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("Hengxin Thermos").await;
+        let csrf = crate::pages::csrf_of(&app, &owner.client, "/books/invoices").await;
+        let form = [
+            ("csrf_token", csrf.as_str()),
+            ("kind", "sales"),
+            ("counterparty_name", "上海远景贸易有限公司"),
+            ("date", "2026-11-02"),
+            ("due_date", ""),
+            ("currency", "CNY"),
+            ("memo", "November samples"),
+            ("description_0", "Vacuum flask 500 ml"),
+            ("quantity_0", "3"),
+            ("unit_0", "piece"),
+            ("price_0", "33.33"),
+            ("rate_0", "1300"),
+            ("account_0", ""),
+            ("description_1", "Engraving"),
+            ("quantity_1", "1"),
+            ("price_1", "500"),
+            ("rate_1", "600"),
+        ];
+        let answer = owner
+            .client
+            .post(app.url("/books/invoices"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303);
+        let to = answer.headers()["location"].to_str().unwrap().to_owned();
+        assert!(to.ends_with("?notice=invoice-saved"), "{to}");
+        let page = page_text(&app, &owner.client, &to).await;
+        assert!(page.contains("上海远景贸易有限公司"), "{page}");
+        assert!(
+            page.contains("The invoice is numbered and posted."),
+            "{page}"
+        );
+        // 99.99 at 13 % is 13.00 of VAT; 500.00 at 6 % is 30.00.
+        assert!(page.contains("642.99"), "the total with VAT: {page}");
+        let id = to
+            .trim_start_matches("/books/invoices/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let answer = owner
+            .client
+            .post(app.url(&format!("/books/invoices/{id}/payments")))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("date", "2026-11-20"),
+                ("amount", "642.99"),
+                ("reference", "BOC-20261120-7"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303);
+        let (status, paid) = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            &format!("/api/v1/books/invoices/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(paid["state"], "settled");
+        assert_eq!(paid["open_minor"], 0);
+        assert_eq!(paid["vat_minor"], 4_300);
+
+        // Refusals name the field and write nothing.
+        let before = count(&app, "books_invoice").await;
+        let bad = |changes: Value| {
+            let mut body = json!({"kind": "purchase", "counterparty_name": "Ningbo Port Logistics",
+                "date": "2026-11-05", "currency": "CNY",
+                "lines": [{"description": "Storage", "quantity": 1, "unit_price_minor": 10_000, "vat_rate_bp": 900}]});
+            for (key, value) in changes.as_object().unwrap() {
+                body[key] = value.clone();
+            }
+            body
+        };
+        for (changes, field) in [
+            (
+                json!({"lines": [{"description": "Storage", "quantity": 1, "unit_price_minor": 10_000, "vat_rate_bp": 1_700}]}),
+                "lines[0].vat_rate_bp",
+            ),
+            (json!({"lines": []}), "lines"),
+            (json!({"due_date": "2026-10-01"}), "due_date"),
+            (json!({"kind": "gift"}), "kind"),
+            (json!({"date": "2026-02-30"}), "date"),
+        ] {
+            let answer = call(
+                &app,
+                &owner.client,
+                Method::POST,
+                "/api/v1/books/invoices",
+                Some(bad(changes)),
+            )
+            .await;
+            check_problem(&answer, 422, "invalid_field", Some(field));
+        }
+        let answer = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            &format!("/api/v1/books/invoices/{id}/payments"),
+            Some(json!({"date": "2026-11-21", "amount_minor": 1})),
+        )
+        .await;
+        check_problem(&answer, 409, "state_conflict", None);
+        assert_eq!(count(&app, "books_invoice").await, before);
+        let answer = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            "/api/v1/books/invoices",
+            Some(bad(json!({}))),
+        )
+        .await;
+        assert_eq!(answer.0, 201, "{}", answer.1);
+        let aging = page_text(&app, &owner.client, "/books/aging?kind=purchase").await;
+        assert!(aging.contains("Ningbo Port Logistics"), "{aging}");
+    }
+);
