@@ -38,4 +38,13 @@ curl -fsS -c "$jar" -b "$jar" -H 'content-type: application/json' -o /dev/null \
 # curl then fails writing the rest (error 23), which pipefail would report.
 market_page=$(curl -fsS -b "$jar" "$address/operator/market")
 grep -q "/operator/market/companies/" <<<"$market_page" || { echo "no operator market page" >&2; exit 1; }
+# Every demo company's books agree with its wallets and escrow in the ledger,
+# once the books have caught up with the outbox.
+for _ in $(seq 1 100); do
+    reconciliation=$(curl -fsS -b "$jar" "$address/api/v1/operator/books/reconciliation")
+    grep -q '"all_match":true' <<<"$reconciliation" && break
+    sleep 0.2
+done
+grep -q '"all_match":true' <<<"$reconciliation" || { echo "the demo's books do not reconcile: $reconciliation" >&2; exit 1; }
+echo "demo books reconcile with the ledger"
 echo "demo run passed"

@@ -77,6 +77,32 @@ fn whole_units(amount_whole_units: i64, code: &str) -> anyhow::Result<Money> {
     Ok(Money::new(minor, currency))
 }
 
+/// What the company pays into its wallets over the history, per currency:
+/// the money its bank account must hold before it.
+pub(super) fn collected_top_ups(company: &str) -> anyhow::Result<Vec<Money>> {
+    let mut sums: Vec<Money> = Vec::new();
+    for timed in MONEY_HISTORY {
+        let MoneyStep::TopUp {
+            company: payer,
+            amount_whole_units,
+            currency: code,
+            collected: true,
+        } = &timed.step
+        else {
+            continue;
+        };
+        if *payer != company {
+            continue;
+        }
+        let amount = whole_units(*amount_whole_units, code)?;
+        match sums.iter_mut().find(|sum| sum.currency == amount.currency) {
+            Some(sum) => sum.minor += amount.minor,
+            None => sums.push(amount),
+        }
+    }
+    Ok(sums)
+}
+
 /// Every demo company with its owner's scope, or `None` if one of them is not
 /// owned by its demo owner: then a real member holds that name, and the demo
 /// must not move money or goods in its name.

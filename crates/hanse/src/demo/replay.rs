@@ -75,12 +75,18 @@ pub(super) async fn load_history(
             .await
             .context("the demo suppliers' stock")?;
         tracing::info!(demo.items = items, "demo stock loaded");
+        super::opening::open_books(services, &members, clock.clone())
+            .await
+            .context("the demo's opening balances")?;
         let replayed = replay(services, &members, &history_clock, &pay, &trade).await?;
         money_created = replayed.0;
         orders_created = replayed.1;
         super::stock::after_the_history(services, &members, clock.clone())
             .await
             .context("the demo's counts and replenishment")?;
+        super::invoices::invoices_by_hand(services, &members, clock.clone())
+            .await
+            .context("the demo's invoices by hand")?;
         let check = pay.check_ledger().await?;
         anyhow::ensure!(
             check.balanced(),
