@@ -120,7 +120,7 @@ async fn line_account(
     .await?;
     let found = row
         .as_ref()
-        .map(|row| crate::write::account_use(row))
+        .map(crate::write::account_use)
         .transpose()?;
     check_account(field, found)?;
     let kind: String = row
