@@ -16,7 +16,7 @@ use crate::invoice::{
     InvoiceState, LineAccount, vat_on_net,
 };
 use crate::invoice_store::{insert_invoice_in, invoice_in, settle_invoice_in};
-use crate::model::{AccountId, AccountKind, AccountRole, EntryState, Journal};
+use crate::model::{AccountId, AccountKind, AccountRole, EntryId, EntryState, Journal};
 use crate::write::{LINE_AMOUNT_MINOR_MAX, NewEntry, NewLine, check_account, insert_entry_in};
 use crate::{Books, may_keep_books};
 
@@ -104,7 +104,7 @@ fn text_field(field: &str, text: &str, required: bool) -> Result<String> {
 
 /// The account at `field` if the company may put an invoice line's net on
 /// it: its own, active, not kept by the platform, and of a kind that fits.
-async fn line_account(
+pub(crate) async fn line_account(
     tx: &mut Tx,
     company: CompanyId,
     field: &str,
@@ -118,10 +118,7 @@ async fn line_account(
     .bind(account)
     .fetch_optional(tx.conn())
     .await?;
-    let found = row
-        .as_ref()
-        .map(crate::write::account_use)
-        .transpose()?;
+    let found = row.as_ref().map(crate::write::account_use).transpose()?;
     check_account(field, found)?;
     let kind: String = row
         .as_ref()
@@ -397,7 +394,7 @@ impl Books {
         account: Option<AccountId>,
         reference: &str,
         now: Timestamp,
-    ) -> Result<()> {
+    ) -> Result<EntryId> {
         if invoice.document != DocumentKind::Invoice || invoice.order_id.is_some() {
             return Err(BooksError::state(
                 "paid_through_escrow",
@@ -471,6 +468,7 @@ impl Books {
         .bind(now.micros())
         .execute(tx.conn())
         .await?;
-        settle_invoice_in(tx, company, invoice.id.raw(), amount, now).await
+        settle_invoice_in(tx, company, invoice.id.raw(), amount, now).await?;
+        Ok(entry_id)
     }
 }

@@ -7,6 +7,7 @@
 //! money; the books are each member's view of its own business.
 
 mod aging;
+mod bank;
 pub mod chart;
 mod entry;
 pub mod error;
@@ -34,6 +35,10 @@ use kernel::migrate::Migration;
 use kernel::{Clock, Db, Role};
 
 pub use aging::{AGING_ROWS_MAX, Aging, AgingRow};
+pub use bank::{
+    BANK_CSV_BYTES_MAX, BANK_CSV_ROWS_MAX, BankLine, BankLineId, BankLineState, MatchInput,
+    StatementImport,
+};
 pub use chart::{AccountChange, AccountInput};
 pub use entry::{EntryFilter, EntryInput, LineInput, parse_date};
 pub use error::{BooksError, Result};
@@ -79,6 +84,12 @@ pub fn migrations() -> Vec<Migration> {
             version: 3,
             name: "invoices",
             sql: include_str!("../migrations/0003_invoices.sql"),
+        },
+        Migration {
+            module: "books",
+            version: 4,
+            name: "bank_statements",
+            sql: include_str!("../migrations/0004_bank_statements.sql"),
         },
     ]
 }
