@@ -805,6 +805,16 @@ books-aging-none = Nothing is open.
 books-aging-current = Not yet due
 books-aging-truncated = Only the 1,000 largest are listed; the totals cover all.
 books-aging-note = Open invoices by days past their due date, today. A Hanse order's invoice is settled when its escrow is released.
+books-bank = Bank statements
+books-bank-none = No statement lines yet. Paste your bank's statement below to match its lines to your open invoices.
+books-bank-no-invoice = no open invoice fits
+books-bank-match = Match and post the payment
+books-bank-matched = Matched
+books-bank-import = Import a statement
+books-bank-intro = One row per line: date,amount,currency,reference,counterparty; money in positive, money out negative. Lines imported before are left alone, so a statement may be pasted again.
+books-bank-submit = Import
+books-statement-imported = The statement is imported.
+books-line-matched = The line is matched and the payment posted.
 
 ## Supply chain
 nav-stock = Stock

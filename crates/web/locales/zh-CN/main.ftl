@@ -805,6 +805,16 @@ books-aging-none = 没有未结清的发票。
 books-aging-current = 未到期
 books-aging-truncated = 仅列出金额最大的 1,000 项；合计包括全部。
 books-aging-note = 按今天逾期天数列出的未结发票。Hanse 订单的发票在托管款放款时结清。
+books-bank = 银行对账单
+books-bank-none = 还没有对账单明细。在下方粘贴银行对账单，将各笔流水与未结发票核对。
+books-bank-no-invoice = 没有匹配的未结发票
+books-bank-match = 核对并登记收付款
+books-bank-matched = 已核对
+books-bank-import = 导入对账单
+books-bank-intro = 每行一笔：date,amount,currency,reference,counterparty；收入为正，支出为负。已导入的流水不会重复导入，同一对账单可以再次粘贴。
+books-bank-submit = 导入
+books-statement-imported = 对账单已导入。
+books-line-matched = 流水已核对，收付款已入账。
 
 ## Supply chain
 nav-stock = 库存

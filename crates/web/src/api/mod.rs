@@ -142,7 +142,9 @@ pub fn router() -> (Router<AppState>, serde_json::Value) {
 
 /// The company's books, and the operator's reconciliation across members.
 fn books_routes() -> OpenApiRouter<AppState> {
-    use books::{accounts, entries, invoices, periods, reconciliation, reports, settings, vat};
+    use books::{
+        accounts, bank, entries, invoices, periods, reconciliation, reports, settings, vat,
+    };
     OpenApiRouter::new()
         .routes(routes!(settings::show, settings::update))
         .routes(routes!(accounts::list, accounts::create))
@@ -159,6 +161,8 @@ fn books_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(invoices::pay))
         .routes(routes!(invoices::aging))
         .routes(routes!(invoices::aging_csv))
+        .routes(routes!(bank::list))
+        .routes(routes!(bank::match_line))
         .routes(routes!(periods::list))
         .routes(routes!(periods::lock))
         .routes(routes!(periods::unlock))
@@ -284,7 +288,7 @@ fn order_routes() -> OpenApiRouter<AppState> {
 }
 
 /// Uploads, each with its own cap: images, product files, opening
-/// balances and the supply chain's files.
+/// balances, bank statements and the supply chain's files.
 fn upload_routes() -> OpenApiRouter<AppState> {
     use axum::extract::DefaultBodyLimit;
     let images = OpenApiRouter::new()
@@ -298,6 +302,9 @@ fn upload_routes() -> OpenApiRouter<AppState> {
     let opening_balances = OpenApiRouter::new()
         .routes(routes!(books::opening::import))
         .layer(DefaultBodyLimit::max(::books::OPENING_CSV_BYTES_MAX));
+    let bank_statements = OpenApiRouter::new()
+        .routes(routes!(books::bank::import))
+        .layer(DefaultBodyLimit::max(::books::BANK_CSV_BYTES_MAX));
     let supply_chain = OpenApiRouter::new()
         .routes(routes!(scm::files::import_items))
         .routes(routes!(scm::files::import_suppliers))
@@ -306,6 +313,7 @@ fn upload_routes() -> OpenApiRouter<AppState> {
     images
         .merge(import)
         .merge(opening_balances)
+        .merge(bank_statements)
         .merge(supply_chain)
 }
 

@@ -274,3 +274,127 @@ app_test!(
         assert!(aging.contains("Ningbo Port Logistics"), "{aging}");
     }
 );
+
+app_test!(
+    a_bank_statement_pasted_on_the_page_pays_an_invoice_by_its_number,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("Hengxin Thermos").await;
+        let (status, invoice) = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            "/api/v1/books/invoices",
+            Some(
+                json!({"kind": "sales", "counterparty_name": "Alpha Trading", "date": "2026-11-02",
+                "currency": "CNY", "lines": [{"description": "Flasks", "quantity": 10,
+                "unit_price_minor": 1_000, "vat_rate_bp": 1300}]}),
+            ),
+        )
+        .await;
+        assert_eq!(status, 201, "{invoice}");
+        let number = invoice["number"].as_str().unwrap();
+        let csrf = crate::pages::csrf_of(&app, &owner.client, "/books/bank").await;
+        let statement = format!(
+            "date,amount,currency,reference,counterparty\n2026-11-20,113.00,CNY,{number} thanks,Alpha\n2026-11-21,-5.00,CNY,fee,\n"
+        );
+        let answer = owner
+            .client
+            .post(app.url("/books/bank-statements"))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("account_id", ""),
+                ("file", statement.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303);
+        let page = page_text(&app, &owner.client, "/books/bank?notice=statement-imported").await;
+        assert!(page.contains("The statement is imported."), "{page}");
+        assert!(page.contains(&format!("{number} thanks")), "{page}");
+        assert!(page.contains("selected>"), "the invoice suggested: {page}");
+
+        // The same file again over the API adds nothing; a bad one is refused.
+        let again = owner
+            .client
+            .post(app.url("/api/v1/books/bank-statements"))
+            .header("content-type", "text/csv")
+            .body(statement.clone())
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = crate::support::read(again).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(
+            (body["imported"].as_i64(), body["duplicates"].as_i64()),
+            (Some(0), Some(2))
+        );
+        let bad = owner
+            .client
+            .post(app.url("/api/v1/books/bank-statements"))
+            .header("content-type", "text/csv")
+            .body("date,amount,currency,reference,counterparty\n2026-11-20,abc,CNY,,\n")
+            .send()
+            .await
+            .unwrap();
+        check_problem(
+            &crate::support::read(bad).await,
+            422,
+            "invalid_field",
+            Some("rows[0].amount"),
+        );
+
+        let lines = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            "/api/v1/books/bank-lines?state=open",
+            None,
+        )
+        .await
+        .1;
+        let line = lines["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|line| line["amount_minor"] == 11_300)
+            .unwrap()
+            .clone();
+        assert_eq!(line["suggested_invoice_id"], invoice["id"]);
+        let answer = owner
+            .client
+            .post(app.url(&format!(
+                "/books/bank-lines/{}/match",
+                line["id"].as_str().unwrap()
+            )))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("invoice_id", invoice["id"].as_str().unwrap()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303);
+        let (_, paid) = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            &format!("/api/v1/books/invoices/{}", invoice["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+        assert_eq!(paid["state"], "settled");
+        let again = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            &format!(
+                "/api/v1/books/bank-lines/{}/match",
+                line["id"].as_str().unwrap()
+            ),
+            Some(json!({"invoice_id": invoice["id"]})),
+        )
+        .await;
+        check_problem(&again, 409, "state_conflict", None);
+    }
+);

@@ -220,6 +220,25 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
     )
     .await;
     assert_eq!(status, 201, "{invoice}");
+    let statement = owner
+        .client
+        .post(app.url("/api/v1/books/bank-statements"))
+        .header("content-type", "text/csv")
+        .body(
+            "date,amount,currency,reference,counterparty\n2026-11-03,11.30,CNY,Gamma pays,Gamma\n",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(statement.status(), 201);
+    let (_, bank_lines) = call(
+        app,
+        &owner.client,
+        Method::GET,
+        "/api/v1/books/bank-lines",
+        None,
+    )
+    .await;
     let scm = crate::scm::supply_chain_of(app, &owner, product["id"].as_str().unwrap()).await;
     let ids_by_parameter = HashMap::from([
         ("item_id", scm.item),
@@ -231,6 +250,10 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
         ("account_id", account["id"].as_str().unwrap().to_owned()),
         ("entry_id", entry["id"].as_str().unwrap().to_owned()),
         ("invoice_id", invoice["id"].as_str().unwrap().to_owned()),
+        (
+            "bank_line_id",
+            bank_lines["items"][0]["id"].as_str().unwrap().to_owned(),
+        ),
         ("refund_id", refund),
         ("dispute_id", dispute),
         ("tracking_number", tracking_number),
@@ -309,6 +332,9 @@ fn body_for(method: &Method, path: &str) -> Option<Value> {
             Some(json!({"accept": true}))
         }
         ("POST", "/api/v1/orders/{order_id}/dispute") => Some(json!({"reason": "mine now"})),
+        ("POST", "/api/v1/books/bank-lines/{bank_line_id}/match") => {
+            Some(json!({"invoice_id": books::InvoiceId::from_raw(1).to_string()}))
+        }
         ("POST", "/api/v1/books/invoices/{invoice_id}/payments") => {
             Some(json!({"date": "2026-11-03", "amount_minor": 1}))
         }
@@ -356,6 +382,7 @@ async fn snapshot_of_b(app: &TestApp, owner_b: &web::testing::Actor, b: &Company
         entry.as_str(),
         invoice.as_str(),
         "/api/v1/books/accounts",
+        "/api/v1/books/bank-lines",
         "/api/v1/scm/items",
         "/api/v1/scm/levels",
         "/api/v1/scm/product-links",
@@ -483,6 +510,7 @@ app_test!(
             "/api/v1/books/reports/aging",
             "/api/v1/books/reports/aging?kind=purchase",
             "/api/v1/books/reports/aging.csv",
+            "/api/v1/books/bank-lines",
         ] {
             let (status, body) = call(&app, &owner_a.client, Method::GET, path, None).await;
             assert_eq!(status, 200, "{path}");

@@ -1,10 +1,11 @@
 //! The books pages: the overview with the reconciliation, the journal with
 //! entries by hand, invoices (printable, by hand, paid by hand) and their
-//! aging, the chart of accounts and each account's general ledger,
+//! aging, bank statements matched to invoices, the chart of accounts and each account's general ledger,
 //! the reports (printable, with their CSV), the periods, and the operator's
 //! reconciliation across members. They call the same `books::Books` methods
 //! as the API.
 
+mod bank;
 mod chart;
 mod invoices;
 mod journal;
@@ -36,6 +37,12 @@ pub fn router() -> Router<AppState> {
         .route("/books/invoices/{invoice_id}", get(invoices::show))
         .route("/books/invoices/{invoice_id}/payments", post(invoices::pay))
         .route("/books/aging", get(invoices::aging))
+        .route("/books/bank", get(bank::show))
+        .route("/books/bank-statements", post(bank::import))
+        .route(
+            "/books/bank-lines/{bank_line_id}/match",
+            post(bank::match_line),
+        )
         .route("/books/accounts", get(chart::show).post(chart::create))
         .route("/books/accounts/{account_id}", get(chart::ledger))
         .route("/books/opening-balances", post(chart::opening_balances))
