@@ -1,12 +1,13 @@
 //! Invoices by hand in the demo: the README's supplier (Hengxin, the first
 //! demo company) also sells to customers outside Hanse and pays its rent,
 //! so its invoices page has more than its market orders' invoices, one of
-//! them paid by bank transfer and one past due in the aging.
+//! them paid by a bank transfer matched from a statement and one past due in
+//! the aging.
 
 use std::collections::HashMap;
 
 use anyhow::Context as _;
-use books::{InvoiceInput, InvoiceLineInput, PaymentInput};
+use books::{InvoiceInput, InvoiceLineInput, MatchInput};
 
 use super::money::DemoMember;
 
@@ -23,8 +24,9 @@ fn line(description: &str, quantity: i64, price: i64, rate: i64) -> InvoiceLineI
     }
 }
 
-/// Writes Hengxin's invoices by hand, once: a sale paid
-/// by bank, a sale 45 days past due and open, and a month's rent.
+/// Writes Hengxin's invoices by hand, once: a sale paid by bank (its
+/// statement line matched), a sale 45 days past due and open, and a
+/// month's rent.
 pub(super) async fn invoices_by_hand(
     services: &web::Services,
     members: &HashMap<&'static str, DemoMember>,
@@ -62,19 +64,37 @@ pub(super) async fn invoices_by_hand(
         )
         .await
         .context("a demo sale by hand")?;
+    // Its payment came in by bank: the statement's line is matched to it;
+    // the bank's fee beside it stays open for the member to book.
+    let statement = format!(
+        "date,amount,currency,reference,counterparty\n{},{},CNY,{} 货款,杭州西湖文创\n{},-25.00,CNY,跨行手续费 Bank fee,\n",
+        day(5),
+        kernel::Money::new(paid.gross_minor, kernel::Currency::CNY).decimal(),
+        paid.number,
+        day(5),
+    );
     books
-        .record_payment(
+        .import_bank_statement(scope, None, &statement)
+        .await
+        .context("a demo bank statement")?;
+    let lines = books
+        .bank_lines(scope, None, kernel::PageRequest::first())
+        .await?;
+    let payment = lines
+        .items
+        .iter()
+        .find(|line| line.suggested_invoice_id == Some(paid.id))
+        .context("the statement's line suggests its invoice")?;
+    books
+        .match_bank_line(
             scope,
-            paid.id,
-            &PaymentInput {
-                date: day(5),
-                amount_minor: paid.gross_minor,
-                account_id: None,
-                reference: "ICBC 20261128-0571".to_owned(),
+            payment.id,
+            &MatchInput {
+                invoice_id: paid.id,
             },
         )
         .await
-        .context("its payment by bank")?;
+        .context("its payment matched")?;
     books
         .create_invoice(
             scope,
