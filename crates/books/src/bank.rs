@@ -17,7 +17,7 @@ use crate::error::{BooksError, Result};
 use crate::invoice::{Invoice, InvoiceId, InvoiceKind};
 use crate::invoice_by_hand::line_account;
 use crate::invoice_store::{INVOICE_COLUMNS, invoice_head, invoice_in};
-use crate::model::{AccountId, AccountKind, EntryId};
+use crate::model::{AccountId, AccountKind, AccountRole, EntryId};
 use crate::{Books, may_keep_books, may_view_books};
 
 kernel::define_id!(
@@ -260,17 +260,11 @@ impl Books {
         let mut tx = self.db.begin().await?;
         let account = match account {
             Some(account) => {
-                line_account(
-                    &mut tx,
-                    company,
-                    "account_id",
-                    account,
-                    &[AccountKind::Asset],
-                )
-                .await?;
+                let (kinds, roles) = ([AccountKind::Asset], [AccountRole::Bank]);
+                line_account(&mut tx, company, "account_id", account, &kinds, &roles).await?;
                 account
             }
-            None => account_of_role(&mut tx, company, crate::model::AccountRole::Bank).await?,
+            None => account_of_role(&mut tx, company, AccountRole::Bank).await?,
         };
         let mut seen: HashMap<String, usize> = HashMap::new();
         let (mut imported, mut duplicates) = (0, 0);

@@ -15,6 +15,7 @@ use crate::chart::{CHART_DEFAULT, account_of_role, open_books_in};
 use crate::error::Result;
 use crate::invoice_store::{insert_invoice_in, settle_order_invoice_in};
 use crate::model::EntryState;
+use crate::period::first_open_date;
 use crate::postings::{self, Invoiced, Posting};
 use crate::write::{NewEntry, NewLine};
 
@@ -187,8 +188,11 @@ impl BooksPostings {
             // Posted before: its document and settlement were written then.
             return Ok(());
         };
-        if let Some(document) = &posting.document {
-            insert_invoice_in(tx, posting.company, document, entry_id, now).await?;
+        if let Some(mut document) = posting.document {
+            // Dated as its entry: in the next open month if the event's
+            // month is locked.
+            document.issue_date = first_open_date(tx, posting.company, document.issue_date).await?;
+            insert_invoice_in(tx, posting.company, &document, entry_id, now).await?;
         }
         if let Some(order) = posting.order_id
             && posting.settles_order_invoice_minor != 0

@@ -102,14 +102,16 @@ fn text_field(field: &str, text: &str, required: bool) -> Result<String> {
     Ok(text.to_owned())
 }
 
-/// The account at `field` if the company may put an invoice line's net on
-/// it: its own, active, not kept by the platform, and of a kind that fits.
+/// The account at `field` if the company may put an invoice line's net (or
+/// a payment) on it: its own, active, not kept by the platform, of a kind
+/// that fits, and without a role of automatic postings other than `roles`.
 pub(crate) async fn line_account(
     tx: &mut Tx,
     company: CompanyId,
     field: &str,
     account: AccountId,
     kinds: &[AccountKind],
+    roles: &[AccountRole],
 ) -> Result<()> {
     let row = sqlx::query(
         "SELECT active, role, kind FROM books_account WHERE company_id = $1 AND id = $2",
@@ -133,6 +135,20 @@ pub(crate) async fn line_account(
             field,
             "wrong_account_kind",
             format!("an account of kind {wanted}"),
+        ));
+    }
+    // An account automatic postings keep (the receivable, VAT, ...) takes
+    // only what it is for.
+    let role: String = row
+        .as_ref()
+        .map_or(Ok(String::new()), |row| row.try_get("role"))?;
+    if let Some(role) = AccountRole::parse(&role)
+        && !roles.contains(&role)
+    {
+        return Err(BooksError::invalid(
+            field,
+            "account_for_postings",
+            format!("this account is kept for {} postings", role.code()),
         ));
     }
     Ok(())
@@ -290,6 +306,7 @@ impl Books {
                 &[AccountKind::Asset, AccountKind::Expense],
             ),
         };
+        let roles = [default_account];
         let lines = input
             .lines
             .iter()
@@ -327,7 +344,7 @@ impl Books {
         for (index, line) in input.lines.iter().enumerate() {
             if let Some(account) = line.account_id {
                 let field = format!("lines[{index}].account_id");
-                line_account(&mut tx, company, &field, account, kinds).await?;
+                line_account(&mut tx, company, &field, account, kinds, &roles).await?;
             }
         }
         let entry = invoice_entry(&mut tx, company, &draft).await?;
@@ -416,7 +433,8 @@ impl Books {
         }
         let bank = match account {
             Some(account) => {
-                line_account(tx, company, "account_id", account, &[AccountKind::Asset]).await?;
+                let (kinds, roles) = ([AccountKind::Asset], [AccountRole::Bank]);
+                line_account(tx, company, "account_id", account, &kinds, &roles).await?;
                 account
             }
             None => account_of_role(tx, company, AccountRole::Bank).await?,

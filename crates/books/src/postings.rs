@@ -122,9 +122,9 @@ fn order_document(
     document: DocumentKind,
     lines: Vec<crate::invoice::DraftLine>,
 ) -> InvoiceDraft {
-    let (counterparty, memo) = match kind {
-        InvoiceKind::Sales => (order.buyer_company_id, "Hanse 订单 · Hanse order"),
-        InvoiceKind::Purchase => (order.seller_company_id, "Hanse 订单 · Hanse order"),
+    let counterparty = match kind {
+        InvoiceKind::Sales => order.buyer_company_id,
+        InvoiceKind::Purchase => order.seller_company_id,
     };
     InvoiceDraft {
         kind,
@@ -135,7 +135,7 @@ fn order_document(
         issue_date: order.at,
         due_in_days: None,
         currency: order.currency,
-        memo: format!("{memo} {}", order.order_id),
+        memo: format!("Hanse 订单 · Hanse order {}", order.order_id),
         lines,
     }
 }

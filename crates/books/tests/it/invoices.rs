@@ -353,6 +353,19 @@ storage_test!(
         let mut input = good();
         input.lines[0].account_id = Some(receivable.id);
         assert_eq!(refused(input).await, "lines[0].account_id");
+        // A purchase onto the bank: an asset, but kept for its postings.
+        let bank = own
+            .iter()
+            .find(|account| account.role == Some(AccountRole::Bank))
+            .unwrap();
+        let mut input = good();
+        input.kind = "purchase".to_owned();
+        input.lines[0].account_id = Some(bank.id);
+        let error = f.books.create_invoice(&seller, &input).await.unwrap_err();
+        assert!(
+            matches!(&error, BooksError::Invalid { field, code: "account_for_postings", .. } if field == "lines[0].account_id"),
+            "{error:?}"
+        );
 
         // A locked month takes no invoice.
         let last_month = books::period::period_of(f.deal.clock.now().plus_seconds(-40 * 86_400));
