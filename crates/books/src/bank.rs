@@ -91,7 +91,6 @@ pub struct StatementImport {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MatchInput {
-    #[schema(value_type = String)]
     pub invoice_id: InvoiceId,
 }
 

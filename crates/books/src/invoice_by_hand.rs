@@ -65,7 +65,6 @@ pub struct InvoiceLineInput {
     /// A revenue account for a sale, a stock or expense account for a
     /// purchase (`acct_…`); by default revenue or inventory.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub account_id: Option<AccountId>,
 }
 
@@ -80,7 +79,6 @@ pub struct PaymentInput {
     /// The asset account the money moved through (`acct_…`); by default
     /// the bank account.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub account_id: Option<AccountId>,
     /// The bank's reference, up to 200 characters.
     #[serde(default)]

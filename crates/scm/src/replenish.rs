@@ -49,9 +49,12 @@ pub struct Proposal {
     pub outcome: ReplenishOutcome,
     /// In the item's base unit.
     pub quantity: i64,
-    /// The draft purchase order it went on.
+    /// The draft purchase order it went on; absent when none (not null, so
+    /// a client following it as a link finds nothing to follow).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_order_id: Option<PurchaseOrderId>,
-    /// The buying request posted on the market.
+    /// The buying request posted on the market; absent when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rfq_id: Option<market::RfqId>,
     pub ran_at: Timestamp,
 }
