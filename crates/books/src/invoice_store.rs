@@ -263,19 +263,28 @@ async fn lines_of(
         .collect()
 }
 
-/// The invoice `id` of the company with its lines, inside `tx`.
-pub(crate) async fn invoice_in(tx: &mut Tx, company: CompanyId, id: InvoiceId) -> Result<Invoice> {
+/// The invoice `id` of the company with its lines, read on `connection`.
+async fn invoice_on(
+    connection: &mut sqlx::AnyConnection,
+    company: CompanyId,
+    id: InvoiceId,
+) -> Result<Invoice> {
     let row = sqlx::query(&format!(
         "SELECT {INVOICE_COLUMNS} FROM books_invoice WHERE company_id = $1 AND id = $2"
     ))
     .bind(company)
     .bind(id)
-    .fetch_optional(tx.conn())
+    .fetch_optional(&mut *connection)
     .await?
     .ok_or(BooksError::NotFound("invoice"))?;
     let mut invoice = invoice_head(&row)?;
-    invoice.lines = lines_of(tx.conn(), company, id).await?;
+    invoice.lines = lines_of(connection, company, id).await?;
     Ok(invoice)
+}
+
+/// The invoice `id` of the company with its lines, inside `tx`.
+pub(crate) async fn invoice_in(tx: &mut Tx, company: CompanyId, id: InvoiceId) -> Result<Invoice> {
+    invoice_on(tx.conn(), company, id).await
 }
 
 impl Books {
@@ -284,19 +293,8 @@ impl Books {
         if !may_view_books(scope.role()) {
             return Err(BooksError::Forbidden);
         }
-        let company = scope.company_id();
         let mut connection = self.db.reader().acquire().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {INVOICE_COLUMNS} FROM books_invoice WHERE company_id = $1 AND id = $2"
-        ))
-        .bind(company)
-        .bind(id)
-        .fetch_optional(&mut *connection)
-        .await?
-        .ok_or(BooksError::NotFound("invoice"))?;
-        let mut invoice = invoice_head(&row)?;
-        invoice.lines = lines_of(&mut connection, company, id).await?;
-        Ok(invoice)
+        invoice_on(&mut connection, scope.company_id(), id).await
     }
 
     /// The company's invoices and credit notes, newest first, without lines.
