@@ -2,7 +2,8 @@
 // finds a flask by a Chinese search and orders it; the supplier confirms; the
 // buyer tops up through the sandbox bank and pays; the supplier ships with the
 // sandbox carrier, which delivers; the buyer confirms receipt; both wallet
-// pages show the money where it belongs, to the cent. A screenshot of every
+// pages show the money where it belongs, to the cent; the supplier attaches
+// a delivery note to the sale in its books. A screenshot of every
 // step lands in the folder given.
 // Usage: node journey.mjs BASE_URL SCREENSHOT_DIR (HANSE_BROWSER_MODULES names
 // the folder whose node_modules holds playwright-core).
@@ -208,6 +209,27 @@ try {
       await buyer.waitForTimeout(200);
     }
     fail(`the buyer has no purchase order for ${orderId}`);
+  });
+  await step(supplier, 'supplier-attaches-the-delivery-note-to-the-sale-in-the-books', async () => {
+    // The sale's entries follow from the outbox; the journal shows them with
+    // a link to the order, and a file attaches to one through its form.
+    const note = `送货单 Delivery note for ${orderId}`;
+    for (let tries = 0; tries < 50; tries += 1) {
+      await supplier.goto(`${base}/books/journal`);
+      const head = supplier.locator('tr.entry-head', { has: supplier.locator(`a[href="/orders/${orderId}"]`) }).first();
+      if ((await head.count()) > 0) {
+        await head.locator('summary').click();
+        await head.locator('input[type=file]').setInputFiles({ name: '送货单.txt', mimeType: 'text/plain', buffer: Buffer.from(note) });
+        await Promise.all([supplier.waitForNavigation(), head.locator('form[enctype] button[type=submit]').click()]);
+        const link = supplier.locator('a.attachment', { hasText: '送货单.txt' }).first();
+        if ((await link.count()) === 0) fail('the journal shows no attached file');
+        const file = await supplier.request.get(`${base}${await link.getAttribute('href')}`);
+        if (!file.ok() || (await file.text()) !== note) fail('the attached file does not come back as it was');
+        return;
+      }
+      await supplier.waitForTimeout(200);
+    }
+    fail(`the journal has no entry for ${orderId}`);
   });
   console.log(`journey passed: order ${orderId}, ${decimal(settled.total_minor)} ${currency}, fee ${decimal(settled.fee_minor)}`);
 } finally {

@@ -7,7 +7,8 @@
 
 use std::collections::HashMap;
 
-use kernel::{Currency, Money, Page, PageRequest, Scope, Timestamp};
+use kernel::db::Tx;
+use kernel::{CompanyId, Currency, Money, Page, PageRequest, Scope, Timestamp};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -40,7 +41,10 @@ const HEADER: [&str; 5] = ["date", "amount", "currency", "reference", "counterpa
 #[serde(rename_all = "snake_case")]
 pub enum BankLineState {
     Open,
+    /// Paid an invoice.
     Matched,
+    /// Posted to an account without an invoice: a fee, interest, a transfer.
+    Posted,
 }
 
 impl BankLineState {
@@ -48,13 +52,18 @@ impl BankLineState {
         match self {
             BankLineState::Open => "open",
             BankLineState::Matched => "matched",
+            BankLineState::Posted => "posted",
         }
     }
 
     fn parse(code: &str) -> Option<BankLineState> {
-        [BankLineState::Open, BankLineState::Matched]
-            .into_iter()
-            .find(|state| state.code() == code)
+        [
+            BankLineState::Open,
+            BankLineState::Matched,
+            BankLineState::Posted,
+        ]
+        .into_iter()
+        .find(|state| state.code() == code)
     }
 }
 
@@ -72,7 +81,7 @@ pub struct BankLine {
     pub state: BankLineState,
     /// The invoice it paid, once matched.
     pub invoice_id: Option<InvoiceId>,
-    /// The payment's entry, once matched.
+    /// The payment's entry, once matched or posted.
     pub entry_id: Option<EntryId>,
     /// An open invoice it likely pays, while open.
     pub suggested_invoice_id: Option<InvoiceId>,
@@ -388,21 +397,7 @@ impl Books {
         let company = scope.company_id();
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {LINE_COLUMNS} FROM books_bank_line WHERE company_id = $1 AND id = $2"
-        ))
-        .bind(company)
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(BooksError::NotFound("bank line"))?;
-        let line = bank_line(&row)?;
-        if line.state != BankLineState::Open {
-            return Err(BooksError::state(
-                "line_matched",
-                "the line is matched already",
-            ));
-        }
+        let line = open_bank_line_in(&mut tx, company, id).await?;
         let invoice = invoice_in(&mut tx, company, input.invoice_id)
             .await
             .map_err(|error| match error {
@@ -438,23 +433,60 @@ impl Books {
                 now,
             )
             .await?;
-        sqlx::query(
-            "UPDATE books_bank_line SET state = 'matched', invoice_id = $1, entry_id = $2, updated_at = $3
-             WHERE company_id = $4 AND id = $5",
-        )
-        .bind(invoice.id)
-        .bind(entry)
-        .bind(now.micros())
-        .bind(company)
-        .bind(id)
-        .execute(tx.conn())
-        .await?;
-        tx.commit().await?;
-        Ok(BankLine {
+        let line = BankLine {
             state: BankLineState::Matched,
             invoice_id: Some(invoice.id),
             entry_id: Some(entry),
             ..line
-        })
+        };
+        close_bank_line_in(&mut tx, company, &line, now).await?;
+        tx.commit().await?;
+        Ok(line)
     }
+}
+
+/// The open line `id`, refusing one already matched or posted.
+pub(crate) async fn open_bank_line_in(
+    tx: &mut Tx,
+    company: CompanyId,
+    id: BankLineId,
+) -> Result<BankLine> {
+    let row = sqlx::query(&format!(
+        "SELECT {LINE_COLUMNS} FROM books_bank_line WHERE company_id = $1 AND id = $2"
+    ))
+    .bind(company)
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(BooksError::NotFound("bank line"))?;
+    let line = bank_line(&row)?;
+    if line.state != BankLineState::Open {
+        return Err(BooksError::state(
+            "line_matched",
+            "the line is matched or posted already",
+        ));
+    }
+    Ok(line)
+}
+
+/// Writes what closed `line`: its state, the invoice it paid, its entry.
+pub(crate) async fn close_bank_line_in(
+    tx: &mut Tx,
+    company: CompanyId,
+    line: &BankLine,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE books_bank_line SET state = $1, invoice_id = $2, entry_id = $3, updated_at = $4
+         WHERE company_id = $5 AND id = $6",
+    )
+    .bind(line.state.code())
+    .bind(line.invoice_id)
+    .bind(line.entry_id)
+    .bind(now.micros())
+    .bind(company)
+    .bind(line.id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }

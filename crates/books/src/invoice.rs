@@ -187,6 +187,9 @@ pub struct InvoiceDraft {
     pub counterparty_company_id: Option<CompanyId>,
     pub counterparty_name: String,
     pub order_id: Option<i64>,
+    /// A credit note by hand's invoice (one of an order's is found by the
+    /// order).
+    pub credits_invoice_id: Option<InvoiceId>,
     pub issue_date: Timestamp,
     /// Days after the issue date it is due; `None` takes the company's terms.
     pub due_in_days: Option<i64>,

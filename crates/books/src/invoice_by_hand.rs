@@ -85,7 +85,7 @@ pub struct PaymentInput {
     pub reference: String,
 }
 
-fn text_field(field: &str, text: &str, required: bool) -> Result<String> {
+pub(crate) fn text_field(field: &str, text: &str, required: bool) -> Result<String> {
     let text = text.trim();
     if required && text.is_empty() {
         return Err(BooksError::invalid(field, "required", "must not be empty"));
@@ -152,12 +152,63 @@ pub(crate) async fn line_account(
     Ok(())
 }
 
+/// The lines of a document by hand, each checked in itself, 1 to
+/// `INVOICE_LINES_MAX` of them, the net of each to `default_account` unless
+/// it names its own.
+pub(crate) fn draft_lines(
+    lines: &[InvoiceLineInput],
+    rates: &[i64],
+    default_account: LineAccount,
+) -> Result<Vec<DraftLine>> {
+    if lines.is_empty() || lines.len() > INVOICE_LINES_MAX {
+        return Err(BooksError::invalid(
+            "lines",
+            "out_of_range",
+            format!("1 to {INVOICE_LINES_MAX} lines"),
+        ));
+    }
+    lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| draft_line(&format!("lines[{index}]."), line, rates, default_account))
+        .collect()
+}
+
+/// What a document's lines may carry: the role their net goes to by
+/// default, and the kinds of account a member may choose instead.
+pub(crate) fn line_accounts_of(kind: InvoiceKind) -> (AccountRole, &'static [AccountKind]) {
+    match kind {
+        InvoiceKind::Sales => (AccountRole::Revenue, &[AccountKind::Revenue]),
+        InvoiceKind::Purchase => (
+            AccountRole::Inventory,
+            &[AccountKind::Asset, AccountKind::Expense],
+        ),
+    }
+}
+
+/// Checks the accounts the lines name, in `tx`.
+pub(crate) async fn check_line_accounts(
+    tx: &mut Tx,
+    company: CompanyId,
+    kind: InvoiceKind,
+    lines: &[InvoiceLineInput],
+) -> Result<()> {
+    let (default_role, kinds) = line_accounts_of(kind);
+    for (index, line) in lines.iter().enumerate() {
+        if let Some(account) = line.account_id {
+            let field = format!("lines[{index}].account_id");
+            line_account(tx, company, &field, account, kinds, &[default_role]).await?;
+        }
+    }
+    Ok(())
+}
+
 /// A line checked in itself: its net is quantity × price, its VAT on it.
 fn draft_line(
     prefix: &str,
     line: &InvoiceLineInput,
     rates: &[i64],
-    default_account: AccountRole,
+    default_account: LineAccount,
 ) -> Result<DraftLine> {
     let description = text_field(&format!("{prefix}description"), &line.description, true)?;
     let unit = text_field(&format!("{prefix}unit"), &line.unit, false)?;
@@ -192,16 +243,18 @@ fn draft_line(
         vat_rate_bp: line.vat_rate_bp,
         net_minor: net,
         vat_minor: vat_on_net(net, line.vat_rate_bp),
-        account: line
-            .account_id
-            .map_or(LineAccount::Role(default_account), LineAccount::Id),
+        account: line.account_id.map_or(default_account, LineAccount::Id),
     })
 }
 
 /// The entry of an invoice by hand: the receivable against revenue and
 /// output VAT for a sale; stock or expense and input VAT against the
-/// payable for a purchase.
-async fn invoice_entry(tx: &mut Tx, company: CompanyId, draft: &InvoiceDraft) -> Result<NewEntry> {
+/// payable for a purchase. A credit note's is its mirror image.
+pub(crate) async fn invoice_entry(
+    tx: &mut Tx,
+    company: CompanyId,
+    draft: &InvoiceDraft,
+) -> Result<NewEntry> {
     let currency = draft.currency;
     let line = |account_id, debit_minor, credit_minor| NewLine {
         account_id,
@@ -238,6 +291,11 @@ async fn invoice_entry(tx: &mut Tx, company: CompanyId, draft: &InvoiceDraft) ->
         lines.push(line(counter, 0, gross));
     }
     lines.retain(|line| line.debit_minor != 0 || line.credit_minor != 0);
+    if draft.document == DocumentKind::CreditNote {
+        for line in &mut lines {
+            std::mem::swap(&mut line.debit_minor, &mut line.credit_minor);
+        }
+    }
     Ok(NewEntry {
         journal: if sales {
             Journal::Sales
@@ -288,42 +346,21 @@ impl Books {
             .currency
             .parse()
             .map_err(|_| BooksError::invalid("currency", "invalid", "an ISO 4217 code"))?;
-        if input.lines.is_empty() || input.lines.len() > INVOICE_LINES_MAX {
-            return Err(BooksError::invalid(
-                "lines",
-                "out_of_range",
-                format!("1 to {INVOICE_LINES_MAX} lines"),
-            ));
-        }
         let company = scope.company_id();
         let settings = self.ensure_open(company).await?;
-        let (default_account, kinds): (AccountRole, &[AccountKind]) = match kind {
-            InvoiceKind::Sales => (AccountRole::Revenue, &[AccountKind::Revenue]),
-            InvoiceKind::Purchase => (
-                AccountRole::Inventory,
-                &[AccountKind::Asset, AccountKind::Expense],
-            ),
-        };
-        let roles = [default_account];
-        let lines = input
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(index, line)| {
-                draft_line(
-                    &format!("lines[{index}]."),
-                    line,
-                    &settings.vat_rates_bp,
-                    default_account,
-                )
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let (default_role, _) = line_accounts_of(kind);
+        let lines = draft_lines(
+            &input.lines,
+            &settings.vat_rates_bp,
+            LineAccount::Role(default_role),
+        )?;
         let draft = InvoiceDraft {
             kind,
             document: DocumentKind::Invoice,
             counterparty_company_id: None,
             counterparty_name,
             order_id: None,
+            credits_invoice_id: None,
             issue_date,
             due_in_days,
             currency,
@@ -339,12 +376,7 @@ impl Books {
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        for (index, line) in input.lines.iter().enumerate() {
-            if let Some(account) = line.account_id {
-                let field = format!("lines[{index}].account_id");
-                line_account(&mut tx, company, &field, account, kinds, &roles).await?;
-            }
-        }
+        check_line_accounts(&mut tx, company, kind, &input.lines).await?;
         let entry = invoice_entry(&mut tx, company, &draft).await?;
         let entry_id = insert_entry_in(&mut tx, company, entry, now)
             .await?

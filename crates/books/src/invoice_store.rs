@@ -62,7 +62,7 @@ async fn order_invoice_in(tx: &mut Tx, company: CompanyId, order_id: i64) -> Res
 }
 
 /// Writes `draft` as a document of the entry `entry_id`, numbered next;
-/// a credit note of an order is tied to the order's invoice.
+/// a credit note is tied to its invoice (an order's, to the order's).
 pub(crate) async fn insert_invoice_in(
     tx: &mut Tx,
     company: CompanyId,
@@ -80,8 +80,11 @@ pub(crate) async fn insert_invoice_in(
         Some(days) => days,
         None => payment_terms_days_in(tx, company).await?,
     };
-    let credits = match (draft.document, draft.order_id) {
-        (DocumentKind::CreditNote, Some(order)) => order_invoice_in(tx, company, order).await?,
+    let credits = match (draft.document, draft.credits_invoice_id, draft.order_id) {
+        (DocumentKind::CreditNote, Some(invoice), _) => Some(invoice.raw()),
+        (DocumentKind::CreditNote, None, Some(order)) => {
+            order_invoice_in(tx, company, order).await?
+        }
         _ => None,
     };
     let gross = draft.gross_minor();

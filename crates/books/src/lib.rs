@@ -7,8 +7,11 @@
 //! money; the books are each member's view of its own business.
 
 mod aging;
+mod attachment;
 mod bank;
+mod bank_posting;
 pub mod chart;
+mod credit_note_by_hand;
 mod entry;
 pub mod error;
 pub mod export;
@@ -35,11 +38,17 @@ use kernel::migrate::Migration;
 use kernel::{Clock, Db, Role};
 
 pub use aging::{AGING_ROWS_MAX, Aging, AgingRow};
+pub use attachment::{
+    ATTACHMENT_BYTES_MAX, ATTACHMENT_CONTENT_TYPES, ATTACHMENTS_PER_ENTRY_MAX, Attachment,
+    AttachmentId,
+};
 pub use bank::{
     BANK_CSV_BYTES_MAX, BANK_CSV_ROWS_MAX, BankLine, BankLineId, BankLineState, MatchInput,
     StatementImport,
 };
+pub use bank_posting::PostLineInput;
 pub use chart::{AccountChange, AccountInput};
+pub use credit_note_by_hand::CreditNoteInput;
 pub use entry::{EntryFilter, EntryInput, LineInput, parse_date};
 pub use error::{BooksError, Result};
 pub use feed::BooksPostings;
@@ -90,6 +99,12 @@ pub fn migrations() -> Vec<Migration> {
             version: 4,
             name: "bank_statements",
             sql: include_str!("../migrations/0004_bank_statements.sql"),
+        },
+        Migration {
+            module: "books",
+            version: 5,
+            name: "attachments",
+            sql: include_str!("../migrations/0005_attachments.sql"),
         },
     ]
 }

@@ -132,6 +132,7 @@ fn order_document(
         counterparty_company_id: Some(counterparty),
         counterparty_name: String::new(),
         order_id: Some(order.order_id.raw()),
+        credits_invoice_id: None,
         issue_date: order.at,
         due_in_days: None,
         currency: order.currency,

@@ -5,7 +5,7 @@
 
 use books::{
     AccountRole, BankLineState, BooksError, InvoiceInput, InvoiceLineInput, InvoiceState,
-    MatchInput,
+    MatchInput, PostLineInput,
 };
 use kernel::{Clock, Db, PageRequest, storage_test};
 use sqlx::Row;
@@ -195,6 +195,71 @@ storage_test!(
             .await
             .unwrap();
         assert_eq!(open.items.len(), 1);
+
+        // The fee pays no invoice: posted to an expense account of the
+        // member's choosing, not to the statement's own account nor to one
+        // automatic postings keep.
+        let fee = by_reference("fee");
+        let accounts = f.books.accounts(&seller).await.unwrap();
+        let expense = accounts
+            .iter()
+            .find(|account| account.kind == books::AccountKind::Expense && account.role.is_none())
+            .unwrap();
+        let kept = accounts
+            .iter()
+            .find(|account| account.role == Some(AccountRole::Receivable))
+            .unwrap();
+        let post_to = |account_id| PostLineInput {
+            account_id,
+            memo: String::new(),
+        };
+        for (account, code) in [
+            (kept.id, "account_for_postings"),
+            (fee.account_id, "same_account"),
+        ] {
+            match f
+                .books
+                .post_bank_line(&seller, fee.id, &post_to(account))
+                .await
+            {
+                Err(BooksError::Invalid {
+                    field, code: got, ..
+                }) => {
+                    assert_eq!((field.as_str(), got), ("account_id", code));
+                }
+                other => panic!("expected a refusal, got {other:?}"),
+            }
+        }
+        let posted = f
+            .books
+            .post_bank_line(&seller, fee.id, &post_to(expense.id))
+            .await
+            .unwrap();
+        assert_eq!(posted.state, BankLineState::Posted);
+        let entry = f
+            .books
+            .entry(&seller, posted.entry_id.unwrap())
+            .await
+            .unwrap();
+        let debit = entry
+            .lines
+            .iter()
+            .find(|line| line.debit_minor > 0)
+            .unwrap();
+        assert_eq!((debit.account_id, debit.debit_minor), (expense.id, 1_250));
+        assert_eq!(
+            f.balance(&seller, AccountRole::Bank).await,
+            113_000 - 56_500 - 1_250
+        );
+        assert!(matches!(
+            f.books
+                .post_bank_line(&seller, fee.id, &post_to(expense.id))
+                .await,
+            Err(BooksError::State {
+                code: "line_matched",
+                ..
+            })
+        ));
         f.assert_balanced(&seller).await;
         f.assert_reconciled().await;
     }

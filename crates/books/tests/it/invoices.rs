@@ -4,8 +4,8 @@
 //! nothing.
 
 use books::{
-    AccountRole, BooksError, DocumentKind, Invoice, InvoiceFilter, InvoiceInput, InvoiceKind,
-    InvoiceLineInput, InvoiceState, PaymentInput, SettingsInput,
+    AccountRole, BooksError, CreditNoteInput, DocumentKind, Invoice, InvoiceFilter, InvoiceInput,
+    InvoiceKind, InvoiceLineInput, InvoiceState, PaymentInput, SettingsInput,
 };
 use kernel::{Clock, Db, PageRequest, Scope, storage_test};
 use sqlx::Row;
@@ -487,5 +487,112 @@ storage_test!(
             f.books.settings(&seller).await.unwrap().payment_terms_days,
             60
         );
+    }
+);
+
+storage_test!(
+    a_credit_note_by_hand_takes_part_of_an_invoice_back_and_refuses_more_than_is_open,
+    migrations(),
+    |db: Db| async move {
+        let f = fixture(db.clone()).await;
+        let seller = f.deal.seller;
+        let day = today(&f);
+        let invoice = f
+            .books
+            .create_invoice(
+                &seller,
+                &sales_input(&day, vec![line("Pallets", 10, 1_000, 1_300)]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(invoice.gross_minor, 11_300);
+        let note_input = |quantity| CreditNoteInput {
+            date: day.clone(),
+            memo: "Two pallets broken".to_owned(),
+            lines: vec![line("Pallets returned", quantity, 1_000, 1_300)],
+        };
+        let note = f
+            .books
+            .create_credit_note(&seller, invoice.id, &note_input(2))
+            .await
+            .unwrap();
+        assert!(note.number.starts_with("CN-"));
+        assert_eq!(note.document, DocumentKind::CreditNote);
+        assert_eq!(note.credits_invoice_id, Some(invoice.id));
+        assert_eq!((note.gross_minor, note.vat_minor), (2_260, 260));
+        assert_eq!(note.lines[0].account_id, invoice.lines[0].account_id);
+        let invoice = f.books.invoice(&seller, invoice.id).await.unwrap();
+        assert_eq!(
+            (invoice.open_minor, invoice.state),
+            (9_040, InvoiceState::Open)
+        );
+        assert_eq!(f.balance(&seller, AccountRole::Receivable).await, 9_040);
+        assert_eq!(f.balance(&seller, AccountRole::OutputVat).await, 1_040);
+        assert_eq!(f.balance(&seller, AccountRole::Revenue).await, 8_000);
+        assert_documents_whole(&f, &seller).await;
+
+        // More than is open, a credit note of a credit note, and a bad
+        // line: refused, nothing written.
+        let before = invoice_count(&db).await;
+        assert_eq!(
+            field_of(
+                f.books
+                    .create_credit_note(&seller, invoice.id, &note_input(9))
+                    .await
+                    .unwrap_err()
+            ),
+            "lines"
+        );
+        assert!(matches!(
+            f.books
+                .create_credit_note(&seller, note.id, &note_input(1))
+                .await,
+            Err(BooksError::State {
+                code: "credited_by_refund",
+                ..
+            })
+        ));
+        let mut bad = note_input(1);
+        bad.lines[0].vat_rate_bp = 1_700;
+        assert_eq!(
+            field_of(
+                f.books
+                    .create_credit_note(&seller, invoice.id, &bad)
+                    .await
+                    .unwrap_err()
+            ),
+            "lines[0].vat_rate_bp"
+        );
+        let mut early = note_input(1);
+        early.date = "2020-01-01".to_owned();
+        assert_eq!(
+            field_of(
+                f.books
+                    .create_credit_note(&seller, invoice.id, &early)
+                    .await
+                    .unwrap_err()
+            ),
+            "date"
+        );
+        assert_eq!(invoice_count(&db).await, before);
+        // Another company cannot credit it.
+        assert!(matches!(
+            f.books
+                .create_credit_note(&f.deal.buyer, invoice.id, &note_input(1))
+                .await,
+            Err(BooksError::NotFound(_))
+        ));
+
+        // The rest credited: settled, nothing receivable.
+        let rest = f
+            .books
+            .create_credit_note(&seller, invoice.id, &note_input(8))
+            .await
+            .unwrap();
+        assert_eq!(rest.gross_minor, 9_040);
+        let invoice = f.books.invoice(&seller, invoice.id).await.unwrap();
+        assert_eq!(invoice.state, InvoiceState::Settled);
+        assert_eq!(f.balance(&seller, AccountRole::Receivable).await, 0);
+        f.assert_balanced(&seller).await;
     }
 );

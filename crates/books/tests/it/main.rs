@@ -1,5 +1,6 @@
 //! The books' tests, each on SQLite and on PostgreSQL.
 
+mod attachments;
 mod bank;
 #[allow(dead_code)]
 mod deal;

@@ -1,17 +1,21 @@
 //! Invoices by hand in the demo: the README's supplier (Hengxin, the first
 //! demo company) also sells to customers outside Hanse and pays its rent,
 //! so its invoices page has more than its market orders' invoices, one of
-//! them paid by a bank transfer matched from a statement and one past due in
-//! the aging.
+//! them paid by a bank transfer matched from a statement, one past due in
+//! the aging with a credit note for goods returned, and the rent with its
+//! receipt attached.
 
 use std::collections::HashMap;
 
 use anyhow::Context as _;
-use books::{InvoiceInput, InvoiceLineInput, MatchInput};
+use books::{CreditNoteInput, InvoiceInput, InvoiceLineInput, MatchInput};
 
 use super::money::DemoMember;
 
 const DAY_SECONDS: i64 = 86_400;
+
+/// The landlord's receipt attached to the rent's entry.
+const RENT_RECEIPT: &str = include_str!("money/rent_receipt.txt");
 
 fn line(description: &str, quantity: i64, price: i64, rate: i64) -> InvoiceLineInput {
     InvoiceLineInput {
@@ -25,8 +29,8 @@ fn line(description: &str, quantity: i64, price: i64, rate: i64) -> InvoiceLineI
 }
 
 /// Writes Hengxin's invoices by hand, once: a sale paid by bank (its
-/// statement line matched), a sale 45 days past due and open, and a
-/// month's rent.
+/// statement line matched), a sale 45 days past due and open less a credit
+/// note, and a month's rent with its receipt.
 pub(super) async fn invoices_by_hand(
     services: &web::Services,
     members: &HashMap<&'static str, DemoMember>,
@@ -95,7 +99,7 @@ pub(super) async fn invoices_by_hand(
         )
         .await
         .context("its payment matched")?;
-    books
+    let past_due = books
         .create_invoice(
             scope,
             &invoice(
@@ -107,6 +111,19 @@ pub(super) async fn invoices_by_hand(
         )
         .await
         .context("a demo sale past due")?;
+    // Six boxes came back dented: a credit note takes them off what is owed.
+    books
+        .create_credit_note(
+            scope,
+            past_due.id,
+            &CreditNoteInput {
+                date: day(60),
+                memo: "6 盒运输破损退回 · 6 boxes returned damaged".to_owned(),
+                lines: vec![line("退回礼盒 Gift boxes returned", 6, 8_800, 1_300)],
+            },
+        )
+        .await
+        .context("a demo credit note")?;
     // Rent is an administrative expense, not stock.
     let administrative = books
         .accounts(scope)
@@ -116,12 +133,23 @@ pub(super) async fn invoices_by_hand(
         .map(|account| account.id);
     let mut rent = line("仓库租金 Warehouse rent", 1, 1_200_000, 900);
     rent.account_id = administrative;
-    books
+    let rent = books
         .create_invoice(
             scope,
             &invoice("purchase", "宁波保税区物流园", 10, vec![rent]),
         )
         .await
         .context("a demo purchase by hand")?;
+    // The landlord's receipt, kept with the entry it backs.
+    books
+        .attach(
+            scope,
+            rent.entry_id,
+            "租金收据 rent receipt.txt",
+            "text/plain",
+            RENT_RECEIPT.as_bytes(),
+        )
+        .await
+        .context("a demo attachment")?;
     Ok(())
 }

@@ -143,7 +143,8 @@ pub fn router() -> (Router<AppState>, serde_json::Value) {
 /// The company's books, and the operator's reconciliation across members.
 fn books_routes() -> OpenApiRouter<AppState> {
     use books::{
-        accounts, bank, entries, invoices, periods, reconciliation, reports, settings, vat,
+        accounts, attachments, bank, entries, invoices, periods, reconciliation, reports, settings,
+        vat,
     };
     OpenApiRouter::new()
         .routes(routes!(settings::show, settings::update))
@@ -156,13 +157,17 @@ fn books_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(entries::post))
         .routes(routes!(entries::reverse))
         .routes(routes!(entries::csv))
+        .routes(routes!(attachments::list))
+        .routes(routes!(attachments::download, attachments::remove))
         .routes(routes!(invoices::list, invoices::create))
         .routes(routes!(invoices::show))
         .routes(routes!(invoices::pay))
+        .routes(routes!(invoices::credit))
         .routes(routes!(invoices::aging))
         .routes(routes!(invoices::aging_csv))
         .routes(routes!(bank::list))
         .routes(routes!(bank::match_line))
+        .routes(routes!(bank::post_line))
         .routes(routes!(periods::list))
         .routes(routes!(periods::lock))
         .routes(routes!(periods::unlock))
@@ -305,6 +310,11 @@ fn upload_routes() -> OpenApiRouter<AppState> {
     let bank_statements = OpenApiRouter::new()
         .routes(routes!(books::bank::import))
         .layer(DefaultBodyLimit::max(::books::BANK_CSV_BYTES_MAX));
+    let attachments = OpenApiRouter::new()
+        .routes(routes!(books::attachments::upload))
+        .layer(DefaultBodyLimit::max(
+            books::attachments::ATTACHMENT_BODY_BYTES_MAX,
+        ));
     let supply_chain = OpenApiRouter::new()
         .routes(routes!(scm::files::import_items))
         .routes(routes!(scm::files::import_suppliers))
@@ -314,6 +324,7 @@ fn upload_routes() -> OpenApiRouter<AppState> {
         .merge(import)
         .merge(opening_balances)
         .merge(bank_statements)
+        .merge(attachments)
         .merge(supply_chain)
 }
 

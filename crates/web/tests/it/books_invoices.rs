@@ -396,5 +396,243 @@ app_test!(
         )
         .await;
         check_problem(&again, 409, "state_conflict", None);
+
+        // The fee pays no invoice: posted to an expense account from the page.
+        let fee = lines["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|line| line["amount_minor"] == -500)
+            .unwrap()
+            .clone();
+        let page = page_text(&app, &owner.client, "/books/bank").await;
+        assert!(page.contains("Post to this account"), "{page}");
+        let (_, accounts) = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            "/api/v1/books/accounts",
+            None,
+        )
+        .await;
+        let expense = accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|account| account["kind"] == "expense" && account["role"].is_null())
+            .unwrap()
+            .clone();
+        let answer = owner
+            .client
+            .post(app.url(&format!(
+                "/books/bank-lines/{}/post",
+                fee["id"].as_str().unwrap()
+            )))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("account_id", expense["id"].as_str().unwrap()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303);
+        let open = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            "/api/v1/books/bank-lines?state=open",
+            None,
+        )
+        .await
+        .1;
+        assert_eq!(open["items"].as_array().unwrap().len(), 0, "{open}");
+        let posted = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            "/api/v1/books/bank-lines?state=posted",
+            None,
+        )
+        .await
+        .1;
+        assert_eq!(posted["items"][0]["id"], fee["id"]);
+        let again = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            &format!(
+                "/api/v1/books/bank-lines/{}/post",
+                fee["id"].as_str().unwrap()
+            ),
+            Some(json!({"account_id": expense["id"]})),
+        )
+        .await;
+        check_problem(&again, 409, "state_conflict", None);
+    }
+);
+
+app_test!(
+    a_credit_note_by_hand_through_the_invoice_page_takes_part_of_it_back,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("Hengxin Thermos").await;
+        let (status, invoice) = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            "/api/v1/books/invoices",
+            Some(
+                json!({"kind": "sales", "counterparty_name": "Alpha Trading", "date": "2026-11-02",
+                "currency": "CNY", "lines": [{"description": "Flasks", "quantity": 10,
+                "unit_price_minor": 1_000, "vat_rate_bp": 1300}]}),
+            ),
+        )
+        .await;
+        assert_eq!(status, 201, "{invoice}");
+        let id = invoice["id"].as_str().unwrap();
+        let page = format!("/books/invoices/{id}");
+        let csrf = crate::pages::csrf_of(&app, &owner.client, &page).await;
+        let answer = owner
+            .client
+            .post(app.url(&format!("{page}/credit-notes")))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("date", "2026-11-10"),
+                ("description", "Two flasks dented"),
+                ("amount", "20.00"),
+                ("rate", "1300"),
+                ("memo", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303);
+        let to = answer.headers()["location"].to_str().unwrap().to_owned();
+        let text = page_text(&app, &owner.client, &to).await;
+        assert!(text.contains("CN-"), "{text}");
+        assert!(text.contains("22.60"), "20.00 and 13 % VAT: {text}");
+        let (_, invoice) = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            &format!("/api/v1/books/invoices/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(invoice["open_minor"], 11_300 - 2_260);
+
+        // More than is open: refused with the field, nothing written.
+        let before = count(&app, "books_invoice").await;
+        let answer = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            &format!("/api/v1/books/invoices/{id}/credit-notes"),
+            Some(
+                json!({"date": "2026-11-11", "lines": [{"description": "All of it", "quantity": 1,
+                "unit_price_minor": 10_000, "vat_rate_bp": 1300}]}),
+            ),
+        )
+        .await;
+        check_problem(&answer, 422, "invalid_field", Some("lines"));
+        assert_eq!(count(&app, "books_invoice").await, before);
+    }
+);
+
+app_test!(
+    a_receipt_is_attached_to_an_entry_and_downloaded_as_it_was,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("Hengxin Thermos").await;
+        let (_, accounts) = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            "/api/v1/books/accounts",
+            None,
+        )
+        .await;
+        let of_role = |role: &str| {
+            accounts
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|account| account["role"] == role)
+                .unwrap()["id"]
+                .clone()
+        };
+        let (status, entry) = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            "/api/v1/books/entries",
+            Some(
+                json!({"date": "2026-11-02", "memo": "Office chairs", "lines": [
+                {"account_id": of_role("inventory"), "currency": "CNY", "debit_minor": 80_000},
+                {"account_id": of_role("bank"), "currency": "CNY", "credit_minor": 80_000}]}),
+            ),
+        )
+        .await;
+        assert_eq!(status, 201, "{entry}");
+        let base = format!(
+            "/api/v1/books/entries/{}/attachments",
+            entry["id"].as_str().unwrap()
+        );
+        let upload = |name: &str, content_type: &str, body: Vec<u8>| {
+            owner
+                .client
+                .post(app.url(&format!("{base}?file_name={name}")))
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+        };
+        let pdf = b"%PDF-1.4\n\x00\xff receipt".to_vec();
+        let (status, receipt) = crate::support::read(
+            upload("%E5%8F%91%E7%A5%A8.pdf", "application/pdf", pdf.clone())
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 201, "{receipt}");
+        assert_eq!(receipt["file_name"], "发票.pdf");
+        let download = owner
+            .client
+            .get(app.url(&format!("{base}/{}", receipt["id"].as_str().unwrap())))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(download.status(), 200);
+        assert_eq!(download.headers()["content-type"], "application/pdf");
+        assert_eq!(
+            download.headers()["content-disposition"],
+            "attachment; filename*=UTF-8''%E5%8F%91%E7%A5%A8.pdf"
+        );
+        assert_eq!(download.bytes().await.unwrap().to_vec(), pdf);
+
+        // Too large: 413 before anything is read; not what it says: 422.
+        let before = count(&app, "books_attachment").await;
+        let big = upload(
+            "big.txt",
+            "text/plain",
+            vec![b'a'; books::ATTACHMENT_BYTES_MAX + 1],
+        )
+        .await
+        .unwrap();
+        check_problem(
+            &crate::support::read(big).await,
+            413,
+            "body_too_large",
+            None,
+        );
+        let fake = upload("fake.png", "image/png", b"GIF89a".to_vec())
+            .await
+            .unwrap();
+        check_problem(
+            &crate::support::read(fake).await,
+            422,
+            "invalid_field",
+            Some("content"),
+        );
+        assert_eq!(count(&app, "books_attachment").await, before);
+        let (_, listed) = call(&app, &owner.client, Method::GET, &base, None).await;
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     }
 );

@@ -231,6 +231,19 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
         .await
         .unwrap();
     assert_eq!(statement.status(), 201);
+    let entry_id = entry["id"].as_str().unwrap().to_owned();
+    let receipt = owner
+        .client
+        .post(app.url(&format!(
+            "/api/v1/books/entries/{entry_id}/attachments?file_name=samples.txt"
+        )))
+        .header("content-type", "text/plain")
+        .body("Samples for Gamma, 2 × 3.50")
+        .send()
+        .await
+        .unwrap();
+    let (status, receipt) = crate::support::read(receipt).await;
+    assert_eq!(status, 201, "{receipt}");
     let (_, bank_lines) = call(
         app,
         &owner.client,
@@ -248,7 +261,8 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
         ("count_id", scm.count),
         ("order_id", order),
         ("account_id", account["id"].as_str().unwrap().to_owned()),
-        ("entry_id", entry["id"].as_str().unwrap().to_owned()),
+        ("entry_id", entry_id),
+        ("attachment_id", receipt["id"].as_str().unwrap().to_owned()),
         ("invoice_id", invoice["id"].as_str().unwrap().to_owned()),
         (
             "bank_line_id",
@@ -335,9 +349,16 @@ fn body_for(method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/v1/books/bank-lines/{bank_line_id}/match") => {
             Some(json!({"invoice_id": books::InvoiceId::from_raw(1).to_string()}))
         }
+        ("POST", "/api/v1/books/bank-lines/{bank_line_id}/post") => {
+            Some(json!({"account_id": books::AccountId::from_raw(1).to_string()}))
+        }
         ("POST", "/api/v1/books/invoices/{invoice_id}/payments") => {
             Some(json!({"date": "2026-11-03", "amount_minor": 1}))
         }
+        ("POST", "/api/v1/books/invoices/{invoice_id}/credit-notes") => Some(json!({
+            "date": "2026-11-03",
+            "lines": [{"description": "back", "quantity": 1, "unit_price_minor": 1, "vat_rate_bp": 0}]
+        })),
         (
             "POST",
             "/api/v1/scm/purchase-orders/{purchase_order_id}/receipts"
@@ -377,10 +398,12 @@ async fn snapshot_of_b(app: &TestApp, owner_b: &web::testing::Actor, b: &Company
         "/api/v1/books/invoices/{}",
         b.ids_by_parameter["invoice_id"]
     );
+    let attachments = format!("{entry}/attachments");
     for path in [
         order.as_str(),
         entry.as_str(),
         invoice.as_str(),
+        attachments.as_str(),
         "/api/v1/books/accounts",
         "/api/v1/books/bank-lines",
         "/api/v1/scm/items",
@@ -455,7 +478,14 @@ app_test!(
                     .client
                     .request(method.clone(), app.url(&concrete))
                     .header("Idempotency-Key", format!("walk-{checked}"));
-                if let Some(body) = body_for(&method, path) {
+                if path.ends_with("/attachments") && method == Method::POST {
+                    // A file, as the raw body, named in the query.
+                    request = owner_a
+                        .client
+                        .post(app.url(&format!("{concrete}?file_name=mine.txt")))
+                        .header("content-type", "text/plain")
+                        .body("mine now");
+                } else if let Some(body) = body_for(&method, path) {
                     request = request.json(&body);
                 }
                 let answer = crate::support::read(request.send().await.unwrap()).await;

@@ -1,10 +1,13 @@
 //! `/api/v1/books/bank-statements` and `/api/v1/books/bank-lines`: a bank
 //! statement imported as CSV, its lines with the invoice each likely pays,
-//! and matching a line to an invoice, which posts the payment.
+//! matching a line to an invoice, which posts the payment, or posting one that
+//! pays no invoice (a fee) to an account.
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use books::{AccountId, BankLine, BankLineId, BankLineState, MatchInput, StatementImport};
+use books::{
+    AccountId, BankLine, BankLineId, BankLineState, MatchInput, PostLineInput, StatementImport,
+};
 use identity::ApiScope;
 use serde::Deserialize;
 
@@ -110,5 +113,24 @@ pub async fn match_line(
             .books
             .match_bank_line(&member.scope, id, &body)
             .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/books/bank-lines/{bank_line_id}/post", tag = "books",
+    params(("bank_line_id" = BankLineId, Path)), request_body = PostLineInput,
+    responses(
+        (status = 200, body = BankLine, description = "Posted against the account: money in a debit on the statement's account, money out a credit"),
+        (status = 409, description = "`state_conflict` (`line_matched`), or `period_locked`"),
+        (status = 422, description = "`invalid_field`: `account_id` (`unknown_account`, `account_for_postings`, `same_account`) or `memo`")),
+    security(("session" = ["owner", "admin", "finance"]), ("api_key" = ["books:write"])))]
+pub async fn post_line(
+    State(state): State<AppState>,
+    member: Member,
+    IdPath(id): IdPath<BankLineId>,
+    ApiJson(body): ApiJson<PostLineInput>,
+) -> ApiResult<ApiJson<BankLine>> {
+    member.require(ApiScope::BooksWrite)?;
+    Ok(ApiJson(
+        state.books.post_bank_line(&member.scope, id, &body).await?,
     ))
 }

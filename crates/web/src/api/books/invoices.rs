@@ -1,12 +1,14 @@
 //! `/api/v1/books/invoices` and `/api/v1/books/reports/aging`: invoices and
-//! credit notes (those of market orders and those by hand), payments by hand
-//! against an invoice, and receivables and payables by age, as JSON and CSV.
+//! credit notes (those of market orders and those by hand), payments and
+//! credit notes by hand against an invoice, and receivables and payables by
+//! age, as JSON and CSV.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use books::{
-    Aging, Invoice, InvoiceFilter, InvoiceId, InvoiceInput, InvoiceKind, InvoiceState, PaymentInput,
+    Aging, CreditNoteInput, Invoice, InvoiceFilter, InvoiceId, InvoiceInput, InvoiceKind,
+    InvoiceState, PaymentInput,
 };
 use identity::ApiScope;
 use serde::Deserialize;
@@ -110,6 +112,27 @@ pub async fn pay(
     Ok(ApiJson(
         state.books.record_payment(&member.scope, id, &body).await?,
     ))
+}
+
+#[utoipa::path(post, path = "/api/v1/books/invoices/{invoice_id}/credit-notes", tag = "books",
+    params(("invoice_id" = InvoiceId, Path)), request_body = CreditNoteInput,
+    responses(
+        (status = 201, body = Invoice, description = "The credit note, numbered and posted; that much of the invoice is settled"),
+        (status = 409, description = "`state_conflict` (`invoice_settled`, `credited_by_refund`: a market order's invoice is credited by its refunds), or `period_locked`"),
+        (status = 422, description = "`invalid_field`: e.g. `lines` `more_than_open`, `date` `before_invoice`, `lines[0].vat_rate_bp`")),
+    security(("session" = ["owner", "admin", "finance"]), ("api_key" = ["books:write"])))]
+pub async fn credit(
+    State(state): State<AppState>,
+    member: Member,
+    IdPath(id): IdPath<InvoiceId>,
+    ApiJson(body): ApiJson<CreditNoteInput>,
+) -> ApiResult<(StatusCode, ApiJson<Invoice>)> {
+    member.require(ApiScope::BooksWrite)?;
+    let note = state
+        .books
+        .create_credit_note(&member.scope, id, &body)
+        .await?;
+    Ok((StatusCode::CREATED, ApiJson(note)))
 }
 
 /// Receivables or payables.

@@ -3,6 +3,7 @@
 //! and the reconciliation with its wallet and escrow.
 
 pub mod accounts;
+pub mod attachments;
 pub mod bank;
 pub mod entries;
 pub mod invoices;

@@ -1,5 +1,6 @@
 //! `/books/bank`: a bank statement pasted as CSV, its lines with the open
-//! invoice each likely pays, and a form per open line to match it.
+//! invoice each likely pays, and forms per open line to match it to an
+//! invoice or post it to an account (a fee).
 
 use std::collections::HashMap;
 
@@ -9,7 +10,7 @@ use axum::extract::State;
 use axum::response::Response;
 use books::{
     Account, AccountKind, AccountRole, BankLine, BankLineId, BankLineState, Invoice, InvoiceKind,
-    MatchInput,
+    MatchInput, PostLineInput,
 };
 use kernel::Currency;
 use serde::Deserialize;
@@ -34,6 +35,8 @@ struct BankPage<'a> {
     invoices: Vec<Invoice>,
     /// Asset accounts a statement may be of, the bank account first.
     accounts: Vec<Account>,
+    /// Accounts a line that pays no invoice may be posted to.
+    postable: Vec<Account>,
     names: HashMap<i64, String>,
     may_keep: bool,
     error: Option<String>,
@@ -80,6 +83,23 @@ impl BankPage<'_> {
         line.suggested_invoice_id == Some(invoice.id)
     }
 
+    /// Where a line that pays no invoice may go: expenses first for money
+    /// out, revenue first for money in; never the statement's own account.
+    fn post_targets(&self, line: &BankLine) -> Vec<&Account> {
+        let first = if line.amount_minor > 0 {
+            AccountKind::Revenue
+        } else {
+            AccountKind::Expense
+        };
+        let mut targets: Vec<&Account> = self
+            .postable
+            .iter()
+            .filter(|account| account.id != line.account_id)
+            .collect();
+        targets.sort_by_key(|account| account.kind != first);
+        targets
+    }
+
     fn is_open(&self, line: &BankLine) -> bool {
         line.state == BankLineState::Open
     }
@@ -107,10 +127,15 @@ async fn bank_page(shell: &Shell, query: BankQuery, error: Option<ApiError>) -> 
                 (account.id.raw(), format!("{} {name}", account.code))
             })
             .collect();
-        let mut accounts: Vec<Account> = all
+        let postable: Vec<Account> = all
             .into_iter()
-            .filter(|account| account.active && account.kind == AccountKind::Asset)
+            .filter(|account| account.active)
             .filter(|account| account.role.is_none() || account.role == Some(AccountRole::Bank))
+            .collect();
+        let mut accounts: Vec<Account> = postable
+            .iter()
+            .filter(|account| account.kind == AccountKind::Asset)
+            .cloned()
             .collect();
         accounts.sort_by_key(|account| account.role != Some(AccountRole::Bank));
         Ok::<_, ApiError>(BankPage {
@@ -119,6 +144,7 @@ async fn bank_page(shell: &Shell, query: BankQuery, error: Option<ApiError>) -> 
             next_cursor: body.next_cursor.map(|cursor| cursor.to_string()),
             invoices: state.books.open_invoices_by_hand(scope).await?,
             accounts,
+            postable,
             names,
             may_keep: books::may_keep_books(scope.role()),
             error: error.as_ref().map(|e| shell.error_message(e)),
@@ -197,6 +223,42 @@ pub async fn match_line(
     .await;
     match result {
         Ok(()) => done("/books/bank", "line-matched"),
+        Err(error) => bank_page(&shell, BankQuery::default(), Some(error)).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PostForm {
+    #[serde(default)]
+    account_id: String,
+    #[serde(default)]
+    memo: String,
+}
+
+pub async fn post_line(
+    State(state): State<AppState>,
+    shell: Shell,
+    IdPath(id): IdPath<BankLineId>,
+    Form(form): Form<PostForm>,
+) -> Response {
+    let result = async {
+        let member = shell.member().await?;
+        let account_id = form.account_id.parse().map_err(|_| {
+            ApiError::field(ErrorCode::InvalidField, "account_id", "choose an account")
+        })?;
+        let input = PostLineInput {
+            account_id,
+            memo: form.memo,
+        };
+        state
+            .books
+            .post_bank_line(&member.scope, id, &input)
+            .await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => done("/books/bank", "line-posted"),
         Err(error) => bank_page(&shell, BankQuery::default(), Some(error)).await,
     }
 }

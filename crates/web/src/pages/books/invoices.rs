@@ -9,8 +9,8 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use books::{
-    Account, AccountKind, Aging, Invoice, InvoiceFilter, InvoiceId, InvoiceInput, InvoiceKind,
-    InvoiceLineInput, InvoiceState, PaymentInput,
+    Account, AccountKind, Aging, CreditNoteInput, Invoice, InvoiceFilter, InvoiceId, InvoiceInput,
+    InvoiceKind, InvoiceLineInput, InvoiceState, PaymentInput,
 };
 use kernel::{CompanyId, Currency, Money};
 use serde::Deserialize;
@@ -286,6 +286,8 @@ struct InvoicePage<'a> {
     /// Account names by id, for the lines.
     accounts: HashMap<i64, String>,
     may_pay: bool,
+    /// The company's VAT rates, for a credit note by hand.
+    rates: Vec<i64>,
     today: String,
     error: Option<String>,
     notice: Option<String>,
@@ -306,6 +308,11 @@ impl InvoicePage<'_> {
 
     fn rate(&self, rate: &i64) -> String {
         percent(*rate)
+    }
+
+    /// The rate a credit note starts at: the invoice's first line's.
+    fn usual_rate(&self, rate: &i64) -> bool {
+        self.invoice.lines.first().map(|line| line.vat_rate_bp) == Some(*rate)
     }
 
     fn account_name(&self, id: &books::AccountId) -> String {
@@ -380,6 +387,7 @@ async fn invoice_page(
             party,
             accounts,
             may_pay,
+            rates: state.books.settings(scope).await?.vat_rates_bp,
             today: books::period::day_of(state.clock.now()),
             error: error.as_ref().map(|e| shell.error_message(e)),
             notice: notice.map(|key| shell.t(&format!("books-{key}"))),
@@ -491,4 +499,59 @@ pub async fn aging(
     }
     .await;
     respond(&shell, result, None)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CreditForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    description: String,
+    /// Before VAT, as a decimal.
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    rate: String,
+    #[serde(default)]
+    memo: String,
+}
+
+/// A credit note of one line against the invoice, then its page.
+pub async fn credit(
+    State(state): State<AppState>,
+    shell: Shell,
+    IdPath(id): IdPath<InvoiceId>,
+    Form(form): Form<CreditForm>,
+) -> Response {
+    let result = async {
+        let member = shell.member().await?;
+        let invoice = state.books.invoice(&member.scope, id).await?;
+        let input = CreditNoteInput {
+            date: form.date.clone(),
+            memo: form.memo.clone(),
+            lines: vec![InvoiceLineInput {
+                description: form.description.clone(),
+                quantity: 1,
+                unit: String::new(),
+                unit_price_minor: minor_of(
+                    "lines[0].unit_price_minor",
+                    &form.amount,
+                    invoice.currency,
+                )?,
+                vat_rate_bp: number_of("lines[0].vat_rate_bp", &form.rate)?,
+                account_id: None,
+            }],
+        };
+        Ok::<_, ApiError>(
+            state
+                .books
+                .create_credit_note(&member.scope, id, &input)
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(note) => done(&format!("/books/invoices/{}", note.id), "credit-note-saved"),
+        Err(error) => invoice_page(&shell, id, None, Some(error)).await,
+    }
 }

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
-use books::{Account, Entry, EntryFilter, EntryId, EntryInput, Journal, LineInput};
+use books::{Account, Attachment, Entry, EntryFilter, EntryId, EntryInput, Journal, LineInput};
 use kernel::{Currency, Money};
 use serde::Deserialize;
 
@@ -38,11 +38,26 @@ struct JournalPage<'a> {
     form_lines: Vec<usize>,
     today: String,
     may_keep: bool,
+    /// The entries' files, by entry.
+    attachments: HashMap<i64, Vec<Attachment>>,
     error: Option<String>,
     notice: Option<String>,
 }
 
 impl JournalPage<'_> {
+    fn files(&self, entry: &Entry) -> &[Attachment] {
+        self.attachments
+            .get(&entry.id.raw())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn upload_action(&self, entry: &Entry) -> String {
+        crate::pages::market::upload_action(
+            self.shell,
+            &format!("/books/entries/{}/attachments", entry.id),
+        )
+    }
+
     fn amount(&self, minor: &i64, currency: &Currency) -> String {
         if *minor == 0 {
             String::new()
@@ -75,7 +90,11 @@ pub struct JournalQuery {
     notice: Option<String>,
 }
 
-async fn journal_page(shell: &Shell, query: JournalQuery, error: Option<ApiError>) -> Response {
+pub(super) async fn journal_page(
+    shell: &Shell,
+    query: JournalQuery,
+    error: Option<ApiError>,
+) -> Response {
     let state = shell.state();
     let result = async {
         let member = shell.member().await?;
@@ -101,6 +120,14 @@ async fn journal_page(shell: &Shell, query: JournalQuery, error: Option<ApiError
         };
         let page = page_of_size(PAGE_SIZE, query.cursor.as_deref())?;
         let body: PageBody<Entry> = state.books.entries(scope, &filter, page).await?.into();
+        let ids: Vec<_> = body.items.iter().map(|entry| entry.id).collect();
+        let mut attachments: HashMap<i64, Vec<Attachment>> = HashMap::new();
+        for file in state.books.attachments_of(scope, &ids).await? {
+            attachments
+                .entry(file.entry_id.raw())
+                .or_default()
+                .push(file);
+        }
         let accounts = state.books.accounts(scope).await?;
         let names = accounts
             .iter()
@@ -121,6 +148,7 @@ async fn journal_page(shell: &Shell, query: JournalQuery, error: Option<ApiError
             form_lines: (0..FORM_LINES).collect(),
             today: books::period::day_of(state.clock.now()),
             may_keep: books::may_keep_books(scope.role()),
+            attachments,
             error: error.as_ref().map(|e| shell.error_message(e)),
             notice: query
                 .notice

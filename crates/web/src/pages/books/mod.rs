@@ -5,6 +5,7 @@
 //! reconciliation across members. They call the same `books::Books` methods
 //! as the API.
 
+mod attachments;
 mod bank;
 mod chart;
 mod invoices;
@@ -31,17 +32,29 @@ pub fn router() -> Router<AppState> {
         .route("/books/entries/{entry_id}/delete", post(journal::delete))
         .route("/books/entries/{entry_id}/reverse", post(journal::reverse))
         .route(
+            "/books/entries/{entry_id}/attachments",
+            post(attachments::upload).layer(attachments::upload_limit()),
+        )
+        .route(
             "/books/invoices",
             get(invoices::list).post(invoices::create),
         )
         .route("/books/invoices/{invoice_id}", get(invoices::show))
         .route("/books/invoices/{invoice_id}/payments", post(invoices::pay))
+        .route(
+            "/books/invoices/{invoice_id}/credit-notes",
+            post(invoices::credit),
+        )
         .route("/books/aging", get(invoices::aging))
         .route("/books/bank", get(bank::show))
         .route("/books/bank-statements", post(bank::import))
         .route(
             "/books/bank-lines/{bank_line_id}/match",
             post(bank::match_line),
+        )
+        .route(
+            "/books/bank-lines/{bank_line_id}/post",
+            post(bank::post_line),
         )
         .route("/books/accounts", get(chart::show).post(chart::create))
         .route("/books/accounts/{account_id}", get(chart::ledger))
