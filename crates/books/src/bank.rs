@@ -16,9 +16,10 @@ use crate::chart::account_of_role;
 use crate::entry::parse_date;
 use crate::error::{BooksError, Result};
 use crate::invoice::{Invoice, InvoiceId, InvoiceKind};
-use crate::invoice_by_hand::line_account;
+use crate::invoice_by_hand::{PaymentOf, line_account, text_field};
 use crate::invoice_store::{INVOICE_COLUMNS, invoice_head, invoice_in};
 use crate::model::{AccountId, AccountKind, AccountRole, EntryId};
+use crate::rates::RatesKnown;
 use crate::{Books, may_keep_books, may_view_books};
 
 kernel::define_id!(
@@ -117,14 +118,7 @@ fn row_field(row: usize, column: &str) -> String {
 }
 
 fn text_cell(row: usize, column: &str, text: &str) -> Result<String> {
-    if text.chars().count() > 200 {
-        return Err(BooksError::invalid(
-            row_field(row, column),
-            "too_long",
-            "at most 200 characters",
-        ));
-    }
-    Ok(text.to_owned())
+    text_field(&row_field(row, column), text, false)
 }
 
 /// The file's rows, every one checked, or the first at fault named.
@@ -274,6 +268,13 @@ impl Books {
             }
             None => account_of_role(&mut tx, company, AccountRole::Bank).await?,
         };
+        let mut rates = RatesKnown::of_in(&mut tx, company).await?;
+        for (index, row) in rows.iter().enumerate() {
+            let field = || row_field(index, "currency");
+            rates
+                .require_in(&mut tx, field, row.currency, row.date)
+                .await?;
+        }
         let mut seen: HashMap<String, usize> = HashMap::new();
         let (mut imported, mut duplicates) = (0, 0);
         for row in &rows {
@@ -426,10 +427,12 @@ impl Books {
                 &mut tx,
                 company,
                 &invoice,
-                line.date,
-                amount,
-                Some(line.account_id),
-                &line.reference,
+                PaymentOf {
+                    date: line.date,
+                    amount,
+                    account: Some(line.account_id),
+                    reference: &line.reference,
+                },
                 now,
             )
             .await?;

@@ -145,7 +145,8 @@ pub(crate) async fn open_books_in(
 
 pub(crate) async fn settings_in(tx: &mut Tx, company: CompanyId) -> Result<Option<BooksSettings>> {
     let row = sqlx::query(
-        "SELECT chart, vat_rate_bp, invoice_on, vat_rates, payment_terms_days FROM books_company WHERE company_id = $1",
+        "SELECT chart, vat_rate_bp, invoice_on, vat_rates, payment_terms_days, functional_currency
+         FROM books_company WHERE company_id = $1",
     )
     .bind(company)
     .fetch_optional(tx.conn())
@@ -157,6 +158,12 @@ pub(crate) async fn settings_in(tx: &mut Tx, company: CompanyId) -> Result<Optio
             invoice_on: row.try_get("invoice_on")?,
             vat_rates_bp: parse_rates(&row.try_get::<String, _>("vat_rates")?),
             payment_terms_days: row.try_get("payment_terms_days")?,
+            functional_currency: {
+                let code: String = row.try_get("functional_currency")?;
+                code.parse().map_err(|_| {
+                    BooksError::Storage(kernel::StorageError::corrupt("functional currency", code))
+                })?
+            },
         })
     })
     .transpose()

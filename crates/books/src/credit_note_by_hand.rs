@@ -13,6 +13,7 @@ use crate::invoice_by_hand::{
     InvoiceLineInput, check_line_accounts, draft_lines, invoice_entry, text_field,
 };
 use crate::invoice_store::{insert_invoice_in, invoice_in, settle_invoice_in};
+use crate::rates::require_rate_in;
 use crate::{Books, may_keep_books};
 
 /// A credit note by hand against one invoice.
@@ -103,6 +104,7 @@ impl Books {
                 ),
             ));
         }
+        require_rate_in(&mut tx, company, "date", invoice.currency, issue_date).await?;
         check_line_accounts(&mut tx, company, invoice.kind, &input.lines).await?;
         let entry = invoice_entry(&mut tx, company, &draft).await?;
         let entry_id = crate::write::insert_entry_in(&mut tx, company, entry, now)

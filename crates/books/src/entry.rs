@@ -12,6 +12,7 @@ use sqlx::any::AnyRow;
 use crate::error::{BooksError, Result};
 use crate::model::{AccountId, Entry, EntryId, EntryLine, EntryState, Journal};
 use crate::period::{first_open_date, is_locked, period_start};
+use crate::rates::RatesKnown;
 use crate::write::{
     NewEntry, NewLine, account_use, add_to_balances_in, check_account, check_balanced,
     insert_entry_in,
@@ -214,7 +215,12 @@ impl Books {
         self.ensure_open(scope.company_id()).await?;
         let company = scope.company_id();
         let mut tx = self.db.begin().await?;
+        let mut rates = RatesKnown::of_in(&mut tx, company).await?;
         for (index, line) in new.lines.iter().enumerate() {
+            let field = || format!("lines[{index}].currency");
+            rates
+                .require_in(&mut tx, field, line.currency, new.date)
+                .await?;
             let account = sqlx::query(
                 "SELECT active, role FROM books_account WHERE company_id = $1 AND id = $2",
             )

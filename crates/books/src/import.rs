@@ -1,6 +1,7 @@
 //! Many entries at once, all or nothing: a journal brought over from another
 //! system, a year of opening figures. Checked as a whole first (every entry
-//! balanced, every account the company's own, every period open), then
+//! balanced, every account the company's own, every period open, every
+//! currency the functional one or one with a rate), then
 //! written in one transaction a few hundred rows per statement, so a batch
 //! costs a handful of round trips instead of a dozen per entry.
 
@@ -10,6 +11,7 @@ use crate::entry::{EntryInput, new_entry_of};
 use crate::error::{BooksError, Result};
 use crate::model::EntryId;
 use crate::period::period_of;
+use crate::rates::RatesKnown;
 use crate::write::{EntryWrites, account_uses_in, check_account, locked_periods_in};
 use crate::{Books, may_keep_books};
 
@@ -48,12 +50,17 @@ impl Books {
         crate::chart::open_books_in(&mut tx, company, crate::chart::CHART_DEFAULT, now).await?;
         let accounts = account_uses_in(&mut tx, company).await?;
         let locked = locked_periods_in(&mut tx, company).await?;
+        let mut rates = RatesKnown::of_in(&mut tx, company).await?;
         for (index, entry) in entries.iter().enumerate() {
             let period = period_of(entry.date);
             if locked.contains(&period) {
                 return Err(BooksError::PeriodLocked { period });
             }
             for (line_index, line) in entry.lines.iter().enumerate() {
+                let field = || format!("entries[{index}].lines[{line_index}].currency");
+                rates
+                    .require_in(&mut tx, field, line.currency, entry.date)
+                    .await?;
                 check_account(
                     &format!("entries[{index}].lines[{line_index}].account_id"),
                     accounts.get(&line.account_id.raw()).cloned(),

@@ -17,6 +17,7 @@ use crate::invoice::{
 };
 use crate::invoice_store::{insert_invoice_in, invoice_in, settle_invoice_in};
 use crate::model::{AccountId, AccountKind, AccountRole, EntryId, EntryState, Journal};
+use crate::rates::require_rate_in;
 use crate::write::{LINE_AMOUNT_MINOR_MAX, NewEntry, NewLine, check_account, insert_entry_in};
 use crate::{Books, may_keep_books};
 
@@ -316,6 +317,15 @@ pub(crate) async fn invoice_entry(
     })
 }
 
+/// A payment of an invoice by hand: when, how much, through which account
+/// (the bank by default) and the bank's reference.
+pub(crate) struct PaymentOf<'a> {
+    pub date: Timestamp,
+    pub amount: i64,
+    pub account: Option<AccountId>,
+    pub reference: &'a str,
+}
+
 impl Books {
     /// Writes an invoice by hand and posts it, or refuses with the field at
     /// fault and writes nothing.
@@ -376,6 +386,7 @@ impl Books {
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
+        require_rate_in(&mut tx, company, "currency", currency, issue_date).await?;
         check_line_accounts(&mut tx, company, kind, &input.lines).await?;
         let entry = invoice_entry(&mut tx, company, &draft).await?;
         let entry_id = insert_entry_in(&mut tx, company, entry, now)
@@ -416,10 +427,12 @@ impl Books {
             &mut tx,
             company,
             &invoice,
-            date,
-            input.amount_minor,
-            input.account_id,
-            &reference,
+            PaymentOf {
+                date,
+                amount: input.amount_minor,
+                account: input.account_id,
+                reference: &reference,
+            },
             now,
         )
         .await?;
@@ -428,20 +441,23 @@ impl Books {
         Ok(invoice)
     }
 
-    /// Pays `amount` of `invoice` through `account` (the bank by default)
-    /// inside `tx`, refusing what cannot be paid by hand.
-    #[allow(clippy::too_many_arguments)]
+    /// Pays `payment.amount` of `invoice` through its account (the bank by
+    /// default) inside `tx`, refusing what cannot be paid by hand.
     pub(crate) async fn pay_invoice_in(
         &self,
         tx: &mut Tx,
         company: CompanyId,
         invoice: &Invoice,
-        date: Timestamp,
-        amount: i64,
-        account: Option<AccountId>,
-        reference: &str,
+        payment: PaymentOf<'_>,
         now: Timestamp,
     ) -> Result<EntryId> {
+        let PaymentOf {
+            date,
+            amount,
+            account,
+            reference,
+        } = payment;
+        require_rate_in(tx, company, "date", invoice.currency, date).await?;
         if invoice.document != DocumentKind::Invoice || invoice.order_id.is_some() {
             return Err(BooksError::state(
                 "paid_through_escrow",

@@ -25,6 +25,7 @@ mod model;
 mod opening;
 pub mod period;
 pub mod postings;
+mod rates;
 mod reconcile;
 mod reports;
 mod rows;
@@ -64,6 +65,7 @@ pub use invoice_by_hand::{
 pub use invoice_store::InvoiceFilter;
 pub use model::*;
 pub use opening::OPENING_CSV_BYTES_MAX;
+pub use rates::{EXCHANGE_RATES_MAX, ExchangeRate, ExchangeRateId, RateInput};
 pub use reconcile::{Reconciliation, ReconciliationLine};
 pub use reports::{
     AccountBalance, BalanceLine, BalanceSheet, CurrencyTotals, ProfitAndLoss, ProfitLine,
@@ -105,6 +107,12 @@ pub fn migrations() -> Vec<Migration> {
             version: 5,
             name: "attachments",
             sql: include_str!("../migrations/0005_attachments.sql"),
+        },
+        Migration {
+            module: "books",
+            version: 6,
+            name: "exchange_rates",
+            sql: include_str!("../migrations/0006_exchange_rates.sql"),
         },
     ]
 }

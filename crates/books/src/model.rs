@@ -263,4 +263,7 @@ pub struct BooksSettings {
     pub vat_rates_bp: Vec<i64>,
     /// Days after its date an invoice is due.
     pub payment_terms_days: i64,
+    /// The currency the company reports in; the others are booked at its
+    /// exchange rates.
+    pub functional_currency: Currency,
 }

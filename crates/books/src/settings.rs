@@ -1,7 +1,8 @@
 //! How a company keeps its books: the chart's template (chosen while the
 //! books are still empty), the VAT rates it invoices at and the one on its
-//! market sales, its payment terms, and whether a sale is invoiced when the
-//! goods ship or when the order completes.
+//! market sales, its payment terms, whether a sale is invoiced when the
+//! goods ship or when the order completes, and its functional currency
+//! (chosen, like the chart, before the first entry).
 
 use kernel::Scope;
 use serde::Deserialize;
@@ -27,6 +28,9 @@ pub struct SettingsInput {
     pub vat_rates_bp: Option<Vec<i64>>,
     /// 0 to 365 days.
     pub payment_terms_days: Option<i64>,
+    /// ISO 4217; only while the books have no entries. Changing it removes
+    /// the exchange rates, which were against the old one.
+    pub functional_currency: Option<String>,
 }
 
 /// The most VAT rates a company keeps.
@@ -123,6 +127,15 @@ impl Books {
                 "shipped or completed",
             ));
         }
+        let functional: Option<kernel::Currency> = input
+            .functional_currency
+            .as_deref()
+            .map(|code| {
+                code.parse().map_err(|_| {
+                    BooksError::invalid("functional_currency", "invalid", "an ISO 4217 code")
+                })
+            })
+            .transpose()?;
         let company = scope.company_id();
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
@@ -136,14 +149,30 @@ impl Books {
                 open_books_in(&mut tx, company, chart, now).await?
             }
         };
+        let has_entries = sqlx::query("SELECT 1 FROM books_entry WHERE company_id = $1")
+            .bind(company)
+            .fetch_optional(tx.conn())
+            .await?
+            .is_some();
+        if let Some(currency) = functional
+            && currency != settings.functional_currency
+        {
+            if has_entries {
+                return Err(BooksError::invalid(
+                    "functional_currency",
+                    "books_not_empty",
+                    "the functional currency is chosen before the first entry",
+                ));
+            }
+            sqlx::query("DELETE FROM books_fx_rate WHERE company_id = $1")
+                .bind(company)
+                .execute(tx.conn())
+                .await?;
+            settings.functional_currency = currency;
+        }
         if let Some(chart) = &input.chart
             && *chart != settings.chart
         {
-            let has_entries = sqlx::query("SELECT 1 FROM books_entry WHERE company_id = $1")
-                .bind(company)
-                .fetch_optional(tx.conn())
-                .await?
-                .is_some();
             if has_entries {
                 return Err(BooksError::invalid(
                     "chart",
@@ -159,7 +188,9 @@ impl Books {
                 .bind(company)
                 .execute(tx.conn())
                 .await?;
+            let functional = settings.functional_currency;
             settings = open_books_in(&mut tx, company, chart, now).await?;
+            settings.functional_currency = functional;
         }
         if let Some(rate) = input.vat_rate_bp {
             settings.vat_rate_bp = rate;
@@ -194,12 +225,13 @@ impl Books {
             .join(",");
         let updated = sqlx::query(
             "UPDATE books_company SET vat_rate_bp = $1, invoice_on = $2, vat_rates = $3, payment_terms_days = $4,
-                 updated_at = $5 WHERE company_id = $6",
+                 functional_currency = $5, updated_at = $6 WHERE company_id = $7",
         )
         .bind(settings.vat_rate_bp)
         .bind(&settings.invoice_on)
         .bind(rates)
         .bind(settings.payment_terms_days)
+        .bind(settings.functional_currency.code())
         .bind(now.micros())
         .bind(company)
         .execute(tx.conn())

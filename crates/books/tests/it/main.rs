@@ -8,4 +8,5 @@ mod entries;
 mod from_the_deal;
 mod histories;
 mod invoices;
+mod rates;
 mod support;

@@ -143,8 +143,8 @@ pub fn router() -> (Router<AppState>, serde_json::Value) {
 /// The company's books, and the operator's reconciliation across members.
 fn books_routes() -> OpenApiRouter<AppState> {
     use books::{
-        accounts, attachments, bank, entries, invoices, periods, reconciliation, reports, settings,
-        vat,
+        accounts, attachments, bank, entries, invoices, periods, rates, reconciliation, reports,
+        settings, vat,
     };
     OpenApiRouter::new()
         .routes(routes!(settings::show, settings::update))
@@ -168,6 +168,8 @@ fn books_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(bank::list))
         .routes(routes!(bank::match_line))
         .routes(routes!(bank::post_line))
+        .routes(routes!(rates::list, rates::set))
+        .routes(routes!(rates::remove))
         .routes(routes!(periods::list))
         .routes(routes!(periods::lock))
         .routes(routes!(periods::unlock))

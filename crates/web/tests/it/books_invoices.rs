@@ -636,3 +636,87 @@ app_test!(
         assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     }
 );
+
+app_test!(
+    exchange_rates_are_set_on_the_page_and_an_invoice_in_dollars_needs_one,
+    |app: TestApp| async move {
+        let owner = app.sign_up_company("Hengxin Thermos").await;
+        let invoice = json!({"kind": "sales", "counterparty_name": "Pacific Crest", "date": "2026-11-02",
+            "currency": "USD", "lines": [{"description": "Flasks", "quantity": 10,
+            "unit_price_minor": 1_000, "vat_rate_bp": 0}]});
+        let answer = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            "/api/v1/books/invoices",
+            Some(invoice.clone()),
+        )
+        .await;
+        check_problem(&answer, 422, "invalid_field", Some("currency"));
+        assert_eq!(answer.1["reason"], "no_exchange_rate");
+
+        let csrf = crate::pages::csrf_of(&app, &owner.client, "/books/rates").await;
+        let answer = owner
+            .client
+            .post(app.url("/books/rates"))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("currency", "usd"),
+                ("date", "2026-11-01"),
+                ("rate", "7.1180"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303);
+        let page = page_text(&app, &owner.client, "/books/rates?notice=rate-saved").await;
+        assert!(page.contains("1 USD = 7.118 CNY"), "{page}");
+        let answer = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            "/api/v1/books/invoices",
+            Some(invoice),
+        )
+        .await;
+        assert_eq!(answer.0, 201, "{}", answer.1);
+
+        let (_, rates) = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            "/api/v1/books/exchange-rates",
+            None,
+        )
+        .await;
+        assert_eq!(rates[0]["rate"], "7.118");
+        let bad = call(
+            &app,
+            &owner.client,
+            Method::POST,
+            "/api/v1/books/exchange-rates",
+            Some(json!({"currency": "USD", "date": "2026-11-01", "rate": "-7"})),
+        )
+        .await;
+        check_problem(&bad, 422, "invalid_field", Some("rate"));
+        let gone = owner
+            .client
+            .delete(app.url(&format!(
+                "/api/v1/books/exchange-rates/{}",
+                rates[0]["id"].as_str().unwrap()
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gone.status(), 204);
+        let (_, settings) = call(
+            &app,
+            &owner.client,
+            Method::GET,
+            "/api/v1/books/settings",
+            None,
+        )
+        .await;
+        assert_eq!(settings["functional_currency"], "CNY");
+    }
+);

@@ -244,6 +244,15 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
         .unwrap();
     let (status, receipt) = crate::support::read(receipt).await;
     assert_eq!(status, 201, "{receipt}");
+    let (status, rate) = call(
+        app,
+        &owner.client,
+        Method::POST,
+        "/api/v1/books/exchange-rates",
+        Some(json!({"currency": "USD", "date": "2026-11-01", "rate": "7.1180"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{rate}");
     let (_, bank_lines) = call(
         app,
         &owner.client,
@@ -263,6 +272,7 @@ async fn company_b(app: &TestApp) -> (web::testing::Actor, CompanyB) {
         ("account_id", account["id"].as_str().unwrap().to_owned()),
         ("entry_id", entry_id),
         ("attachment_id", receipt["id"].as_str().unwrap().to_owned()),
+        ("exchange_rate_id", rate["id"].as_str().unwrap().to_owned()),
         ("invoice_id", invoice["id"].as_str().unwrap().to_owned()),
         (
             "bank_line_id",
@@ -406,6 +416,7 @@ async fn snapshot_of_b(app: &TestApp, owner_b: &web::testing::Actor, b: &Company
         attachments.as_str(),
         "/api/v1/books/accounts",
         "/api/v1/books/bank-lines",
+        "/api/v1/books/exchange-rates",
         "/api/v1/scm/items",
         "/api/v1/scm/levels",
         "/api/v1/scm/product-links",

@@ -9,6 +9,7 @@ pub mod entries;
 pub mod invoices;
 pub mod opening;
 pub mod periods;
+pub mod rates;
 pub mod reconciliation;
 pub mod reports;
 pub mod settings;

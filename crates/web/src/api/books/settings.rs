@@ -1,5 +1,5 @@
-//! `/api/v1/books/settings`: the chart's template, the VAT rate on sales and
-//! when a sale is invoiced.
+//! `/api/v1/books/settings`: the chart's template, the VAT rates, when a
+//! sale is invoiced, the payment terms and the functional currency.
 
 use axum::extract::State;
 use books::{BooksSettings, SettingsInput};
@@ -23,7 +23,7 @@ pub async fn show(
 #[utoipa::path(patch, path = "/api/v1/books/settings", tag = "books", request_body = SettingsInput,
     responses(
         (status = 200, body = BooksSettings),
-        (status = 422, description = "`invalid_field`; `reason` `books_not_empty`: the chart is chosen before the first entry")),
+        (status = 422, description = "`invalid_field`; `reason` `books_not_empty`: the chart and the functional currency are chosen before the first entry")),
     security(("session" = ["owner", "finance"]), ("api_key" = ["books:write"])))]
 pub async fn update(
     State(state): State<AppState>,

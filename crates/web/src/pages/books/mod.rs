@@ -12,6 +12,7 @@ mod invoices;
 mod journal;
 mod overview;
 mod periods;
+mod rates;
 mod reports;
 mod vat;
 
@@ -65,6 +66,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/books/reports/vat-summary", get(vat::show))
         .route("/books/reports/{report}", get(reports::show))
+        .route("/books/rates", get(rates::show).post(rates::set))
+        .route("/books/rates/functional", post(rates::functional))
+        .route(
+            "/books/rates/{exchange_rate_id}/remove",
+            post(rates::remove),
+        )
         .route("/books/periods", get(periods::show))
         .route("/books/periods/lock", post(periods::lock))
         .route("/books/periods/unlock", post(periods::unlock))

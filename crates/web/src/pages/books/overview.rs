@@ -252,6 +252,7 @@ pub async fn change_settings(
                     "a number of days",
                 )
             })?),
+            functional_currency: None,
         };
         state.books.change_settings(&member.scope, &input).await?;
         Ok::<_, ApiError>(())
