@@ -78,6 +78,7 @@ impl Books {
             debit_minor,
             credit_minor,
             memo: line.reference.clone(),
+            functional_minor: None,
         };
         let entry = NewEntry {
             journal: Journal::Bank,

@@ -78,6 +78,7 @@ pub(crate) fn new_entry_of(input: &EntryInput, prefix: &str) -> Result<NewEntry>
             debit_minor: line.debit_minor,
             credit_minor: line.credit_minor,
             memo: memo(&format!("{prefix}lines[{index}].memo"), &line.memo)?,
+            functional_minor: None,
         });
     }
     check_balanced(&lines).map_err(|error| match error {
@@ -169,7 +170,7 @@ fn entry_head(row: &AnyRow) -> Result<Entry> {
 
 async fn lines_of(tx: &mut Tx, company: CompanyId, id: EntryId) -> Result<Vec<EntryLine>> {
     let rows = sqlx::query(
-        "SELECT line_no, account_id, currency, debit_minor, credit_minor, memo FROM books_line
+        "SELECT line_no, account_id, currency, debit_minor, credit_minor, memo, functional_minor FROM books_line
          WHERE company_id = $1 AND entry_id = $2 ORDER BY line_no",
     )
     .bind(company)
@@ -185,6 +186,7 @@ async fn lines_of(tx: &mut Tx, company: CompanyId, id: EntryId) -> Result<Vec<En
                 debit_minor: row.try_get("debit_minor")?,
                 credit_minor: row.try_get("credit_minor")?,
                 memo: row.try_get("memo")?,
+                functional_minor: row.try_get("functional_minor")?,
             })
         })
         .collect()
@@ -295,6 +297,7 @@ impl Books {
                 debit_minor: line.debit_minor,
                 credit_minor: line.credit_minor,
                 memo: String::new(),
+                functional_minor: Some(line.functional_minor),
             })
             .collect();
         add_to_balances_in(
@@ -386,6 +389,8 @@ impl Books {
                     debit_minor: line.credit_minor,
                     credit_minor: line.debit_minor,
                     memo: line.memo.clone(),
+                    // The mirror image, at the original's value.
+                    functional_minor: Some(-line.functional_minor),
                 })
                 .collect(),
             state: EntryState::Posted,

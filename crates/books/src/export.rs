@@ -345,6 +345,7 @@ mod tests {
             debit_minor: 1_234_567,
             credit_minor: 5,
             balance_minor: 1_234_562,
+            functional_balance_minor: 1_234_562,
         };
         let report = TrialBalance {
             lines: vec![line],
@@ -353,6 +354,11 @@ mod tests {
                 debit_minor: 1_234_567,
                 credit_minor: 1_234_567,
             }],
+            functional_totals: CurrencyTotals {
+                currency: Currency::CNY,
+                debit_minor: 1_234_562,
+                credit_minor: 1_234_562,
+            },
         };
         let text = trial_balance_csv(&report);
         let rows: Vec<&str> = text.split("\r\n").collect();

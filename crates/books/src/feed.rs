@@ -168,6 +168,7 @@ impl BooksPostings {
                 debit_minor: line.debit_minor,
                 credit_minor: line.credit_minor,
                 memo: String::new(),
+                functional_minor: None,
             });
         }
         let new = NewEntry {

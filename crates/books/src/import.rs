@@ -9,6 +9,7 @@ use kernel::Scope;
 
 use crate::entry::{EntryInput, new_entry_of};
 use crate::error::{BooksError, Result};
+use crate::functional::{RateSource, value_lines_in};
 use crate::model::EntryId;
 use crate::period::period_of;
 use crate::rates::RatesKnown;
@@ -37,15 +38,13 @@ impl Books {
                 format!("1 to {IMPORT_ENTRIES_MAX} entries"),
             ));
         }
-        let entries = inputs
+        let mut entries = inputs
             .iter()
             .enumerate()
             .map(|(index, input)| new_entry_of(input, &format!("entries[{index}].")))
             .collect::<Result<Vec<_>>>()?;
         let company = scope.company_id();
         let now = self.clock.now();
-        // Everything the transaction will run is assembled before it begins.
-        let writes = EntryWrites::build(self.db.engine(), company, &entries, now);
         let mut tx = self.db.begin().await?;
         crate::chart::open_books_in(&mut tx, company, crate::chart::CHART_DEFAULT, now).await?;
         let accounts = account_uses_in(&mut tx, company).await?;
@@ -67,7 +66,10 @@ impl Books {
                 )?;
             }
         }
-        let ids = writes.run(&mut tx).await?;
+        value_lines_in(&mut tx, company, &mut entries, RateSource::Member).await?;
+        let ids = EntryWrites::build(self.db.engine(), company, &entries, now)
+            .run(&mut tx)
+            .await?;
         tx.commit().await?;
         Ok(ids)
     }

@@ -263,6 +263,7 @@ pub(crate) async fn invoice_entry(
         debit_minor,
         credit_minor,
         memo: String::new(),
+        functional_minor: None,
     };
     let mut nets = Vec::new();
     for (account, net) in draft.net_by_account() {
@@ -492,6 +493,7 @@ impl Books {
             debit_minor,
             credit_minor,
             memo: reference.to_owned(),
+            functional_minor: None,
         };
         let lines = match invoice.kind {
             InvoiceKind::Sales => {

@@ -16,6 +16,7 @@ mod entry;
 pub mod error;
 pub mod export;
 mod feed;
+mod functional;
 pub mod general_ledger;
 mod import;
 pub mod invoice;
@@ -53,6 +54,7 @@ pub use credit_note_by_hand::CreditNoteInput;
 pub use entry::{EntryFilter, EntryInput, LineInput, parse_date};
 pub use error::{BooksError, Result};
 pub use feed::BooksPostings;
+pub use functional::reference_rate_decimal;
 pub use general_ledger::{CurrencyBalance, GeneralLedger, LedgerLine};
 pub use import::IMPORT_ENTRIES_MAX;
 pub use invoice::{
@@ -113,6 +115,12 @@ pub fn migrations() -> Vec<Migration> {
             version: 6,
             name: "exchange_rates",
             sql: include_str!("../migrations/0006_exchange_rates.sql"),
+        },
+        Migration {
+            module: "books",
+            version: 7,
+            name: "functional_amounts",
+            sql: include_str!("../migrations/0007_functional_amounts.sql"),
         },
     ]
 }

@@ -225,6 +225,8 @@ pub struct EntryLine {
     pub debit_minor: i64,
     pub credit_minor: i64,
     pub memo: String,
+    /// Its value in the company's functional currency, debit positive.
+    pub functional_minor: i64,
 }
 
 /// A journal entry: lines whose debits equal their credits per currency.

@@ -20,7 +20,7 @@ kernel::define_id!(
 );
 
 /// The scale of a stored rate: eight decimals.
-const RATE_SCALE: i64 = 100_000_000;
+pub(crate) const RATE_SCALE: i64 = 100_000_000;
 /// The largest rate: a million units for one (the dong against the yuan is
 /// far below, the yuan against the dong far above one, both within).
 const RATE_MAX_E8: i64 = 1_000_000 * RATE_SCALE;
@@ -83,7 +83,7 @@ pub(crate) fn parse_rate(text: &str) -> Result<i64> {
 }
 
 /// A stored rate as its decimal, without trailing zeros.
-fn rate_text(rate_e8: i64) -> String {
+pub(crate) fn rate_text(rate_e8: i64) -> String {
     let fraction = format!("{:08}", rate_e8 % RATE_SCALE);
     let fraction = fraction.trim_end_matches('0');
     if fraction.is_empty() {

@@ -68,7 +68,7 @@ impl Books {
     async fn reconcile(&self, company: CompanyId) -> Result<Vec<ReconciliationLine>> {
         // The books read for the company as its owner would; nobody acts.
         let scope = Scope::new(company, Actor::User(UserId::from_raw(0)), Role::Owner);
-        let balances = self.balances(&scope, ReportRange::default()).await?;
+        let (balances, _) = self.balances(&scope, ReportRange::default()).await?;
         let mut wallet_books: BTreeMap<&'static str, (Currency, i64)> = BTreeMap::new();
         let mut advance_books: BTreeMap<&'static str, (Currency, i64)> = BTreeMap::new();
         let roles = self.role_accounts(company).await?;

@@ -1,6 +1,7 @@
 //! The reports, derived from the posted lines and never stored: the trial
 //! balance, profit and loss over a range, and the balance sheet at a date.
-//! Each is per currency; the books do not convert.
+//! Each is per currency, and in the functional currency as a whole: every
+//! line carries its value in it (`functional.rs`), so the sums need no rate.
 
 use std::collections::BTreeMap;
 
@@ -36,6 +37,9 @@ pub struct AccountBalance {
     /// In the account's normal direction: debits less credits for assets and
     /// expenses, credits less debits for the rest.
     pub balance_minor: i64,
+    /// `balance_minor`'s value in the functional currency, in the same
+    /// direction.
+    pub functional_balance_minor: i64,
 }
 
 /// Debits and credits of one currency, which a trial balance shows equal.
@@ -51,6 +55,9 @@ pub struct CurrencyTotals {
 pub struct TrialBalance {
     pub lines: Vec<AccountBalance>,
     pub totals: Vec<CurrencyTotals>,
+    /// Every account's value netted in the functional currency: its debit
+    /// balances and its credit balances, equal.
+    pub functional_totals: CurrencyTotals,
 }
 
 /// Profit of one currency.
@@ -67,6 +74,8 @@ pub struct ProfitAndLoss {
     /// The revenue and expense accounts that moved.
     pub lines: Vec<AccountBalance>,
     pub totals: Vec<ProfitLine>,
+    /// All currencies together, in the functional currency.
+    pub functional_total: ProfitLine,
 }
 
 /// The balance sheet's sums of one currency: assets equal liabilities,
@@ -85,12 +94,14 @@ pub struct BalanceSheet {
     /// The asset, liability and equity accounts with a balance.
     pub lines: Vec<AccountBalance>,
     pub totals: Vec<BalanceLine>,
+    /// All currencies together, in the functional currency.
+    pub functional_total: BalanceLine,
 }
 
 impl Books {
     /// Every account's debits and credits over `range`, per currency.
     pub async fn trial_balance(&self, scope: &Scope, range: ReportRange) -> Result<TrialBalance> {
-        let lines = self.balances(scope, range).await?;
+        let (lines, functional) = self.balances(scope, range).await?;
         let mut totals: BTreeMap<&'static str, CurrencyTotals> = BTreeMap::new();
         for line in &lines {
             let total = totals
@@ -106,7 +117,30 @@ impl Books {
         let totals: Vec<CurrencyTotals> = totals.into_values().collect();
         // Every posted entry balanced per currency, so the sums do.
         debug_assert!(totals.iter().all(|t| t.debit_minor == t.credit_minor));
-        Ok(TrialBalance { lines, totals })
+        let mut net_by_account: BTreeMap<i64, i64> = BTreeMap::new();
+        for line in &lines {
+            let debit_positive = if line.kind.debit_normal() {
+                line.functional_balance_minor
+            } else {
+                -line.functional_balance_minor
+            };
+            *net_by_account.entry(line.account_id.raw()).or_default() += debit_positive;
+        }
+        let functional_totals = CurrencyTotals {
+            currency: functional,
+            debit_minor: net_by_account.values().filter(|net| **net > 0).sum(),
+            credit_minor: -net_by_account.values().filter(|net| **net < 0).sum::<i64>(),
+        };
+        // Every posted entry balanced in the functional currency too.
+        debug_assert_eq!(
+            functional_totals.debit_minor,
+            functional_totals.credit_minor
+        );
+        Ok(TrialBalance {
+            lines,
+            totals,
+            functional_totals,
+        })
     }
 
     /// Revenue less expenses over `range`, per currency.
@@ -115,9 +149,8 @@ impl Books {
         scope: &Scope,
         range: ReportRange,
     ) -> Result<ProfitAndLoss> {
-        let lines: Vec<AccountBalance> = self
-            .balances(scope, range)
-            .await?
+        let (lines, functional) = self.balances(scope, range).await?;
+        let lines: Vec<AccountBalance> = lines
             .into_iter()
             .filter(|line| matches!(line.kind, AccountKind::Revenue | AccountKind::Expense))
             .collect();
@@ -137,9 +170,26 @@ impl Books {
             }
             total.profit_minor = total.revenue_minor - total.expenses_minor;
         }
+        let mut functional_total = ProfitLine {
+            currency: functional,
+            revenue_minor: 0,
+            expenses_minor: 0,
+            profit_minor: 0,
+        };
+        for line in &lines {
+            match line.kind {
+                AccountKind::Revenue => {
+                    functional_total.revenue_minor += line.functional_balance_minor
+                }
+                _ => functional_total.expenses_minor += line.functional_balance_minor,
+            }
+        }
+        functional_total.profit_minor =
+            functional_total.revenue_minor - functional_total.expenses_minor;
         Ok(ProfitAndLoss {
             lines,
             totals: totals.into_values().collect(),
+            functional_total,
         })
     }
 
@@ -151,7 +201,24 @@ impl Books {
         at: Option<Timestamp>,
     ) -> Result<BalanceSheet> {
         let range = ReportRange { from: None, to: at };
-        let all = self.balances(scope, range).await?;
+        let (all, functional) = self.balances(scope, range).await?;
+        let mut functional_total = BalanceLine {
+            currency: functional,
+            assets_minor: 0,
+            liabilities_minor: 0,
+            equity_minor: 0,
+            earnings_minor: 0,
+        };
+        for line in &all {
+            let value = line.functional_balance_minor;
+            match line.kind {
+                AccountKind::Asset => functional_total.assets_minor += value,
+                AccountKind::Liability => functional_total.liabilities_minor += value,
+                AccountKind::Equity => functional_total.equity_minor += value,
+                AccountKind::Revenue => functional_total.earnings_minor += value,
+                AccountKind::Expense => functional_total.earnings_minor -= value,
+            }
+        }
         let mut totals: BTreeMap<&'static str, BalanceLine> = BTreeMap::new();
         for line in &all {
             let total = totals
@@ -186,16 +253,17 @@ impl Books {
                 })
                 .collect(),
             totals,
+            functional_total,
         })
     }
 
     /// The posted movement of every account and currency over `range`, by
-    /// account code.
+    /// account code, and the functional currency they are valued in.
     pub(crate) async fn balances(
         &self,
         scope: &Scope,
         range: ReportRange,
-    ) -> Result<Vec<AccountBalance>> {
+    ) -> Result<(Vec<AccountBalance>, Currency)> {
         if !may_view_books(scope.role()) {
             return Err(BooksError::Forbidden);
         }
@@ -210,12 +278,14 @@ impl Books {
         .iter()
         .map(|row| account(row).map(|account| (account.id.raw(), account)))
         .collect::<Result<_>>()?;
-        let mut sums: BTreeMap<(i64, &'static str), (Currency, i64, i64)> = BTreeMap::new();
+        let functional = self.ensure_open(company).await?.functional_currency;
+        let mut sums: BTreeMap<(i64, &'static str), Sum> = BTreeMap::new();
         let plan = ReadPlan::of(range);
         if let Some((first, last)) = &plan.months {
             let rows = sqlx::query(
                 "SELECT account_id, currency, CAST(SUM(debit_minor) AS BIGINT) AS debits,
-                        CAST(SUM(credit_minor) AS BIGINT) AS credits
+                        CAST(SUM(credit_minor) AS BIGINT) AS credits,
+                        CAST(SUM(functional_minor) AS BIGINT) AS functional
                  FROM books_balance
                  WHERE company_id = $1 AND period >= $2 AND period < $3
                  GROUP BY account_id, currency",
@@ -230,7 +300,8 @@ impl Books {
         for (from, to) in &plan.days {
             let rows = sqlx::query(
                 "SELECT account_id, currency, CAST(SUM(debit_minor) AS BIGINT) AS debits,
-                        CAST(SUM(credit_minor) AS BIGINT) AS credits
+                        CAST(SUM(credit_minor) AS BIGINT) AS credits,
+                        CAST(SUM(functional_minor) AS BIGINT) AS functional
                  FROM books_line
                  WHERE company_id = $1 AND posted = 1 AND entry_date >= $2 AND entry_date < $3
                  GROUP BY account_id, currency",
@@ -243,7 +314,7 @@ impl Books {
             add_rows(&mut sums, &rows)?;
         }
         let mut lines = Vec::with_capacity(sums.len());
-        for ((account_id, _), (currency, debit_minor, credit_minor)) in sums {
+        for ((account_id, _), (currency, debit_minor, credit_minor, functional_minor)) in sums {
             let account = accounts
                 .get(&account_id)
                 .ok_or_else(|| kernel::StorageError::corrupt("line's account", account_id))?;
@@ -261,25 +332,36 @@ impl Books {
                 } else {
                     credit_minor - debit_minor
                 },
+                functional_balance_minor: if account.kind.debit_normal() {
+                    functional_minor
+                } else {
+                    -functional_minor
+                },
             });
         }
         lines.sort_by(|a, b| (&a.code, a.currency.code()).cmp(&(&b.code, b.currency.code())));
-        Ok(lines)
+        Ok((lines, functional))
     }
 }
 
-/// Adds summed rows (`account_id`, `currency`, `debits`, `credits`) in.
+/// An account's sums in one currency: debits, credits, and their value in
+/// the functional currency (debit positive).
+type Sum = (Currency, i64, i64, i64);
+
+/// Adds summed rows (`account_id`, `currency`, `debits`, `credits`,
+/// `functional`) in.
 fn add_rows(
-    sums: &mut BTreeMap<(i64, &'static str), (Currency, i64, i64)>,
+    sums: &mut BTreeMap<(i64, &'static str), Sum>,
     rows: &[sqlx::any::AnyRow],
 ) -> Result<()> {
     for row in rows {
         let currency = crate::rows::currency(row)?;
         let sum = sums
             .entry((row.try_get("account_id")?, currency.code()))
-            .or_insert((currency, 0, 0));
+            .or_insert((currency, 0, 0, 0));
         sum.1 += row.try_get::<i64, _>("debits")?;
         sum.2 += row.try_get::<i64, _>("credits")?;
+        sum.3 += row.try_get::<i64, _>("functional")?;
     }
     Ok(())
 }

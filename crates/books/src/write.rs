@@ -12,6 +12,7 @@ use sqlx::Row;
 use sqlx::any::{AnyArguments, AnyRow};
 
 use crate::error::{BooksError, Result};
+use crate::functional::{RateSource, value_lines_in};
 use crate::model::{AccountId, AccountRole, EntryId, EntryState, Journal};
 use crate::period::{is_locked, period_of};
 
@@ -46,6 +47,9 @@ pub(crate) struct NewLine {
     pub debit_minor: i64,
     pub credit_minor: i64,
     pub memo: String,
+    /// Its value in the functional currency, debit positive; `None` until
+    /// valued at the rate of its entry's day (`functional::value_lines_in`).
+    pub functional_minor: Option<i64>,
 }
 
 /// The invariant of double entry, checked before every write: each line is
@@ -178,6 +182,13 @@ pub(crate) async fn insert_entry_in(
     if is_locked(tx, company, &period).await? {
         return Err(BooksError::PeriodLocked { period });
     }
+    // What a member writes is valued at its own rates; the deal's postings
+    // (with a source) at the platform's where it set none.
+    let source = if new.source.is_empty() {
+        RateSource::Member
+    } else {
+        RateSource::MemberOrReference
+    };
     if !new.source.is_empty() {
         let done = sqlx::query("SELECT 1 FROM books_entry WHERE company_id = $1 AND source = $2")
             .bind(company)
@@ -189,7 +200,9 @@ pub(crate) async fn insert_entry_in(
             return Ok(None);
         }
     }
-    Ok(write_entries_in(tx, company, &[new], now).await?.pop())
+    let mut entries = [new];
+    value_lines_in(tx, company, &mut entries, source).await?;
+    Ok(write_entries_in(tx, company, &entries, now).await?.pop())
 }
 
 /// Writes checked entries inside `tx` with consecutive numbers; answers
@@ -242,11 +255,15 @@ impl EntryWrites {
         entries: &[NewEntry],
         now: Timestamp,
     ) -> EntryWrites {
-        debug_assert!(
-            entries
-                .iter()
-                .all(|entry| check_balanced(&entry.lines).is_ok())
-        );
+        debug_assert!(entries.iter().all(|entry| {
+            check_balanced(&entry.lines).is_ok()
+                && entry
+                    .lines
+                    .iter()
+                    .map(|line| line.functional_minor)
+                    .sum::<Option<i64>>()
+                    == Some(0)
+        }));
         let count = entries.len() as i64;
         let ids: Vec<EntryId> = entries.iter().map(|_| EntryId::new()).collect();
         let mut statements = Vec::new();
@@ -283,8 +300,8 @@ impl EntryWrites {
         for chunk in lines.chunks(ROWS_PER_STATEMENT) {
             let sql = kernel::db::values_sql(
                 engine,
-                "INSERT INTO books_line (company_id, entry_id, line_no, account_id, currency, debit_minor, credit_minor, memo, posted, entry_date, created_at, updated_at) VALUES ",
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO books_line (company_id, entry_id, line_no, account_id, currency, debit_minor, credit_minor, memo, posted, entry_date, functional_minor, created_at, updated_at) VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 chunk.len(),
             );
             let mut arguments = AnyArguments::default();
@@ -302,6 +319,7 @@ impl EntryWrites {
                     i64::from(entry.state == EntryState::Posted),
                 );
                 kernel::db::push_argument(&mut arguments, entry.date.micros());
+                kernel::db::push_argument(&mut arguments, line.functional_minor.unwrap_or(0));
                 kernel::db::push_argument(&mut arguments, now.micros());
                 kernel::db::push_argument(&mut arguments, now.micros());
             }
@@ -401,7 +419,7 @@ fn balance_statements<'a>(
     posted: impl Iterator<Item = (String, &'a [NewLine])>,
     now: Timestamp,
 ) -> Vec<Statement> {
-    let mut sums: BTreeMap<(String, i64, &'static str), (i64, i64)> = BTreeMap::new();
+    let mut sums: BTreeMap<(String, i64, &'static str), (i64, i64, i64)> = BTreeMap::new();
     for (period, lines) in posted {
         for line in lines {
             let sum = sums
@@ -409,6 +427,7 @@ fn balance_statements<'a>(
                 .or_default();
             sum.0 += line.debit_minor;
             sum.1 += line.credit_minor;
+            sum.2 += line.functional_minor.unwrap_or(0);
         }
     }
     let sums: Vec<_> = sums.into_iter().collect();
@@ -416,24 +435,26 @@ fn balance_statements<'a>(
         .map(|chunk| {
             let mut sql = kernel::db::values_sql(
                 engine,
-                "INSERT INTO books_balance (company_id, period, account_id, currency, debit_minor, credit_minor, created_at, updated_at) VALUES ",
-                "(?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO books_balance (company_id, period, account_id, currency, debit_minor, credit_minor, functional_minor, created_at, updated_at) VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 chunk.len(),
             );
             sql.push_str(
                 " ON CONFLICT (company_id, period, account_id, currency) DO UPDATE SET
                    debit_minor = books_balance.debit_minor + excluded.debit_minor,
                    credit_minor = books_balance.credit_minor + excluded.credit_minor,
+                   functional_minor = books_balance.functional_minor + excluded.functional_minor,
                    updated_at = excluded.updated_at",
             );
             let mut arguments = AnyArguments::default();
-            for ((period, account_id, currency), (debits, credits)) in chunk {
+            for ((period, account_id, currency), (debits, credits, functional)) in chunk {
                 kernel::db::push_argument(&mut arguments, company);
                 kernel::db::push_argument(&mut arguments, period.clone());
                 kernel::db::push_argument(&mut arguments, *account_id);
                 kernel::db::push_argument(&mut arguments, *currency);
                 kernel::db::push_argument(&mut arguments, *debits);
                 kernel::db::push_argument(&mut arguments, *credits);
+                kernel::db::push_argument(&mut arguments, *functional);
                 kernel::db::push_argument(&mut arguments, now.micros());
                 kernel::db::push_argument(&mut arguments, now.micros());
             }
@@ -453,6 +474,7 @@ mod tests {
             debit_minor: debit,
             credit_minor: credit,
             memo: String::new(),
+            functional_minor: None,
         }
     }
 

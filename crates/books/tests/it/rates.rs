@@ -1,7 +1,9 @@
 //! Exchange rates: set and replaced per currency and day, listed newest
 //! first; what a member writes by hand in a currency without a rate by its
-//! date is refused naming the field and writes nothing; the functional
-//! currency is chosen before the first entry.
+//! date is refused naming the field and writes nothing; what is written is
+//! valued in the functional currency at the rate of its day, and a reversal
+//! at its original's value; the functional currency is chosen before the
+//! first entry.
 
 use books::{
     AccountRole, BooksError, EntryInput, InvoiceInput, InvoiceLineInput, LineInput, RateInput,
@@ -133,11 +135,43 @@ storage_test!(
                 .collect::<Vec<_>>(),
             vec![(Currency::EUR, "2026-11-03"), (Currency::USD, "2026-11-01")]
         );
-        f.books
+        let entry = f
+            .books
             .create_entry(&owner, &usd_entry("2026-11-02"))
             .await
             .unwrap();
+        // 100.00 USD at 7.12345678 is 712.35 CNY, on both sides.
+        assert_eq!(
+            entry
+                .lines
+                .iter()
+                .map(|line| line.functional_minor)
+                .collect::<Vec<_>>(),
+            vec![71_235, -71_235]
+        );
+        let reversal = f.books.reverse_entry(&owner, entry.id, None).await.unwrap();
+        assert_eq!(
+            reversal
+                .lines
+                .iter()
+                .map(|line| line.functional_minor)
+                .collect::<Vec<_>>(),
+            vec![-71_235, 71_235],
+            "a reversal mirrors the original's value, whatever the rate today"
+        );
         f.books.create_invoice(&owner, &invoice).await.unwrap();
+        let trial = f
+            .books
+            .trial_balance(&owner, books::ReportRange::default())
+            .await
+            .unwrap();
+        assert_eq!(trial.functional_totals.currency, Currency::CNY);
+        assert_eq!(
+            trial.functional_totals.debit_minor,
+            trial.functional_totals.credit_minor
+        );
+        assert!(trial.functional_totals.debit_minor > 0);
+        f.assert_balanced(&owner).await;
         // Not before the rate's day.
         assert_eq!(
             invalid(f.books.create_entry(&owner, &usd_entry("2026-10-31")).await),

@@ -81,12 +81,14 @@ impl Fixture {
     pub async fn assert_balances_are_the_lines(&self, scope: &Scope) {
         use sqlx::Row;
         let by_lines = "SELECT e.company_id, e.period, l.account_id, l.currency,
-                    CAST(SUM(l.debit_minor) AS BIGINT) AS d, CAST(SUM(l.credit_minor) AS BIGINT) AS c
+                    CAST(SUM(l.debit_minor) AS BIGINT) AS d, CAST(SUM(l.credit_minor) AS BIGINT) AS c,
+                    CAST(SUM(l.functional_minor) AS BIGINT) AS f
              FROM books_line l JOIN books_entry e ON e.company_id = l.company_id AND e.id = l.entry_id
              WHERE l.posted = 1 GROUP BY e.company_id, e.period, l.account_id, l.currency
              ORDER BY 1, 2, 3, 4";
         let by_balances =
-            "SELECT company_id, period, account_id, currency, debit_minor AS d, credit_minor AS c
+            "SELECT company_id, period, account_id, currency, debit_minor AS d, credit_minor AS c,
+                    functional_minor AS f
              FROM books_balance WHERE debit_minor <> 0 OR credit_minor <> 0 ORDER BY 1, 2, 3, 4";
         let rows = |sql: &'static str| async move {
             sqlx::query(sql)
@@ -102,6 +104,7 @@ impl Fixture {
                         row.get::<String, _>(3),
                         row.get::<i64, _>("d"),
                         row.get::<i64, _>("c"),
+                        row.get::<i64, _>("f"),
                     )
                 })
                 .collect::<Vec<_>>()
@@ -139,5 +142,20 @@ impl Fixture {
         for total in &trial.totals {
             assert_eq!(total.debit_minor, total.credit_minor, "{total:?}");
         }
+        // Every entry balances in the functional currency too.
+        use sqlx::Row;
+        let unbalanced: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM (SELECT entry_id FROM books_line WHERE company_id = $1
+             GROUP BY entry_id HAVING SUM(functional_minor) <> 0) AS off",
+        )
+        .bind(scope.company_id())
+        .fetch_one(self.deal.db.reader())
+        .await
+        .unwrap()
+        .get("n");
+        assert_eq!(
+            unbalanced, 0,
+            "entries off balance in the functional currency"
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! inventory, both the owners' capital. So the cost of the goods shipped
 //! comes out of inventory the books have, and no bank account runs below
 //! zero from the top-ups. A company bringing other currencies than the yuan
-//! books them at the rates of `money/rates.toml`.
+//! books them at the platform's reference rates.
 
 use std::collections::HashMap;
 
@@ -23,8 +23,6 @@ pub(super) async fn open_books(
     let books = books::Books::new(services.db.clone(), clock.clone(), services.pay.clone());
     let scm = scm::Scm::new(services.db.clone(), clock.clone(), services.market.clone());
     let today = books::period::day_of(clock.now());
-    let rates: HashMap<String, String> =
-        toml::from_str(include_str!("money/rates.toml")).context("the demo's exchange rates")?;
     let mut names: Vec<&&'static str> = members.keys().collect();
     names.sort();
     for name in names {
@@ -82,13 +80,12 @@ pub(super) async fn open_books(
             if money.currency == kernel::Currency::CNY {
                 continue;
             }
-            let rate = rates
-                .get(money.currency.code())
-                .with_context(|| format!("a demo rate for {}", money.currency))?;
+            let rate = books::reference_rate_decimal(money.currency, kernel::Currency::CNY)
+                .with_context(|| format!("a reference rate for {}", money.currency))?;
             let input = books::RateInput {
                 currency: money.currency.code().to_owned(),
                 date: today.clone(),
-                rate: rate.clone(),
+                rate,
             };
             books.set_exchange_rate(scope, &input).await?;
         }
