@@ -326,11 +326,16 @@ impl Books {
                 "a posted entry never changes; reverse it",
             ));
         }
-        sqlx::query("DELETE FROM books_line WHERE company_id = $1 AND entry_id = $2")
+        // A draft's files go with it (a posted entry keeps its own).
+        for table in ["books_attachment", "books_line"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE company_id = $1 AND entry_id = $2"
+            ))
             .bind(company)
             .bind(id)
             .execute(tx.conn())
             .await?;
+        }
         sqlx::query("DELETE FROM books_entry WHERE company_id = $1 AND id = $2")
             .bind(company)
             .bind(id)

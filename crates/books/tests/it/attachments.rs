@@ -166,5 +166,30 @@ storage_test!(
             .await
             .unwrap();
         assert_eq!(attachment_count(&db).await, ATTACHMENTS_PER_ENTRY_MAX);
+
+        // A draft deleted takes its files with it.
+        let other = f
+            .books
+            .create_entry(
+                &owner,
+                &EntryInput {
+                    journal: books::Journal::General,
+                    date: books::period::day_of(kernel::Clock::now(&*f.deal.clock)),
+                    memo: "Chairs, again".to_owned(),
+                    lines: vec![
+                        line(role(AccountRole::Inventory), 100, 0),
+                        line(role(AccountRole::Bank), 0, 100),
+                    ],
+                    post: false,
+                },
+            )
+            .await
+            .unwrap();
+        f.books
+            .attach(&owner, other.id, "quote.txt", "text/plain", b"quote")
+            .await
+            .unwrap();
+        f.books.delete_draft(&owner, other.id).await.unwrap();
+        assert_eq!(attachment_count(&db).await, ATTACHMENTS_PER_ENTRY_MAX);
     }
 );
