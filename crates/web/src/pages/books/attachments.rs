@@ -10,6 +10,7 @@ use books::EntryId;
 use super::journal::{JournalQuery, journal_page};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::IdPath;
+use crate::pages::market::{multipart_error, multipart_of};
 use crate::pages::{Shell, done};
 use crate::state::AppState;
 
@@ -20,14 +21,13 @@ pub(super) fn upload_limit() -> DefaultBodyLimit {
 
 /// The `file` part of the form: its name, type and bytes.
 async fn file_of(mut multipart: Multipart) -> Result<(String, String, Vec<u8>), ApiError> {
-    let unreadable = |_| ApiError::new(ErrorCode::MalformedBody, "the upload could not be read");
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() != Some("file") {
             continue;
         }
         let name = field.file_name().unwrap_or_default().to_owned();
         let content_type = field.content_type().unwrap_or_default().to_owned();
-        let bytes = field.bytes().await.map_err(unreadable)?;
+        let bytes = field.bytes().await.map_err(multipart_error)?;
         if !bytes.is_empty() {
             return Ok((name, content_type, bytes.to_vec()));
         }
@@ -47,12 +47,7 @@ pub async fn upload(
 ) -> Response {
     let result = async {
         let member = shell.member().await?;
-        let multipart = multipart.map_err(|_| {
-            ApiError::new(
-                ErrorCode::MalformedBody,
-                "send the file as multipart/form-data",
-            )
-        })?;
+        let multipart = multipart_of(multipart)?;
         let (name, content_type, bytes) = file_of(multipart).await?;
         state
             .books

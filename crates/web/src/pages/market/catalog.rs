@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use market::product_csv::RowError;
 use market::{Product, ProductId, ProductStatus};
 
+use super::multipart_of;
 use super::rfqs::query_fields;
 use super::{FormFields, category_path, image_url, parse_id, read_upload, upload_action};
 use crate::error::{ApiError, ErrorCode};
@@ -207,12 +208,7 @@ pub async fn import(
 ) -> Response {
     let result = async {
         let member = shell.member().await?;
-        let multipart = multipart.map_err(|_| {
-            ApiError::new(
-                ErrorCode::MalformedBody,
-                "send the file as multipart/form-data",
-            )
-        })?;
+        let multipart = multipart_of(multipart)?;
         let upload = read_upload(multipart).await?;
         let file = upload
             .files_named("file")

@@ -18,7 +18,7 @@ use std::str::FromStr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::extract::multipart::{Multipart, MultipartError};
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::rejection::FormRejection;
 use axum::routing::{get, post};
 use kernel::{Currency, Money, Timestamp};
@@ -233,7 +233,8 @@ impl Upload {
     }
 }
 
-fn multipart_error(error: MultipartError) -> ApiError {
+/// A part that could not be read: too large for the route's limit, or broken.
+pub(crate) fn multipart_error(error: MultipartError) -> ApiError {
     if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             ErrorCode::BodyTooLarge,
@@ -242,6 +243,18 @@ fn multipart_error(error: MultipartError) -> ApiError {
     } else {
         ApiError::new(ErrorCode::MalformedBody, "the upload could not be read")
     }
+}
+
+/// The multipart form a file upload must be, or the problem saying so.
+pub fn multipart_of(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Multipart, ApiError> {
+    multipart.map_err(|_| {
+        ApiError::new(
+            ErrorCode::MalformedBody,
+            "send the file as multipart/form-data",
+        )
+    })
 }
 
 /// Reads a whole multipart form; the route's body limit bounds its size.

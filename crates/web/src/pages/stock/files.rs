@@ -9,6 +9,7 @@ use market::product_csv::ImportReport;
 
 use super::overview::overview_page;
 use crate::error::{ApiError, ErrorCode};
+use crate::pages::market::multipart_of;
 use crate::pages::market::read_upload;
 use crate::pages::{Shell, done};
 use crate::state::AppState;
@@ -34,12 +35,7 @@ async fn import(
 ) -> Response {
     let result = async {
         let member = shell.member().await?;
-        let multipart = multipart.map_err(|_| {
-            ApiError::new(
-                ErrorCode::MalformedBody,
-                "send the file as multipart/form-data",
-            )
-        })?;
+        let multipart = multipart_of(multipart)?;
         let upload = read_upload(multipart).await?;
         let bytes = upload
             .files_named("file")
