@@ -79,6 +79,7 @@ impl Books {
             credit_minor,
             memo: line.reference.clone(),
             functional_minor: None,
+            clears: None,
         };
         let entry = NewEntry {
             journal: Journal::Bank,

@@ -121,20 +121,7 @@ pub(crate) async fn open_books_in(
     .execute(tx.conn())
     .await?;
     for account in &template.accounts {
-        sqlx::query(
-            "INSERT INTO books_account (company_id, id, code, name_zh, name_en, kind, role, active, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
-        )
-        .bind(company)
-        .bind(AccountId::new())
-        .bind(&account.code)
-        .bind(&account.name_zh)
-        .bind(&account.name_en)
-        .bind(&account.kind)
-        .bind(account.role.as_deref().unwrap_or(""))
-        .bind(now.micros())
-        .execute(tx.conn())
-        .await?;
+        insert_template_account_in(tx, company, account, &account.code, now).await?;
     }
     // Read back, so the defaults of the columns (the VAT rates, the terms)
     // are stated once, in the schema.
@@ -176,19 +163,91 @@ pub(crate) fn parse_rates(text: &str) -> Vec<i64> {
         .collect()
 }
 
+async fn insert_template_account_in(
+    tx: &mut Tx,
+    company: CompanyId,
+    account: &TemplateAccount,
+    code: &str,
+    now: Timestamp,
+) -> Result<AccountId> {
+    let id = AccountId::new();
+    sqlx::query(
+        "INSERT INTO books_account (company_id, id, code, name_zh, name_en, kind, role, active, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+    )
+    .bind(company)
+    .bind(id)
+    .bind(code)
+    .bind(&account.name_zh)
+    .bind(&account.name_en)
+    .bind(&account.kind)
+    .bind(account.role.as_deref().unwrap_or(""))
+    .bind(now.micros())
+    .execute(tx.conn())
+    .await?;
+    Ok(id)
+}
+
+async fn role_account_in(
+    tx: &mut Tx,
+    company: CompanyId,
+    role: AccountRole,
+) -> Result<Option<AccountId>> {
+    let row = sqlx::query("SELECT id FROM books_account WHERE company_id = $1 AND role = $2")
+        .bind(company)
+        .bind(role.code())
+        .fetch_optional(tx.conn())
+        .await?;
+    row.map(|row| Ok(AccountId::from_raw(row.try_get("id")?)))
+        .transpose()
+}
+
 /// The company's account for `role`, inside `tx`.
 pub(crate) async fn account_of_role(
     tx: &mut Tx,
     company: CompanyId,
     role: AccountRole,
 ) -> Result<AccountId> {
-    let row = sqlx::query("SELECT id FROM books_account WHERE company_id = $1 AND role = $2")
+    role_account_in(tx, company, role)
+        .await?
+        .ok_or(BooksError::NotFound("account"))
+}
+
+/// The company's account for `role`, added from its chart's template when
+/// its books opened before the template had one (as the exchange
+/// differences were added later): under the template's code, or that code
+/// with a `9` more while a member's own account has it.
+pub(crate) async fn account_of_role_or_template(
+    tx: &mut Tx,
+    company: CompanyId,
+    role: AccountRole,
+    now: Timestamp,
+) -> Result<AccountId> {
+    if let Some(id) = role_account_in(tx, company, role).await? {
+        return Ok(id);
+    }
+    let settings = settings_in(tx, company)
+        .await?
+        .ok_or(BooksError::NotFound("books"))?;
+    let account = template(&settings.chart)
+        .and_then(|template| {
+            template
+                .accounts
+                .iter()
+                .find(|account| account.role.as_deref() == Some(role.code()))
+        })
+        .ok_or(BooksError::NotFound("account"))?;
+    let mut code = account.code.clone();
+    while sqlx::query("SELECT 1 FROM books_account WHERE company_id = $1 AND code = $2")
         .bind(company)
-        .bind(role.code())
+        .bind(&code)
         .fetch_optional(tx.conn())
         .await?
-        .ok_or(BooksError::NotFound("account"))?;
-    Ok(AccountId::from_raw(row.try_get("id")?))
+        .is_some()
+    {
+        code.push('9');
+    }
+    insert_template_account_in(tx, company, account, &code, now).await
 }
 
 /// An account the member adds to its chart.

@@ -6,13 +6,17 @@
 use kernel::Scope;
 use serde::Deserialize;
 
+use crate::chart::account_of_role;
 use crate::entry::parse_date;
 use crate::error::{BooksError, Result};
-use crate::invoice::{DocumentKind, Invoice, InvoiceDraft, InvoiceId, InvoiceState, LineAccount};
+use crate::invoice::{
+    DocumentKind, Invoice, InvoiceDraft, InvoiceId, InvoiceKind, InvoiceState, LineAccount,
+};
 use crate::invoice_by_hand::{
-    InvoiceLineInput, check_line_accounts, draft_lines, invoice_entry, text_field,
+    InvoiceLineInput, check_line_accounts, draft_lines, invoice_entry, invoice_item, text_field,
 };
 use crate::invoice_store::{insert_invoice_in, invoice_in, settle_invoice_in};
+use crate::model::AccountRole;
 use crate::rates::require_rate_in;
 use crate::{Books, may_keep_books};
 
@@ -106,7 +110,21 @@ impl Books {
         }
         require_rate_in(&mut tx, company, "date", invoice.currency, issue_date).await?;
         check_line_accounts(&mut tx, company, invoice.kind, &input.lines).await?;
-        let entry = invoice_entry(&mut tx, company, &draft).await?;
+        let mut entry = invoice_entry(&mut tx, company, &draft).await?;
+        // It clears the invoice's receivable or payable at what the invoice
+        // booked it at.
+        let counter_role = match invoice.kind {
+            InvoiceKind::Sales => AccountRole::Receivable,
+            InvoiceKind::Purchase => AccountRole::Payable,
+        };
+        let counter = account_of_role(&mut tx, company, counter_role).await?;
+        for line in entry
+            .lines
+            .iter_mut()
+            .filter(|line| line.account_id == counter)
+        {
+            line.clears = Some(invoice_item(&invoice));
+        }
         let entry_id = crate::write::insert_entry_in(&mut tx, company, entry, now)
             .await?
             .ok_or(BooksError::NotFound("entry"))?;

@@ -79,6 +79,7 @@ pub(crate) fn new_entry_of(input: &EntryInput, prefix: &str) -> Result<NewEntry>
             credit_minor: line.credit_minor,
             memo: memo(&format!("{prefix}lines[{index}].memo"), &line.memo)?,
             functional_minor: None,
+            clears: None,
         });
     }
     check_balanced(&lines).map_err(|error| match error {
@@ -298,6 +299,7 @@ impl Books {
                 credit_minor: line.credit_minor,
                 memo: String::new(),
                 functional_minor: Some(line.functional_minor),
+                clears: None,
             })
             .collect();
         add_to_balances_in(
@@ -396,6 +398,7 @@ impl Books {
                     memo: line.memo.clone(),
                     // The mirror image, at the original's value.
                     functional_minor: Some(-line.functional_minor),
+                    clears: None,
                 })
                 .collect(),
             state: EntryState::Posted,

@@ -6,13 +6,15 @@
 use std::collections::BTreeMap;
 
 use kernel::page::{PAGE_SIZE_MAX, PageRequest};
-use kernel::{Money, Scope};
+use kernel::{Currency, Money, Scope};
 
 use crate::entry::EntryFilter;
 use crate::error::Result;
 use crate::general_ledger::GeneralLedger;
 use crate::model::Account;
-use crate::reports::{AccountBalance, BalanceSheet, ProfitAndLoss, TrialBalance};
+use crate::reports::{
+    AccountBalance, BalanceLine, BalanceSheet, ProfitAndLoss, ProfitLine, TrialBalance,
+};
 use crate::{Books, BooksError};
 
 /// Entries one journal export holds at most; a longer journal is exported a
@@ -50,11 +52,22 @@ fn amount(minor: i64, currency: kernel::Currency) -> String {
     Money::new(minor, currency).decimal()
 }
 
-const BALANCE_HEADER: [&str; 8] = [
-    "code", "name_zh", "name_en", "kind", "currency", "debit", "credit", "balance",
+const BALANCE_HEADER: [&str; 10] = [
+    "code",
+    "name_zh",
+    "name_en",
+    "kind",
+    "currency",
+    "debit",
+    "credit",
+    "balance",
+    "functional_currency",
+    "functional_balance",
 ];
 
-fn balance_row(sheet: &mut Sheet, line: &AccountBalance) {
+/// An account's row: its amounts in its currency, and its balance's value
+/// in the functional currency.
+fn balance_row(sheet: &mut Sheet, line: &AccountBalance, functional: Currency) {
     sheet.row([
         line.code.clone(),
         line.name_zh.clone(),
@@ -64,35 +77,62 @@ fn balance_row(sheet: &mut Sheet, line: &AccountBalance) {
         amount(line.debit_minor, line.currency),
         amount(line.credit_minor, line.currency),
         amount(line.balance_minor, line.currency),
+        functional.code().to_owned(),
+        amount(line.functional_balance_minor, functional),
     ]);
 }
 
-/// A report's sums of one currency as rows after its accounts: the code, the
-/// name in both languages and the amount in the balance column.
+/// Which columns a total row fills: one currency's balance, or all
+/// currencies together in the functional columns.
+#[derive(Clone, Copy)]
+enum TotalOf {
+    Currency(Currency),
+    Functional(Currency),
+}
+
+/// A report's sums as rows after its accounts: the code, the name in both
+/// languages and the amount in the balance column of its currency, or in
+/// the functional one.
 fn total_rows<const N: usize>(
     sheet: &mut Sheet,
-    currency: kernel::Currency,
+    of: TotalOf,
     totals: [(&str, &str, &str, i64); N],
 ) {
     for (code, zh, en, minor) in totals {
-        sheet.row([
-            code,
-            zh,
-            en,
-            "",
-            currency.code(),
-            "",
-            "",
-            &amount(minor, currency),
-        ]);
+        let cells: [String; 6] = match of {
+            TotalOf::Currency(currency) => [
+                currency.code().to_owned(),
+                String::new(),
+                String::new(),
+                amount(minor, currency),
+                String::new(),
+                String::new(),
+            ],
+            TotalOf::Functional(currency) => [
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                currency.code().to_owned(),
+                amount(minor, currency),
+            ],
+        };
+        sheet.row(
+            [code, zh, en, ""]
+                .into_iter()
+                .map(str::to_owned)
+                .chain(cells),
+        );
     }
 }
 
-/// The trial balance, with a total row per currency.
+/// The trial balance, with a total row per currency and one of the
+/// functional values.
 pub fn trial_balance_csv(report: &TrialBalance) -> String {
+    let functional = report.functional_totals.currency;
     let mut sheet = Sheet::new(&BALANCE_HEADER);
     for line in &report.lines {
-        balance_row(&mut sheet, line);
+        balance_row(&mut sheet, line, functional);
     }
     for total in &report.totals {
         let currency = total.currency;
@@ -105,56 +145,87 @@ pub fn trial_balance_csv(report: &TrialBalance) -> String {
             &amount(total.debit_minor, currency),
             &amount(total.credit_minor, currency),
             "",
+            "",
+            "",
         ]);
     }
+    let totals = &report.functional_totals;
+    total_rows(
+        &mut sheet,
+        TotalOf::Functional(functional),
+        [
+            ("debits", "借方合计", "Debits", totals.debit_minor),
+            ("credits", "贷方合计", "Credits", totals.credit_minor),
+        ],
+    );
     sheet.finish()
+}
+
+fn profit_rows(sheet: &mut Sheet, of: TotalOf, total: &ProfitLine) {
+    total_rows(
+        sheet,
+        of,
+        [
+            ("revenue", "收入合计", "Revenue", total.revenue_minor),
+            ("expenses", "费用合计", "Expenses", total.expenses_minor),
+            ("profit", "利润", "Profit", total.profit_minor),
+        ],
+    );
 }
 
 /// Profit and loss: the revenue and expense accounts, then revenue,
-/// expenses and profit per currency.
+/// expenses and profit per currency and in the functional currency.
 pub fn profit_and_loss_csv(report: &ProfitAndLoss) -> String {
+    let functional = report.functional_total.currency;
     let mut sheet = Sheet::new(&BALANCE_HEADER);
     for line in &report.lines {
-        balance_row(&mut sheet, line);
+        balance_row(&mut sheet, line, functional);
     }
     for total in &report.totals {
-        total_rows(
-            &mut sheet,
-            total.currency,
-            [
-                ("revenue", "收入合计", "Revenue", total.revenue_minor),
-                ("expenses", "费用合计", "Expenses", total.expenses_minor),
-                ("profit", "利润", "Profit", total.profit_minor),
-            ],
-        );
+        profit_rows(&mut sheet, TotalOf::Currency(total.currency), total);
     }
+    profit_rows(
+        &mut sheet,
+        TotalOf::Functional(functional),
+        &report.functional_total,
+    );
     sheet.finish()
 }
 
+fn balance_sheet_rows(sheet: &mut Sheet, of: TotalOf, total: &BalanceLine) {
+    total_rows(
+        sheet,
+        of,
+        [
+            ("assets", "资产合计", "Assets", total.assets_minor),
+            (
+                "liabilities",
+                "负债合计",
+                "Liabilities",
+                total.liabilities_minor,
+            ),
+            ("equity", "所有者权益合计", "Equity", total.equity_minor),
+            ("earnings", "未结转利润", "Earnings", total.earnings_minor),
+        ],
+    );
+}
+
 /// The balance sheet: the accounts with a balance, then the sums per
-/// currency.
+/// currency and in the functional currency.
 pub fn balance_sheet_csv(report: &BalanceSheet) -> String {
+    let functional = report.functional_total.currency;
     let mut sheet = Sheet::new(&BALANCE_HEADER);
     for line in &report.lines {
-        balance_row(&mut sheet, line);
+        balance_row(&mut sheet, line, functional);
     }
     for total in &report.totals {
-        total_rows(
-            &mut sheet,
-            total.currency,
-            [
-                ("assets", "资产合计", "Assets", total.assets_minor),
-                (
-                    "liabilities",
-                    "负债合计",
-                    "Liabilities",
-                    total.liabilities_minor,
-                ),
-                ("equity", "所有者权益合计", "Equity", total.equity_minor),
-                ("earnings", "未结转利润", "Earnings", total.earnings_minor),
-            ],
-        );
+        balance_sheet_rows(&mut sheet, TotalOf::Currency(total.currency), total);
     }
+    balance_sheet_rows(
+        &mut sheet,
+        TotalOf::Functional(functional),
+        &report.functional_total,
+    );
     sheet.finish()
 }
 
@@ -286,7 +357,10 @@ impl Books {
             "debit",
             "credit",
             "line_memo",
+            "functional_currency",
+            "functional_value",
         ]);
+        let functional = self.settings(scope).await?.functional_currency;
         let mut after = None;
         let mut written = 0;
         loop {
@@ -314,6 +388,8 @@ impl Books {
                         amount(line.debit_minor, currency),
                         amount(line.credit_minor, currency),
                         line.memo.clone(),
+                        functional.code().to_owned(),
+                        amount(line.functional_minor, functional),
                     ]);
                 }
                 written += 1;
@@ -364,12 +440,13 @@ mod tests {
         let rows: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(
             rows[0],
-            "code,name_zh,name_en,kind,currency,debit,credit,balance"
+            "code,name_zh,name_en,kind,currency,debit,credit,balance,functional_currency,functional_balance"
         );
         assert_eq!(
             rows[1],
-            "1002,银行存款,\"Bank, \"\"Hanse\"\" wallet\",asset,CNY,12345.67,0.05,12345.62"
+            "1002,银行存款,\"Bank, \"\"Hanse\"\" wallet\",asset,CNY,12345.67,0.05,12345.62,CNY,12345.62"
         );
-        assert_eq!(rows[2], "total,合计,Total,,CNY,12345.67,12345.67,");
+        assert_eq!(rows[2], "total,合计,Total,,CNY,12345.67,12345.67,,,");
+        assert_eq!(rows[3], "debits,借方合计,Debits,,,,,,CNY,12345.62");
     }
 }

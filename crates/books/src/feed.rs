@@ -13,6 +13,7 @@ use trade::events::{
 use crate::Books;
 use crate::chart::{CHART_DEFAULT, account_of_role, open_books_in};
 use crate::error::Result;
+use crate::exchange::OpenItem;
 use crate::invoice_store::{insert_invoice_in, settle_order_invoice_in};
 use crate::model::EntryState;
 use crate::period::first_open_date;
@@ -169,6 +170,10 @@ impl BooksPostings {
                 credit_minor: line.credit_minor,
                 memo: String::new(),
                 functional_minor: None,
+                clears: posting
+                    .order_id
+                    .filter(|_| line.clears_order)
+                    .map(OpenItem::Order),
             });
         }
         let new = NewEntry {

@@ -62,7 +62,7 @@ pub fn reference_rate_decimal(currency: Currency, functional: Currency) -> Optio
 }
 
 /// `numerator / denominator`, rounded half away from zero.
-fn round_div(numerator: i128, denominator: i128) -> i128 {
+pub(crate) fn round_div(numerator: i128, denominator: i128) -> i128 {
     let quotient = (numerator.abs() * 2 + denominator.abs()) / (denominator.abs() * 2);
     if (numerator < 0) != (denominator < 0) {
         -quotient
@@ -204,6 +204,7 @@ mod tests {
             credit_minor,
             memo: String::new(),
             functional_minor: None,
+            clears: None,
         }
     }
 

@@ -11,6 +11,7 @@ use sqlx::Row;
 use crate::chart::account_of_role;
 use crate::entry::parse_date;
 use crate::error::{BooksError, Result};
+use crate::exchange::OpenItem;
 use crate::invoice::{
     DocumentKind, DraftLine, Invoice, InvoiceDraft, InvoiceId, InvoiceKind, InvoicePaymentId,
     InvoiceState, LineAccount, vat_on_net,
@@ -264,6 +265,7 @@ pub(crate) async fn invoice_entry(
         credit_minor,
         memo: String::new(),
         functional_minor: None,
+        clears: None,
     };
     let mut nets = Vec::new();
     for (account, net) in draft.net_by_account() {
@@ -316,6 +318,14 @@ pub(crate) async fn invoice_entry(
         lines,
         state: EntryState::Posted,
     })
+}
+
+/// What an invoice left open, for the lines that clear it.
+pub(crate) fn invoice_item(invoice: &Invoice) -> OpenItem {
+    OpenItem::Invoice {
+        entry_id: invoice.entry_id,
+        settled_before: invoice.settled_minor,
+    }
 }
 
 /// A payment of an invoice by hand: when, how much, through which account
@@ -494,15 +504,21 @@ impl Books {
             credit_minor,
             memo: reference.to_owned(),
             functional_minor: None,
+            clears: None,
+        };
+        // The receivable or payable clears at what the invoice booked it at.
+        let clearing = |line: NewLine| NewLine {
+            clears: Some(invoice_item(invoice)),
+            ..line
         };
         let lines = match invoice.kind {
             InvoiceKind::Sales => {
                 let receivable = account_of_role(tx, company, AccountRole::Receivable).await?;
-                vec![line(bank, amount, 0), line(receivable, 0, amount)]
+                vec![line(bank, amount, 0), clearing(line(receivable, 0, amount))]
             }
             InvoiceKind::Purchase => {
                 let payable = account_of_role(tx, company, AccountRole::Payable).await?;
-                vec![line(payable, amount, 0), line(bank, 0, amount)]
+                vec![clearing(line(payable, amount, 0)), line(bank, 0, amount)]
             }
         };
         let entry = NewEntry {

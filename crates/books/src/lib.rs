@@ -14,6 +14,7 @@ pub mod chart;
 mod credit_note_by_hand;
 mod entry;
 pub mod error;
+mod exchange;
 pub mod export;
 mod feed;
 mod functional;

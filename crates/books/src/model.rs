@@ -103,10 +103,12 @@ pub enum AccountRole {
     CostOfSales,
     PlatformFees,
     FinanceCosts,
+    /// Realised exchange gains (credit) and losses (debit).
+    ExchangeDifferences,
 }
 
 impl AccountRole {
-    pub const ALL: [AccountRole; 15] = [
+    pub const ALL: [AccountRole; 16] = [
         AccountRole::Bank,
         AccountRole::Wallet,
         AccountRole::WithdrawalsInTransit,
@@ -122,6 +124,7 @@ impl AccountRole {
         AccountRole::CostOfSales,
         AccountRole::PlatformFees,
         AccountRole::FinanceCosts,
+        AccountRole::ExchangeDifferences,
     ];
 
     pub fn code(self) -> &'static str {
@@ -141,6 +144,7 @@ impl AccountRole {
             AccountRole::CostOfSales => "cost_of_sales",
             AccountRole::PlatformFees => "platform_fees",
             AccountRole::FinanceCosts => "finance_costs",
+            AccountRole::ExchangeDifferences => "exchange_differences",
         }
     }
 

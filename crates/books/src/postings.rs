@@ -12,6 +12,11 @@
 //! | `TopUpSucceeded` | Dr wallet, Cr bank | |
 //! | `WithdrawalStarted` / `Completed` / `Failed` | Dr in transit, Cr wallet / Dr bank, Cr in transit / Dr wallet, Cr in transit | |
 //!
+//! The lines that clear what the order left open (the receivable, the
+//! payable, the advance) take the value it was booked at in the functional
+//! currency; the rate's move in between is an exchange difference
+//! (`exchange`).
+//!
 //! An invoice is for what the order still costs when it is made (its total
 //! less what was already refunded), so a refund before the invoice needs no
 //! credit note; after it, one in proportion.
@@ -48,6 +53,9 @@ pub struct RoleLine {
     pub currency: Currency,
     pub debit_minor: i64,
     pub credit_minor: i64,
+    /// Whether it clears what the order left open on the account (a
+    /// receivable, a payable, an advance), at the value it was booked at.
+    pub clears_order: bool,
 }
 
 fn debit(role: AccountRole, currency: Currency, amount: i64) -> RoleLine {
@@ -56,6 +64,7 @@ fn debit(role: AccountRole, currency: Currency, amount: i64) -> RoleLine {
         currency,
         debit_minor: amount,
         credit_minor: 0,
+        clears_order: false,
     }
 }
 
@@ -65,6 +74,15 @@ fn credit(role: AccountRole, currency: Currency, amount: i64) -> RoleLine {
         currency,
         debit_minor: 0,
         credit_minor: amount,
+        clears_order: false,
+    }
+}
+
+/// `line`, clearing what the order left open on its account.
+fn clearing(line: RoleLine) -> RoleLine {
+    RoleLine {
+        clears_order: true,
+        ..line
     }
 }
 
@@ -254,7 +272,7 @@ pub fn order_settled(
                 to_seller_minor - fee_taken_minor,
             ),
             debit(AccountRole::PlatformFees, currency, fee_taken_minor),
-            credit(AccountRole::Receivable, currency, to_seller_minor),
+            clearing(credit(AccountRole::Receivable, currency, to_seller_minor)),
         ],
     );
     let seller = settling(seller, to_seller_minor);
@@ -268,8 +286,12 @@ pub fn order_settled(
             order.order_id
         ),
         vec![
-            debit(AccountRole::Payable, currency, to_seller_minor),
-            credit(AccountRole::EscrowAdvance, currency, to_seller_minor),
+            clearing(debit(AccountRole::Payable, currency, to_seller_minor)),
+            clearing(credit(
+                AccountRole::EscrowAdvance,
+                currency,
+                to_seller_minor,
+            )),
         ],
     );
     let buyer = settling(buyer, to_seller_minor);
@@ -294,7 +316,7 @@ pub fn order_refunded(
         format!("托管退款 · Refund from escrow for order {}", order.order_id),
         vec![
             debit(AccountRole::Wallet, currency, to_buyer_minor),
-            credit(AccountRole::EscrowAdvance, currency, to_buyer_minor),
+            clearing(credit(AccountRole::EscrowAdvance, currency, to_buyer_minor)),
         ],
     )
     .into_iter()
@@ -315,7 +337,7 @@ pub fn order_refunded(
             vec![
                 debit(AccountRole::Revenue, currency, net),
                 debit(AccountRole::OutputVat, currency, vat),
-                credit(AccountRole::Receivable, currency, to_buyer_minor),
+                clearing(credit(AccountRole::Receivable, currency, to_buyer_minor)),
             ],
         );
         let document = credit_note(InvoiceKind::Sales, AccountRole::Revenue);
@@ -332,7 +354,7 @@ pub fn order_refunded(
                 order.order_id
             ),
             vec![
-                debit(AccountRole::Payable, currency, to_buyer_minor),
+                clearing(debit(AccountRole::Payable, currency, to_buyer_minor)),
                 credit(AccountRole::Inventory, currency, net),
                 credit(AccountRole::InputVat, currency, vat),
             ],

@@ -249,7 +249,7 @@ impl Books {
                     matches!(
                         line.kind,
                         AccountKind::Asset | AccountKind::Liability | AccountKind::Equity
-                    ) && line.balance_minor != 0
+                    ) && (line.balance_minor != 0 || line.functional_balance_minor != 0)
                 })
                 .collect(),
             totals,

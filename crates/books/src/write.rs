@@ -12,6 +12,7 @@ use sqlx::Row;
 use sqlx::any::{AnyArguments, AnyRow};
 
 use crate::error::{BooksError, Result};
+use crate::exchange::{OpenItem, add_exchange_difference_in, value_cleared_lines_in};
 use crate::functional::{RateSource, value_lines_in};
 use crate::model::{AccountId, AccountRole, EntryId, EntryState, Journal};
 use crate::period::{is_locked, period_of};
@@ -50,11 +51,15 @@ pub(crate) struct NewLine {
     /// Its value in the functional currency, debit positive; `None` until
     /// valued at the rate of its entry's day (`functional::value_lines_in`).
     pub functional_minor: Option<i64>,
+    /// The open item it clears, so that it takes the value the item was
+    /// booked at (`exchange`).
+    pub clears: Option<OpenItem>,
 }
 
 /// The invariant of double entry, checked before every write: each line is
-/// a positive debit or a positive credit, and per currency the debits equal
-/// the credits.
+/// a positive debit or a positive credit (or, made by the books only, an
+/// exchange difference: no amount, a value in the functional currency), and
+/// per currency the debits equal the credits.
 pub(crate) fn check_balanced(lines: &[NewLine]) -> Result<()> {
     if lines.len() < 2 {
         return Err(BooksError::invalid(
@@ -75,7 +80,10 @@ pub(crate) fn check_balanced(lines: &[NewLine]) -> Result<()> {
         let one_side = (line.debit_minor > 0) != (line.credit_minor > 0)
             && line.debit_minor >= 0
             && line.credit_minor >= 0;
-        if !one_side {
+        let value_only = line.debit_minor == 0
+            && line.credit_minor == 0
+            && line.functional_minor.is_some_and(|value| value != 0);
+        if !one_side && !value_only {
             return Err(BooksError::invalid(
                 format!("lines[{index}].debit_minor"),
                 "one_side",
@@ -201,7 +209,9 @@ pub(crate) async fn insert_entry_in(
         }
     }
     let mut entries = [new];
+    value_cleared_lines_in(tx, company, &mut entries[0]).await?;
     value_lines_in(tx, company, &mut entries, source).await?;
+    add_exchange_difference_in(tx, company, &mut entries[0], now).await?;
     Ok(write_entries_in(tx, company, &entries, now).await?.pop())
 }
 
@@ -475,6 +485,7 @@ mod tests {
             credit_minor: credit,
             memo: String::new(),
             functional_minor: None,
+            clears: None,
         }
     }
 
@@ -491,5 +502,27 @@ mod tests {
         assert!(check_balanced(&[line(100, 0, cny)]).is_err());
         assert!(check_balanced(&[line(100, 100, cny), line(0, 0, cny)]).is_err());
         assert!(check_balanced(&[line(-5, 0, cny), line(0, -5, cny)]).is_err());
+    }
+
+    #[test]
+    fn only_an_exchange_difference_moves_no_amount() {
+        let usd = Currency::USD;
+        let valued = |line: NewLine, value: i64| NewLine {
+            functional_minor: Some(value),
+            ..line
+        };
+        let entry = [
+            valued(line(100, 0, usd), 720),
+            valued(line(0, 100, usd), -700),
+            valued(line(0, 0, usd), -20),
+        ];
+        assert!(check_balanced(&entry).is_ok(), "as written, or reversed");
+        assert!(check_balanced(&[line(100, 0, usd), line(0, 100, usd), line(0, 0, usd)]).is_err());
+        let nothing = [
+            entry[0].clone(),
+            entry[1].clone(),
+            valued(line(0, 0, usd), 0),
+        ];
+        assert!(check_balanced(&nothing).is_err());
     }
 }

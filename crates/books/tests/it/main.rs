@@ -5,6 +5,7 @@ mod bank;
 #[allow(dead_code)]
 mod deal;
 mod entries;
+mod exchange;
 mod from_the_deal;
 mod histories;
 mod invoices;

@@ -89,7 +89,8 @@ impl Fixture {
         let by_balances =
             "SELECT company_id, period, account_id, currency, debit_minor AS d, credit_minor AS c,
                     functional_minor AS f
-             FROM books_balance WHERE debit_minor <> 0 OR credit_minor <> 0 ORDER BY 1, 2, 3, 4";
+             FROM books_balance WHERE debit_minor <> 0 OR credit_minor <> 0 OR functional_minor <> 0
+             ORDER BY 1, 2, 3, 4";
         let rows = |sql: &'static str| async move {
             sqlx::query(sql)
                 .fetch_all(self.deal.db.reader())

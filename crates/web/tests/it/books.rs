@@ -194,7 +194,9 @@ app_test!(
                 .await
                 .unwrap();
             assert!(
-                text.starts_with("code,name_zh,name_en,kind,currency,debit,credit,balance\r\n"),
+                text.starts_with(
+                    "code,name_zh,name_en,kind,currency,debit,credit,balance,functional_currency,functional_balance\r\n"
+                ),
                 "{report}: {text}"
             );
             assert!(text.lines().count() > 2, "{report}: {text}");

@@ -37,6 +37,8 @@ struct JournalPage<'a> {
     journals: [Journal; 4],
     form_lines: Vec<usize>,
     today: String,
+    /// The currency the books value every line in.
+    functional: Currency,
     may_keep: bool,
     /// The entries' files, by entry.
     attachments: HashMap<i64, Vec<Attachment>>,
@@ -63,6 +65,17 @@ impl JournalPage<'_> {
             String::new()
         } else {
             amount(*minor, *currency)
+        }
+    }
+
+    /// A line's value in the functional currency, where it says more than
+    /// its amount: a line in another currency, or an exchange difference.
+    fn value(&self, line: &books::EntryLine) -> String {
+        let moves_no_amount = line.debit_minor == 0 && line.credit_minor == 0;
+        if line.currency == self.functional && !moves_no_amount {
+            String::new()
+        } else {
+            amount(line.functional_minor, self.functional)
         }
     }
 
@@ -147,6 +160,7 @@ pub(super) async fn journal_page(
             journals: Journal::ALL,
             form_lines: (0..FORM_LINES).collect(),
             today: books::period::day_of(state.clock.now()),
+            functional: state.books.settings(scope).await?.functional_currency,
             may_keep: books::may_keep_books(scope.role()),
             attachments,
             error: error.as_ref().map(|e| shell.error_message(e)),

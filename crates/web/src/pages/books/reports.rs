@@ -42,11 +42,31 @@ pub fn range_of(form: &RangeForm) -> Result<ReportRange, ApiError> {
     })
 }
 
-/// A report's sums as rows of (label key, currency, amount).
+/// A report's sums as rows of (label key, currency, amount); those of all
+/// currencies together are in the functional-value column.
 struct Total {
     label: &'static str,
     currency: Currency,
     minor: i64,
+    functional: bool,
+}
+
+impl Total {
+    fn of(label: &'static str, currency: Currency, minor: i64) -> Total {
+        Total {
+            label,
+            currency,
+            minor,
+            functional: false,
+        }
+    }
+
+    fn functional(label: &'static str, currency: Currency, minor: i64) -> Total {
+        Total {
+            functional: true,
+            ..Total::of(label, currency, minor)
+        }
+    }
 }
 
 #[derive(Template)]
@@ -57,6 +77,8 @@ struct ReportPage<'a> {
     report: String,
     lines: Vec<AccountBalance>,
     totals: Vec<Total>,
+    /// The currency the books value every line in.
+    functional: Currency,
     range: RangeForm,
 }
 
@@ -109,99 +131,82 @@ pub async fn show(
         let member = shell.member().await?;
         let scope = &member.scope;
         let dates = range_of(&range)?;
-        let (lines, totals) = match report.as_str() {
+        let (lines, totals, functional) = match report.as_str() {
             "trial-balance" => {
                 let report = state.books.trial_balance(scope, dates).await?;
+                let fx = report.functional_totals.clone();
                 let totals = report
                     .totals
                     .iter()
                     .flat_map(|t| {
                         [
-                            Total {
-                                label: "books-debits",
-                                currency: t.currency,
-                                minor: t.debit_minor,
-                            },
-                            Total {
-                                label: "books-credits",
-                                currency: t.currency,
-                                minor: t.credit_minor,
-                            },
+                            Total::of("books-debits", t.currency, t.debit_minor),
+                            Total::of("books-credits", t.currency, t.credit_minor),
                         ]
                     })
+                    .chain([
+                        Total::functional("books-debits", fx.currency, fx.debit_minor),
+                        Total::functional("books-credits", fx.currency, fx.credit_minor),
+                    ])
                     .collect();
-                (report.lines, totals)
+                (report.lines, totals, fx.currency)
             }
             "profit-and-loss" => {
                 let report = state.books.profit_and_loss(scope, dates).await?;
+                let fx = report.functional_total.clone();
                 let totals = report
                     .totals
                     .iter()
                     .flat_map(|t| {
                         [
-                            Total {
-                                label: "books-revenue",
-                                currency: t.currency,
-                                minor: t.revenue_minor,
-                            },
-                            Total {
-                                label: "books-expenses",
-                                currency: t.currency,
-                                minor: t.expenses_minor,
-                            },
-                            Total {
-                                label: "books-profit",
-                                currency: t.currency,
-                                minor: t.profit_minor,
-                            },
+                            Total::of("books-revenue", t.currency, t.revenue_minor),
+                            Total::of("books-expenses", t.currency, t.expenses_minor),
+                            Total::of("books-profit", t.currency, t.profit_minor),
                         ]
                     })
+                    .chain([
+                        Total::functional("books-revenue", fx.currency, fx.revenue_minor),
+                        Total::functional("books-expenses", fx.currency, fx.expenses_minor),
+                        Total::functional("books-profit", fx.currency, fx.profit_minor),
+                    ])
                     .collect();
-                (report.lines, totals)
+                (report.lines, totals, fx.currency)
             }
             "balance-sheet" => {
                 let report = state.books.balance_sheet(scope, dates.to).await?;
+                let fx = report.functional_total.clone();
                 let totals = report
                     .totals
                     .iter()
                     .flat_map(|t| {
                         [
-                            Total {
-                                label: "books-assets",
-                                currency: t.currency,
-                                minor: t.assets_minor,
-                            },
-                            Total {
-                                label: "books-liabilities",
-                                currency: t.currency,
-                                minor: t.liabilities_minor,
-                            },
-                            Total {
-                                label: "books-equity",
-                                currency: t.currency,
-                                minor: t.equity_minor,
-                            },
-                            Total {
-                                label: "books-earnings",
-                                currency: t.currency,
-                                minor: t.earnings_minor,
-                            },
+                            Total::of("books-assets", t.currency, t.assets_minor),
+                            Total::of("books-liabilities", t.currency, t.liabilities_minor),
+                            Total::of("books-equity", t.currency, t.equity_minor),
+                            Total::of("books-earnings", t.currency, t.earnings_minor),
                         ]
                     })
+                    .chain([
+                        Total::functional("books-assets", fx.currency, fx.assets_minor),
+                        Total::functional("books-liabilities", fx.currency, fx.liabilities_minor),
+                        Total::functional("books-equity", fx.currency, fx.equity_minor),
+                        Total::functional("books-earnings", fx.currency, fx.earnings_minor),
+                    ])
                     .collect();
-                (report.lines, totals)
+                (report.lines, totals, fx.currency)
             }
             _ => return Err(ApiError::not_found()),
         };
-        Ok::<_, ApiError>((lines, totals))
+        Ok::<_, ApiError>((lines, totals, functional))
     }
     .await;
     match result {
-        Ok((lines, totals)) => render(&ReportPage {
+        Ok((lines, totals, functional)) => render(&ReportPage {
             shell: &shell,
             report,
             lines,
             totals,
+            functional,
             range,
         }),
         Err(error) => error_response(&shell, error),
